@@ -1,0 +1,196 @@
+#include "app.h"
+
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exit_codes.h"
+#include "strata/error.h"
+#include "strata/version.h"
+
+namespace strata::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kHelpHint = "Run 'strata --help' for usage.";
+
+// Thrown for anything the user typed wrong: exit 2 with a one-line hint.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The CLI-only settings beside StoreOptions::kSettings, same env naming.
+constexpr std::array<std::string_view, 2> kCliSettings = {"output", "log-level"};
+
+po::options_description GlobalOptionsDescription() {
+  po::options_description desc("Global options (each also read from STRATA_<NAME>; the flag wins)");
+  desc.add_options()                                                        //
+      ("storage", po::value<std::string>()->value_name("sqlite|postgres"),  //
+       "storage backend (default: sqlite)")                                 //
+      ("database-url", po::value<std::string>()->value_name("URL"),
+       "sqlite: a file path or :memory: (default strata.db); postgres: a postgresql:// URI "
+       "or key=value conninfo (default: libpq's PG* variables)")  //
+      ("auto-migrate", po::value<std::string>()->value_name("BOOL")->implicit_value("true"),
+       "apply pending migrations before running the command")  //
+      ("migrations-dir", po::value<std::string>()->value_name("DIR"),
+       "load migrations from DIR/<backend> instead of the embedded sets")  //
+      ("pool-size", po::value<std::string>()->value_name("N"),
+       "connections in the pool, 1-1024 (default 4)")  //
+      ("output", po::value<std::string>()->value_name("table|json"),
+       "result format on stdout (default table)")  //
+      ("log-level", po::value<std::string>()->value_name("LEVEL"),
+       "error, warn, info or debug on stderr (default warn)")  //
+      ("help,h", "show this help")                             //
+      ("version", "show the version and the linked database libraries");
+  return desc;
+}
+
+struct CommandLine {
+  std::vector<std::string> global;  // options before the command
+  std::string command;
+  std::vector<std::string> command_args;
+};
+
+// Splits argv at the first word that is neither a global option nor the value
+// of one, so that each command can parse its own options.
+CommandLine SplitCommandLine(const std::vector<std::string>& args,
+                             const po::options_description& desc) {
+  CommandLine line;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.size() < 2 || arg[0] != '-') {
+      line.command = arg;
+      line.command_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+      return line;
+    }
+    line.global.push_back(arg);
+    const bool long_form = arg.starts_with("--");
+    if (long_form && arg.find('=') != std::string::npos) continue;
+    const std::string name = long_form ? arg.substr(2) : arg.substr(1);
+    const po::option_description* option = desc.find_nothrow(name, false, false, !long_form);
+    if (option != nullptr && option->semantic()->min_tokens() > 0 && i + 1 < args.size()) {
+      line.global.push_back(args[++i]);
+    }
+  }
+  return line;
+}
+
+// Where each global setting's value came from: the flag, else the environment.
+struct Setting {
+  std::string value;
+  std::string source;  // "--pool-size" or "STRATA_POOL_SIZE"
+};
+
+std::map<std::string, Setting, std::less<>> CollectSettings(const po::variables_map& flags) {
+  std::map<std::string, Setting, std::less<>> settings;
+  const auto collect = [&](std::string_view name) {
+    const std::string key(name);
+    if (flags.count(key) != 0) {
+      settings[key] = {flags[key].as<std::string>(), "--" + key};
+    } else if (const std::string variable = StoreOptions::EnvironmentVariable(name);
+               const char* value = std::getenv(variable.c_str())) {
+      settings[key] = {value, variable};
+    }
+  };
+  for (const std::string_view name : StoreOptions::kSettings) collect(name);
+  for (const std::string_view name : kCliSettings) collect(name);
+  return settings;
+}
+
+GlobalOptions ResolveGlobalOptions(const po::variables_map& flags) {
+  const auto settings = CollectSettings(flags);
+  GlobalOptions options;
+  try {
+    for (const std::string_view name : StoreOptions::kSettings) {
+      if (auto it = settings.find(name); it != settings.end()) {
+        options.store.Set(name, it->second.value, it->second.source);
+      }
+    }
+    options.store.Validate();
+  } catch (const InvalidArgumentError& e) {
+    throw UsageError(e.what());
+  }
+  if (auto it = settings.find("output"); it != settings.end()) {
+    if (it->second.value == "table") {
+      options.output = OutputFormat::kTable;
+    } else if (it->second.value == "json") {
+      options.output = OutputFormat::kJson;
+    } else {
+      throw UsageError(it->second.source + " must be table or json");
+    }
+  }
+  if (auto it = settings.find("log-level"); it != settings.end()) {
+    static const std::map<std::string, LogLevel, std::less<>> kLevels = {
+        {"error", LogLevel::kError},
+        {"warn", LogLevel::kWarn},
+        {"info", LogLevel::kInfo},
+        {"debug", LogLevel::kDebug}};
+    auto level = kLevels.find(it->second.value);
+    if (level == kLevels.end()) {
+      throw UsageError(it->second.source + " must be error, warn, info or debug");
+    }
+    options.log_level = level->second;
+  }
+  return options;
+}
+
+void PrintVersion(std::ostream& out) {
+  out << "strata " << kVersion << " (" << DependencyVersions() << ")\n";
+}
+
+void PrintHelp(std::ostream& out, const po::options_description& desc) {
+  out << "strata " << kVersion
+      << ": storage for ECS-style control planes (clusters, services, tasks)\n"
+         "on SQLite (embedded, the default) or PostgreSQL.\n\n"
+         "Usage: strata [global options] <command> [arguments]\n\n"
+      << desc
+      << "\nEnvironment: STRATA_STORAGE, STRATA_DATABASE_URL, STRATA_AUTO_MIGRATE,\n"
+         "  STRATA_MIGRATIONS_DIR, STRATA_POOL_SIZE, STRATA_OUTPUT, STRATA_LOG_LEVEL.\n\n"
+         "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or conflict,\n"
+         "  5 schema not ready, 6 connection failure, 7 migration failed.\n\n"
+         "Examples:\n"
+         "  strata --version\n"
+         "  STRATA_STORAGE=postgres STRATA_DATABASE_URL=postgresql://app@db/ecs strata --help\n";
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const po::options_description desc = GlobalOptionsDescription();
+  try {
+    const CommandLine line = SplitCommandLine(args, desc);
+    po::variables_map flags;
+    po::store(po::command_line_parser(line.global).options(desc).run(), flags);
+    po::notify(flags);
+    if (flags.count("help") != 0 || line.command == "help") {
+      PrintHelp(out, desc);
+      return kExitOk;
+    }
+    if (flags.count("version") != 0) {
+      PrintVersion(out);
+      return kExitOk;
+    }
+    const GlobalOptions options = ResolveGlobalOptions(flags);
+    (void)options;
+    if (line.command.empty()) throw UsageError("no command given");
+    throw UsageError("unknown command '" + line.command + "'");
+  } catch (const po::error& e) {
+    err << "strata: " << e.what() << ". " << kHelpHint << "\n";
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    err << "strata: " << e.what() << ". " << kHelpHint << "\n";
+    return kExitUsage;
+  } catch (const Error& e) {
+    err << "strata: " << e.what() << "\n";
+    return kExitError;
+  }
+}
+
+}  // namespace strata::cli

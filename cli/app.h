@@ -1,0 +1,26 @@
+// The `strata` command line: global options (each with an environment
+// variable; the flag wins) and dispatch to a command.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "strata/options.h"
+
+namespace strata::cli {
+
+enum class OutputFormat { kTable, kJson };
+enum class LogLevel { kError, kWarn, kInfo, kDebug };
+
+struct GlobalOptions {
+  StoreOptions store;
+  OutputFormat output = OutputFormat::kTable;
+  LogLevel log_level = LogLevel::kWarn;
+};
+
+// Runs the CLI with argv[1..] as `args`; returns the process exit code.
+// Results go to `out`, errors, logs and progress to `err`.
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace strata::cli

@@ -1,0 +1,25 @@
+# Sanitizers and coverage apply to every target of the build, so that the
+# library, the CLI and the tests are instrumented alike.
+set(_strata_sanitizers)
+if(STRATA_ASAN)
+  list(APPEND _strata_sanitizers address)
+endif()
+if(STRATA_UBSAN)
+  list(APPEND _strata_sanitizers undefined)
+endif()
+if(_strata_sanitizers)
+  list(JOIN _strata_sanitizers "," _strata_sanitize_list)
+  # vptr: SOCI's backend classes are used through static_cast on the native
+  # handle, and their type info lives in the shared libraries (SOCI_NOTES.md).
+  add_compile_options(-fsanitize=${_strata_sanitize_list} -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_strata_sanitize_list})
+  if(STRATA_UBSAN)
+    add_compile_options(-fno-sanitize=vptr)
+  endif()
+endif()
+
+if(STRATA_COVERAGE)
+  add_compile_options(--coverage -O0 -fno-inline)
+  add_link_options(--coverage)
+endif()

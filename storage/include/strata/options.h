@@ -1,0 +1,72 @@
+// How a store or migrator is opened: which backend, where, and how.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace strata {
+
+enum class Backend { kSqlite, kPostgres };
+
+// "sqlite" or "postgres": the spelling used by the CLI, the environment and logs.
+std::string_view BackendName(Backend backend);
+
+// Parses "sqlite" (or "sqlite3") and "postgres" (or "postgresql").
+// Throws InvalidArgumentError naming the accepted values otherwise.
+Backend ParseBackend(std::string_view name);
+
+struct StoreOptions {
+  static constexpr std::size_t kMaxPoolSize = 1024;
+
+  Backend backend = Backend::kSqlite;
+  // sqlite: a file path, or ":memory:" (one in-memory database shared by the pool).
+  // postgres: a postgresql:// URI or a key=value conninfo string; empty means
+  // libpq's own defaults (PGHOST, PGDATABASE, ...).
+  std::string url = "strata.db";
+  // Opt-in: apply pending migrations when the store opens.
+  bool auto_migrate = false;
+  std::size_t pool_size = 4;
+  // Empty: the migration sets embedded in the library. Otherwise a root laid out
+  // like the repository's migrations/: DIR/sqlite and DIR/postgres.
+  std::string migrations_dir;
+
+  // The settings that FromEnvironment reads and the CLI's global flags set, in
+  // the order they are applied: "storage" comes first because it resets `url`
+  // to the chosen backend's default.
+  static constexpr std::array<std::string_view, 5> kSettings = {
+      "storage", "database-url", "auto-migrate", "pool-size", "migrations-dir"};
+
+  // "pool-size" -> "STRATA_POOL_SIZE".
+  static std::string EnvironmentVariable(std::string_view setting);
+
+  // Sets one of kSettings from its text form. `source` names where the value
+  // came from ("--pool-size", "STRATA_POOL_SIZE") in the InvalidArgumentError
+  // thrown for a value that does not parse; URLs are never echoed.
+  void Set(std::string_view setting, std::string_view value, std::string_view source);
+
+  // Reads STRATA_STORAGE, STRATA_DATABASE_URL, STRATA_AUTO_MIGRATE,
+  // STRATA_POOL_SIZE and STRATA_MIGRATIONS_DIR; unset variables keep the
+  // defaults above, except that STRATA_STORAGE=postgres without a URL leaves
+  // `url` empty (libpq defaults). Throws InvalidArgumentError naming the
+  // variable when a value cannot be parsed; the URL is never echoed.
+  static StoreOptions FromEnvironment();
+
+  // Throws InvalidArgumentError when pool_size is outside 1..kMaxPoolSize or a
+  // sqlite url is empty.
+  void Validate() const;
+
+  // "sqlite strata.db", "postgres postgresql://app:***@db/prod": for logs and
+  // error messages. Passwords in URIs and conninfo strings are masked.
+  std::string Describe() const;
+};
+
+// Masks the password of a postgresql:// URI or a key=value conninfo string.
+std::string RedactUrl(std::string_view url);
+
+// Parses a boolean option value: 1/0, true/false, yes/no, on/off (any case).
+// Throws InvalidArgumentError naming `what` otherwise.
+bool ParseBoolOption(std::string_view what, std::string_view value);
+
+}  // namespace strata

@@ -1,0 +1,7 @@
+// strata: one repository API for clusters, services and tasks over SQLite and
+// PostgreSQL. Include this header to get all of the public API.
+#pragma once
+
+#include "strata/error.h"    // IWYU pragma: export
+#include "strata/options.h"  // IWYU pragma: export
+#include "strata/version.h"  // IWYU pragma: export

@@ -1,0 +1,202 @@
+#include "strata/options.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "strata/error.h"
+
+namespace strata {
+namespace {
+
+constexpr std::string_view kMask = "***";
+
+std::optional<std::string> GetEnv(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+std::string Lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool IsUri(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+// postgresql://user:secret@host/db?password=x -> postgresql://user:***@host/db?password=***
+std::string RedactUri(std::string_view uri) {
+  std::string out(uri);
+  const std::size_t authority = out.find("://") + 3;
+  const std::size_t authority_end = std::min(out.find_first_of("/?", authority), out.size());
+  const std::size_t at = out.rfind('@', authority_end);
+  if (at != std::string::npos && at >= authority) {
+    const std::size_t colon = out.find(':', authority);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, kMask);
+  }
+  const std::size_t query = out.find('?');
+  if (query == std::string::npos) return out;
+  std::size_t pos = query + 1;
+  while (pos < out.size()) {
+    std::size_t end = std::min(out.find('&', pos), out.size());
+    const std::string_view param(out.data() + pos, end - pos);
+    if (Lowercase(param).starts_with("password=")) {
+      const std::size_t value = pos + 9;
+      out.replace(value, end - value, kMask);
+      end = value + kMask.size();
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+// host=db password='a b' user=app -> host=db password=*** user=app. A string
+// that does not tokenize is cut at the first "password" so nothing leaks.
+std::string RedactConninfo(std::string_view conninfo) {
+  std::string out;
+  std::size_t pos = 0;
+  const auto skip_spaces = [&] {
+    while (pos < conninfo.size() && std::isspace(static_cast<unsigned char>(conninfo[pos]))) {
+      out += conninfo[pos++];
+    }
+  };
+  const auto fallback = [&] {
+    const std::size_t cut = Lowercase(conninfo).find("password");
+    if (cut == std::string::npos) return std::string(conninfo);
+    return std::string(conninfo.substr(0, cut)) + "password=" + std::string(kMask);
+  };
+  while (true) {
+    skip_spaces();
+    if (pos >= conninfo.size()) return out;
+    const std::size_t key_start = pos;
+    while (pos < conninfo.size() && conninfo[pos] != '=' &&
+           !std::isspace(static_cast<unsigned char>(conninfo[pos]))) {
+      ++pos;
+    }
+    const std::string key = Lowercase(conninfo.substr(key_start, pos - key_start));
+    out += conninfo.substr(key_start, pos - key_start);
+    skip_spaces();
+    if (pos >= conninfo.size() || conninfo[pos] != '=') return fallback();
+    out += conninfo[pos++];
+    skip_spaces();
+    const std::size_t value_start = pos;
+    if (pos < conninfo.size() && conninfo[pos] == '\'') {
+      ++pos;
+      while (pos < conninfo.size() && conninfo[pos] != '\'') pos += conninfo[pos] == '\\' ? 2 : 1;
+      if (pos >= conninfo.size()) return fallback();
+      ++pos;
+    } else {
+      while (pos < conninfo.size() && !std::isspace(static_cast<unsigned char>(conninfo[pos]))) {
+        pos += conninfo[pos] == '\\' ? 2 : 1;
+      }
+      pos = std::min(pos, conninfo.size());
+    }
+    if (key == "password") {
+      out += kMask;
+    } else {
+      out += conninfo.substr(value_start, pos - value_start);
+    }
+  }
+}
+
+std::size_t ParsePoolSize(std::string_view what, std::string_view text) {
+  std::size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
+      value > StoreOptions::kMaxPoolSize) {
+    throw InvalidArgumentError(std::string(what) + " must be an integer from 1 to " +
+                               std::to_string(StoreOptions::kMaxPoolSize));
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string_view BackendName(Backend backend) {
+  return backend == Backend::kPostgres ? "postgres" : "sqlite";
+}
+
+Backend ParseBackend(std::string_view name) {
+  if (name == "sqlite" || name == "sqlite3") return Backend::kSqlite;
+  if (name == "postgres" || name == "postgresql") return Backend::kPostgres;
+  throw InvalidArgumentError("unknown storage backend '" + std::string(name) +
+                             "': use sqlite or postgres");
+}
+
+bool ParseBoolOption(std::string_view what, std::string_view value) {
+  const std::string v = Lowercase(value);
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  throw InvalidArgumentError(std::string(what) +
+                             " must be true or false (also 1/0, yes/no, on/off)");
+}
+
+std::string StoreOptions::EnvironmentVariable(std::string_view setting) {
+  std::string name = "STRATA_";
+  for (const char c : setting) {
+    name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+void StoreOptions::Set(std::string_view setting, std::string_view value, std::string_view source) {
+  const std::string label(source);
+  if (setting == "storage") {
+    try {
+      backend = ParseBackend(value);
+    } catch (const InvalidArgumentError& e) {
+      throw InvalidArgumentError(label + ": " + e.what());
+    }
+    url = backend == Backend::kSqlite ? StoreOptions{}.url : std::string();
+  } else if (setting == "database-url") {
+    url = value;
+  } else if (setting == "auto-migrate") {
+    auto_migrate = ParseBoolOption(label, value);
+  } else if (setting == "pool-size") {
+    pool_size = ParsePoolSize(label, value);
+  } else if (setting == "migrations-dir") {
+    migrations_dir = value;
+  } else {
+    throw InvalidArgumentError("unknown store setting '" + std::string(setting) + "'");
+  }
+}
+
+StoreOptions StoreOptions::FromEnvironment() {
+  StoreOptions options;
+  for (const std::string_view setting : kSettings) {
+    const std::string variable = EnvironmentVariable(setting);
+    if (auto value = GetEnv(variable.c_str())) options.Set(setting, *value, variable);
+  }
+  options.Validate();
+  return options;
+}
+
+void StoreOptions::Validate() const {
+  if (pool_size < 1 || pool_size > kMaxPoolSize) {
+    throw InvalidArgumentError("pool size must be from 1 to " + std::to_string(kMaxPoolSize));
+  }
+  if (backend == Backend::kSqlite && url.empty()) {
+    throw InvalidArgumentError(
+        "the sqlite database URL is empty: give a file path or :memory: (STRATA_DATABASE_URL)");
+  }
+}
+
+std::string StoreOptions::Describe() const {
+  std::string where = url.empty() ? std::string("(libpq defaults)") : RedactUrl(url);
+  return std::string(BackendName(backend)) + " " + where;
+}
+
+std::string RedactUrl(std::string_view url) {
+  if (IsUri(url)) return RedactUri(url);
+  if (url.find('=') != std::string_view::npos) return RedactConninfo(url);
+  return std::string(url);
+}
+
+}  // namespace strata
