@@ -92,11 +92,12 @@ std::map<std::string, Setting, std::less<>> CollectSettings(const po::variables_
   std::map<std::string, Setting, std::less<>> settings;
   const auto collect = [&](std::string_view name) {
     const std::string key(name);
+    const std::string variable = StoreOptions::EnvironmentVariable(name);
+    const char* env_value = std::getenv(variable.c_str());
     if (flags.count(key) != 0) {
       settings[key] = {flags[key].as<std::string>(), "--" + key};
-    } else if (const std::string variable = StoreOptions::EnvironmentVariable(name);
-               const char* value = std::getenv(variable.c_str())) {
-      settings[key] = {value, variable};
+    } else if (env_value != nullptr && *env_value != '\0') {  // empty counts as unset
+      settings[key] = {env_value, variable};
     }
   };
   for (const std::string_view name : StoreOptions::kSettings) collect(name);

@@ -47,7 +47,7 @@ struct StoreOptions {
   void Set(std::string_view setting, std::string_view value, std::string_view source);
 
   // Reads STRATA_STORAGE, STRATA_DATABASE_URL, STRATA_AUTO_MIGRATE,
-  // STRATA_POOL_SIZE and STRATA_MIGRATIONS_DIR; unset variables keep the
+  // STRATA_POOL_SIZE and STRATA_MIGRATIONS_DIR; unset or empty variables keep the
   // defaults above, except that STRATA_STORAGE=postgres without a URL leaves
   // `url` empty (libpq defaults). Throws InvalidArgumentError naming the
   // variable when a value cannot be parsed; the URL is never echoed.

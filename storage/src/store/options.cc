@@ -14,9 +14,11 @@ namespace {
 
 constexpr std::string_view kMask = "***";
 
+// An empty variable counts as unset, as it does for most tools: manifests
+// often carry `NAME=""` to mean "not configured".
 std::optional<std::string> GetEnv(const char* name) {
   const char* value = std::getenv(name);
-  if (value == nullptr) return std::nullopt;
+  if (value == nullptr || *value == '\0') return std::nullopt;
   return std::string(value);
 }
 

@@ -1,0 +1,84 @@
+// The real `strata` binary, run as a user would.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "process.h"
+#include "strata/version.h"
+
+namespace strata::testing {
+namespace {
+
+// The environment of every run: no STRATA_* setting leaks in from the caller.
+const std::vector<std::string> kCleanEnv = {
+    "STRATA_STORAGE=", "STRATA_DATABASE_URL=", "STRATA_AUTO_MIGRATE=",  "STRATA_POOL_SIZE=",
+    "STRATA_OUTPUT=",  "STRATA_LOG_LEVEL=",    "STRATA_MIGRATIONS_DIR="};
+
+CommandResult Strata(std::vector<std::string> args, std::vector<std::string> env = {}) {
+  args.insert(args.begin(), STRATA_CLI);
+  std::vector<std::string> all_env = kCleanEnv;
+  all_env.insert(all_env.end(), env.begin(), env.end());
+  return RunCommand(args, std::chrono::milliseconds(30'000), all_env);
+}
+
+TEST(CliTest, VersionNamesTheLinkedLibraries) {
+  const CommandResult run = Strata({"--version"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_TRUE(run.output.starts_with(std::string("strata ") + kVersion + " (SOCI 4."))
+      << run.output;
+}
+
+TEST(CliTest, HelpListsOptionsEnvironmentAndExitCodes) {
+  for (const char* flag : {"--help", "-h"}) {
+    const CommandResult run = Strata({flag});
+    EXPECT_EQ(run.exit_code, 0);
+    for (const char* text :
+         {"Usage: strata", "--storage", "--database-url", "--auto-migrate", "--migrations-dir",
+          "--output", "--log-level", "--pool-size", "STRATA_DATABASE_URL", "Exit codes"}) {
+      EXPECT_NE(run.output.find(text), std::string::npos) << flag << " lacks " << text;
+    }
+  }
+}
+
+TEST(CliTest, UsageErrorsExitTwoWithOneLineAndAHint) {
+  const std::vector<std::vector<std::string>> cases = {{"--bogus"},
+                                                       {},
+                                                       {"frobnicate"},
+                                                       {"--storage", "oracle", "x"},
+                                                       {"--output", "xml", "x"},
+                                                       {"--log-level", "loud", "x"},
+                                                       {"--pool-size", "0", "x"},
+                                                       {"--storage"}};
+  for (const auto& args : cases) {
+    const CommandResult run = Strata(args);
+    EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args) << run.output;
+    EXPECT_TRUE(run.output.starts_with("strata: ")) << run.output;
+    EXPECT_EQ(run.output.find('\n'), run.output.size() - 1) << "one line: " << run.output;
+    EXPECT_NE(run.output.find("strata --help"), std::string::npos) << run.output;
+  }
+}
+
+TEST(CliTest, BadEnvironmentValueNamesTheVariable) {
+  const CommandResult run = Strata({"x"}, {"STRATA_POOL_SIZE=many"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("STRATA_POOL_SIZE must be"), std::string::npos) << run.output;
+}
+
+TEST(CliTest, FlagWinsOverEnvironment) {
+  // The environment's bad value is never read when the flag gives a good one.
+  const CommandResult run = Strata({"--pool-size", "8", "x"}, {"STRATA_POOL_SIZE=many"});
+  EXPECT_NE(run.output.find("unknown command 'x'"), std::string::npos) << run.output;
+  const CommandResult bad_flag = Strata({"--output=xml", "x"}, {"STRATA_OUTPUT=json"});
+  EXPECT_NE(bad_flag.output.find("--output must be"), std::string::npos) << bad_flag.output;
+}
+
+TEST(CliTest, UnknownCommandIsNamed) {
+  const CommandResult run = Strata({"--storage=postgres", "frobnicate", "--flag"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("unknown command 'frobnicate'"), std::string::npos) << run.output;
+}
+
+}  // namespace
+}  // namespace strata::testing

@@ -1,0 +1,439 @@
+#include "postgres_server.h"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "process.h"
+
+namespace strata::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kDirPrefix = "strata-pg-";
+
+// STRATA_TEST_POSTGRES_READY_TIMEOUT (seconds, default 60): how long a server
+// may take to accept connections.
+milliseconds ReadyTimeout() {
+  const int seconds =
+      std::atoi(GetEnv("STRATA_TEST_POSTGRES_READY_TIMEOUT").value_or("60").c_str());
+  return milliseconds(1000LL * (seconds > 0 ? seconds : 60));
+}
+
+std::runtime_error Failure(const std::string& what) {
+  return std::runtime_error("test PostgreSQL: " + what);
+}
+
+std::string RandomSuffix() {
+  std::random_device device;
+  std::mt19937_64 rng(device());
+  std::ostringstream out;
+  out << std::hex << (rng() & 0xffffffffULL);
+  return out.str();
+}
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A libpq connection that finishes itself.
+struct Connection {
+  explicit Connection(const std::string& conninfo) : conn(PQconnectdb(conninfo.c_str())) {}
+  ~Connection() { PQfinish(conn); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  bool ok() const { return PQstatus(conn) == CONNECTION_OK; }
+  std::string error() const { return PQerrorMessage(conn); }
+  // Runs one command; throws with the server's message.
+  std::string Query(const std::string& sql) {
+    PGresult* result = PQexec(conn, sql.c_str());
+    const ExecStatusType status = PQresultStatus(result);
+    std::string value;
+    if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) value = PQgetvalue(result, 0, 0);
+    const std::string message = PQresultErrorMessage(result);
+    PQclear(result);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw Failure(message);
+    return value;
+  }
+  PGconn* conn;
+};
+
+std::string Identifier(Connection& c, const std::string& name) {
+  char* quoted = PQescapeIdentifier(c.conn, name.c_str(), name.size());
+  std::string out = quoted;
+  PQfreemem(quoted);
+  return out;
+}
+
+// Rebuilds a URI or conninfo as key=value, with dbname replaced.
+std::string ConninfoWithDatabase(const std::string& url, const std::string& database) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    const std::string message = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    throw Failure("STRATA_TEST_POSTGRES_URL does not parse: " + message);
+  }
+  std::string out;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (std::strcmp(o->keyword, "dbname") == 0 || o->val == nullptr) continue;
+    out += std::string(o->keyword) + "=" + QuoteConninfoValue(o->val) + " ";
+  }
+  PQconninfoFree(options);
+  return out + "dbname=" + QuoteConninfoValue(database);
+}
+
+std::string NewDatabaseName() {
+  return "strata_test_" + std::to_string(getpid()) + "_" + RandomSuffix();
+}
+
+// Creates the private database on a ready server and fills in the conninfo.
+void CreatePrivateDatabase(PostgresServerInfo& info, const std::string& admin_conninfo) {
+  Connection admin(admin_conninfo);
+  if (!admin.ok()) throw Failure("cannot connect: " + admin.error());
+  info.admin_conninfo = ConninfoWithDatabase(admin_conninfo, PQdb(admin.conn));
+  info.database = NewDatabaseName();
+  admin.Query("CREATE DATABASE " + Identifier(admin, info.database));
+  info.version = admin.Query("SHOW server_version");
+  info.conninfo = ConninfoWithDatabase(admin_conninfo, info.database);
+}
+
+// ---- an existing server ---------------------------------------------------
+
+class ExistingServer : public PostgresServer {
+ public:
+  ExistingServer(const std::string& url, CleanupGuard& guard) {
+    const auto start = Clock::now();
+    info_.source = "url";
+    info_.location = "STRATA_TEST_POSTGRES_URL";
+    CreatePrivateDatabase(info_, url);
+    guard.AddDatabase(info_.admin_conninfo, info_.database);
+    info_.start_seconds = SecondsSince(start);
+  }
+  ~ExistingServer() override { Stop(); }
+  void Stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    Connection admin(info_.admin_conninfo);
+    if (admin.ok()) {
+      PQclear(PQexec(admin.conn, ("DROP DATABASE IF EXISTS " + Identifier(admin, info_.database) +
+                                  " WITH (FORCE)")
+                                     .c_str()));
+    }
+  }
+
+ private:
+  bool stopped_ = false;
+};
+
+// ---- a container ----------------------------------------------------------
+
+bool DockerEngineAnswers() {
+  const CommandResult result =
+      RunCommand({"docker", "version", "--format", "{{.Server.Version}}"}, milliseconds(5000));
+  return result.exit_code == 0 && !result.output.empty();
+}
+
+// "127.0.0.1:49153\n[::]:49153\n" -> 49153
+int ParseDockerPort(const std::string& output) {
+  const std::size_t colon = output.find(':');
+  const std::size_t end = output.find_first_not_of("0123456789", colon + 1);
+  if (colon == std::string::npos) return 0;
+  return std::atoi(output.substr(colon + 1, end - colon - 1).c_str());
+}
+
+class ContainerServer : public PostgresServer {
+ public:
+  explicit ContainerServer(CleanupGuard& guard) {
+    const auto start = Clock::now();
+    info_.source = "docker";
+    const std::string image = GetEnv("STRATA_TEST_POSTGRES_IMAGE").value_or("postgres:15");
+    const CommandResult run = RunCommand(
+        {"docker", "run", "-d", "--rm", "-e", "POSTGRES_HOST_AUTH_METHOD=trust", "-p",
+         "127.0.0.1::5432", "--tmpfs", "/var/lib/postgresql/data", image, "-c", "fsync=off", "-c",
+         "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "timezone=UTC"},
+        milliseconds(300'000));
+    std::string id = run.output.substr(0, run.output.find_first_of("\r\n"));
+    if (run.exit_code != 0 || id.empty()) {
+      throw Failure("docker run " + image + " failed: " + run.output);
+    }
+    info_.container_id = id;
+    info_.location = "container " + id.substr(0, 12);
+    guard.AddContainer(id);
+    try {
+      const CommandResult port =
+          RunCommand({"docker", "port", id, "5432/tcp"}, milliseconds(30'000));
+      info_.port = ParseDockerPort(port.output);
+      if (port.exit_code != 0 || info_.port == 0) {
+        throw Failure("docker port " + id + " gave no port: " + port.output);
+      }
+      // The image runs a temporary server for its init scripts before the real
+      // one, on a Unix socket only: a TCP connection that works means ready.
+      const std::string admin = "host=127.0.0.1 port=" + std::to_string(info_.port) +
+                                " user=postgres dbname=postgres connect_timeout=2";
+      const bool ready = WaitFor(ReadyTimeout(), [&] {
+        Connection probe(admin);
+        return probe.ok();
+      });
+      if (!ready) {
+        const CommandResult logs =
+            RunCommand({"docker", "logs", "--tail", "30", id}, milliseconds(10'000));
+        throw Failure("container " + id + " did not accept connections on port " +
+                      std::to_string(info_.port) + " in time; its log ends:\n" + logs.output);
+      }
+      CreatePrivateDatabase(info_, admin);
+    } catch (...) {
+      Stop();
+      throw;
+    }
+    info_.start_seconds = SecondsSince(start);
+  }
+  ~ContainerServer() override { Stop(); }
+  void Stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    RunCommand({"docker", "rm", "-f", info_.container_id}, milliseconds(60'000));
+  }
+
+ private:
+  bool stopped_ = false;
+};
+
+// ---- local binaries -------------------------------------------------------
+
+std::string FindBinDir() {
+  if (auto dir = GetEnv("STRATA_TEST_POSTGRES_BINDIR")) return *dir;
+  glob_t found{};
+  std::vector<std::string> dirs;
+  if (glob("/usr/lib/postgresql/*/bin/postgres", 0, nullptr, &found) == 0) {
+    for (std::size_t i = 0; i < found.gl_pathc; ++i) dirs.emplace_back(found.gl_pathv[i]);
+  }
+  globfree(&found);
+  // Highest major version first: compare numerically, "9" < "15".
+  std::sort(dirs.begin(), dirs.end(), [](const std::string& a, const std::string& b) {
+    const auto version = [](const std::string& p) { return std::atoi(p.c_str() + 19); };
+    return version(a) > version(b);
+  });
+  if (!dirs.empty()) return dirs.front().substr(0, dirs.front().rfind('/'));
+  const CommandResult pg_config = RunCommand({"pg_config", "--bindir"}, milliseconds(5000));
+  if (pg_config.exit_code == 0) return pg_config.output.substr(0, pg_config.output.find('\n'));
+  throw Failure(
+      "no PostgreSQL server binaries: install Debian's postgresql package (scripts/setup), set "
+      "STRATA_TEST_POSTGRES_BINDIR, or point STRATA_TEST_POSTGRES_URL at a server");
+}
+
+// Whom initdb and postgres run as: both refuse root.
+struct Account {
+  bool switch_user = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+Account ServerAccount() {
+  Account account;
+  if (geteuid() != 0) return account;
+  const passwd* pw = getpwnam("postgres");
+  if (pw == nullptr) {
+    throw Failure(
+        "running as root needs a 'postgres' user to run the server as "
+        "(Debian's postgresql package creates it)");
+  }
+  account.switch_user = true;
+  account.uid = pw->pw_uid;
+  account.gid = pw->pw_gid;
+  return account;
+}
+
+// A postmaster of a test binary that died unwatched: stop it before its
+// directory goes.
+void StopStalePostmaster(const std::string& dir) {
+  std::istringstream pid_file(ReadFile(dir + "/data/postmaster.pid").value_or(""));
+  pid_t pid = 0;
+  pid_file >> pid;
+  StopPostmaster(pid, dir.substr(dir.rfind('/') + 1), dir + "/data", /*is_child=*/false);
+}
+
+// fork + exec as `account`, output to `log_path`. Everything the child needs
+// is prepared before fork: between fork and exec only async-signal-safe calls.
+pid_t Spawn(const Account& account, const std::vector<std::string>& argv,
+            const std::string& log_path, const std::string& cwd, bool die_with_parent) {
+  std::vector<std::string> args = argv;
+  std::vector<char*> c_args;
+  for (std::string& a : args) c_args.push_back(a.data());
+  c_args.push_back(nullptr);
+  const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log < 0) throw Failure("cannot open " + log_path + ": " + strerror(errno));
+  if (account.switch_user && fchown(log, account.uid, account.gid) != 0) {
+    close(log);
+    throw Failure("cannot chown " + log_path + ": " + strerror(errno));
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(log);
+    throw Failure(std::string("fork: ") + strerror(errno));
+  }
+  if (pid == 0) {
+    setpgid(0, 0);  // the terminal's Ctrl-C is the harness's to handle, not the server's
+    const int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, STDIN_FILENO);
+    dup2(log, STDOUT_FILENO);  // never the caller's stdout: a captured pipe would hang
+    dup2(log, STDERR_FILENO);
+    if (account.switch_user &&
+        (setgroups(0, nullptr) != 0 || setgid(account.gid) != 0 || setuid(account.uid) != 0)) {
+      _exit(126);
+    }
+    // After the uid change, which clears it: the server dies with the test
+    // binary even when nothing else cleans up.
+    if (die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGQUIT) != 0 || getppid() != parent)) {
+      _exit(125);
+    }
+    if (chdir(cwd.c_str()) != 0) _exit(124);
+    execv(c_args[0], c_args.data());
+    _exit(127);
+  }
+  close(log);
+  return pid;
+}
+
+class LocalServer : public PostgresServer {
+ public:
+  explicit LocalServer(CleanupGuard& guard) {
+    const auto start = Clock::now();
+    info_.source = "local";
+    const std::string bindir = FindBinDir();
+    const Account account = ServerAccount();
+    SweepStaleScratchDirectories(kDirPrefix, StopStalePostmaster);
+    dir_ = MakeScratchDirectory(kDirPrefix, lock_fd_);
+    guard.AddDirectory(dir_);
+    if (account.switch_user && chown(dir_.c_str(), account.uid, account.gid) != 0) {
+      throw Failure("cannot chown " + dir_ + " to postgres: " + strerror(errno));
+    }
+    info_.tag = dir_.substr(dir_.rfind('/') + 1);
+    const std::string data = dir_ + "/data";
+    info_.location = data;
+    log_ = dir_ + "/server.log";
+
+    InitDb(account, bindir, data);
+    StartPostmaster(account, bindir, data, guard);
+    CreatePrivateDatabase(info_, "host=" + dir_ + " port=" + std::to_string(info_.port) +
+                                     " user=postgres dbname=postgres");
+    info_.start_seconds = SecondsSince(start);
+  }
+
+  ~LocalServer() override { Stop(); }
+
+  void Stop() override {
+    if (dir_.empty()) return;
+    if (info_.pid > 0) StopPostmaster(info_.pid, info_.tag, dir_ + "/data", /*is_child=*/true);
+    RemoveTree(dir_);
+    if (lock_fd_ >= 0) close(lock_fd_);
+    dir_.clear();
+  }
+
+ private:
+  void InitDb(const Account& account, const std::string& bindir, const std::string& data) {
+    const std::string initdb_log = dir_ + "/initdb.log";
+    const pid_t pid = Spawn(account,
+                            {bindir + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E",
+                             "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+                            initdb_log, dir_, /*die_with_parent=*/true);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      throw Failure("initdb failed (see " + initdb_log + "):\n" + TailOfFile(initdb_log, 20));
+    }
+    std::ofstream conf(data + "/postgresql.conf", std::ios::app);
+    conf << "\n# strata test harness: throwaway server, durability off\n"
+            "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+            "timezone = 'UTC'\nlog_timezone = 'UTC'\nlisten_addresses = '127.0.0.1'\n"
+            "unix_socket_directories = '"
+         << dir_
+         << "'\nlogging_collector = off\n"
+            "dynamic_shared_memory_type = mmap\n"  // a killed server leaks nothing in /dev/shm
+            "max_wal_size = 64MB\nmin_wal_size = 32MB\nwal_level = minimal\nmax_wal_senders = 0\n"
+            "cluster_name = '"
+         << info_.tag << "'\n";
+    if (!conf) throw Failure("cannot write " + data + "/postgresql.conf");
+  }
+
+  void StartPostmaster(const Account& account, const std::string& bindir, const std::string& data,
+                       CleanupGuard& guard) {
+    // The port was free a moment ago; another server may take it first: retry.
+    for (int attempt = 1; attempt <= 5; ++attempt) {
+      info_.port = PickFreePort();
+      const std::string port = std::to_string(info_.port);
+      info_.pid = Spawn(account, {bindir + "/postgres", "-D", data, "-p", port}, log_, dir_,
+                        /*die_with_parent=*/true);
+      guard.AddServer(info_.pid, info_.tag, data);
+      const std::string ping = "host=" + dir_ + " port=" + port + " user=postgres dbname=postgres";
+      bool exited = false;
+      const bool ready = WaitFor(ReadyTimeout(), [&] {
+        if (waitpid(info_.pid, nullptr, WNOHANG) == info_.pid) return exited = true;
+        return PQping(ping.c_str()) == PQPING_OK;
+      });
+      if (ready && !exited) return;
+      const std::string tail = TailOfFile(log_, 20);
+      if (!exited) StopPostmaster(info_.pid, info_.tag, data, /*is_child=*/true);
+      info_.pid = -1;
+      if (tail.find("could not bind") == std::string::npos &&
+          tail.find("already in use") == std::string::npos) {
+        throw Failure(std::string(exited ? "postgres exited" : "postgres did not start in time") +
+                      " (log " + log_ + "):\n" + tail);
+      }
+    }
+    throw Failure("no free port after 5 attempts (log " + log_ + ")");
+  }
+
+  std::string dir_;
+  std::string log_;
+  int lock_fd_ = -1;
+};
+
+}  // namespace
+
+std::string QuoteConninfoValue(const std::string& value) {
+  std::string out = "'";
+  for (const char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::Start(CleanupGuard& guard) {
+  const std::string source = GetEnv("STRATA_TEST_POSTGRES_SOURCE").value_or("auto");
+  const auto url = GetEnv("STRATA_TEST_POSTGRES_URL");
+  if (source == "url" || (source == "auto" && url)) {
+    if (!url) throw Failure("STRATA_TEST_POSTGRES_SOURCE=url needs STRATA_TEST_POSTGRES_URL");
+    return std::make_unique<ExistingServer>(*url, guard);
+  }
+  if (source == "docker" || (source == "auto" && DockerEngineAnswers())) {
+    return std::make_unique<ContainerServer>(guard);
+  }
+  if (source == "local" || source == "auto") return std::make_unique<LocalServer>(guard);
+  throw Failure("STRATA_TEST_POSTGRES_SOURCE must be auto, url, docker or local, not '" + source +
+                "'");
+}
+
+}  // namespace strata::testing

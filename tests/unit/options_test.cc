@@ -1,0 +1,212 @@
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "strata/strata.h"
+
+namespace strata {
+namespace {
+
+// Sets environment variables for one test and restores them afterwards.
+class ScopedEnv {
+ public:
+  explicit ScopedEnv(std::map<std::string, std::optional<std::string>> vars) {
+    for (auto& [name, value] : vars) {
+      const char* old = getenv(name.c_str());
+      saved_[name] = old ? std::optional<std::string>(old) : std::nullopt;
+      Apply(name, value);
+    }
+  }
+  ~ScopedEnv() {
+    for (auto& [name, value] : saved_) Apply(name, value);
+  }
+
+ private:
+  static void Apply(const std::string& name, const std::optional<std::string>& value) {
+    if (value) {
+      setenv(name.c_str(), value->c_str(), 1);
+    } else {
+      unsetenv(name.c_str());
+    }
+  }
+  std::map<std::string, std::optional<std::string>> saved_;
+};
+
+const std::map<std::string, std::optional<std::string>> kNoStrataEnv = {
+    {"STRATA_STORAGE", std::nullopt},
+    {"STRATA_DATABASE_URL", std::nullopt},
+    {"STRATA_AUTO_MIGRATE", std::nullopt},
+    {"STRATA_POOL_SIZE", std::nullopt},
+    {"STRATA_MIGRATIONS_DIR", std::nullopt}};
+
+ScopedEnv StrataEnv(std::map<std::string, std::optional<std::string>> vars) {
+  auto all = kNoStrataEnv;
+  for (auto& [k, v] : vars) all[k] = v;
+  return ScopedEnv(all);
+}
+
+TEST(BackendTest, ParsesNamesAndAliases) {
+  EXPECT_EQ(ParseBackend("sqlite"), Backend::kSqlite);
+  EXPECT_EQ(ParseBackend("sqlite3"), Backend::kSqlite);
+  EXPECT_EQ(ParseBackend("postgres"), Backend::kPostgres);
+  EXPECT_EQ(ParseBackend("postgresql"), Backend::kPostgres);
+  EXPECT_EQ(BackendName(Backend::kSqlite), "sqlite");
+  EXPECT_EQ(BackendName(Backend::kPostgres), "postgres");
+}
+
+TEST(BackendTest, UnknownNameSaysWhatIsAccepted) {
+  try {
+    ParseBackend("mysql");
+    FAIL() << "no exception";
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_STREQ(e.what(), "unknown storage backend 'mysql': use sqlite or postgres");
+  }
+}
+
+TEST(StoreOptionsTest, DefaultsWithoutEnvironment) {
+  auto env = StrataEnv({});
+  const StoreOptions options = StoreOptions::FromEnvironment();
+  EXPECT_EQ(options.backend, Backend::kSqlite);
+  EXPECT_EQ(options.url, "strata.db");
+  EXPECT_FALSE(options.auto_migrate);
+  EXPECT_EQ(options.pool_size, 4u);
+  EXPECT_EQ(options.migrations_dir, "");
+}
+
+TEST(StoreOptionsTest, ReadsEveryVariable) {
+  auto env = StrataEnv({{"STRATA_STORAGE", "postgres"},
+                        {"STRATA_DATABASE_URL", "postgresql://app@db/ecs"},
+                        {"STRATA_AUTO_MIGRATE", "yes"},
+                        {"STRATA_POOL_SIZE", "16"},
+                        {"STRATA_MIGRATIONS_DIR", "/etc/strata/migrations"}});
+  const StoreOptions options = StoreOptions::FromEnvironment();
+  EXPECT_EQ(options.backend, Backend::kPostgres);
+  EXPECT_EQ(options.url, "postgresql://app@db/ecs");
+  EXPECT_TRUE(options.auto_migrate);
+  EXPECT_EQ(options.pool_size, 16u);
+  EXPECT_EQ(options.migrations_dir, "/etc/strata/migrations");
+}
+
+TEST(StoreOptionsTest, EmptyVariablesCountAsUnset) {
+  auto env =
+      StrataEnv({{"STRATA_STORAGE", ""}, {"STRATA_POOL_SIZE", ""}, {"STRATA_DATABASE_URL", ""}});
+  const StoreOptions options = StoreOptions::FromEnvironment();
+  EXPECT_EQ(options.backend, Backend::kSqlite);
+  EXPECT_EQ(options.url, "strata.db");
+  EXPECT_EQ(options.pool_size, 4u);
+}
+
+TEST(StoreOptionsTest, PostgresWithoutUrlUsesLibpqDefaults) {
+  auto env = StrataEnv({{"STRATA_STORAGE", "postgres"}});
+  EXPECT_EQ(StoreOptions::FromEnvironment().url, "");
+  EXPECT_EQ(StoreOptions::FromEnvironment().Describe(), "postgres (libpq defaults)");
+}
+
+TEST(StoreOptionsTest, BadValuesNameTheVariable) {
+  const std::map<std::string, std::string> cases = {
+      {"STRATA_STORAGE", "oracle"},
+      {"STRATA_AUTO_MIGRATE", "maybe"},
+      {"STRATA_POOL_SIZE", "0"},
+  };
+  for (const auto& [name, value] : cases) {
+    auto env = StrataEnv({{name, value}});
+    try {
+      StoreOptions::FromEnvironment();
+      ADD_FAILURE() << name << "=" << value << " accepted";
+    } catch (const InvalidArgumentError& e) {
+      EXPECT_TRUE(std::string(e.what()).starts_with(name)) << e.what();
+    }
+  }
+}
+
+TEST(StoreOptionsTest, PoolSizeMustBeAWholeNumberInRange) {
+  for (const char* bad : {"-1", "4x", "1025", "99999999999999999999", " 4"}) {
+    auto env = StrataEnv({{"STRATA_POOL_SIZE", bad}});
+    EXPECT_THROW(StoreOptions::FromEnvironment(), InvalidArgumentError) << "'" << bad << "'";
+  }
+  auto env = StrataEnv({{"STRATA_POOL_SIZE", "1024"}});
+  EXPECT_EQ(StoreOptions::FromEnvironment().pool_size, 1024u);
+}
+
+TEST(StoreOptionsTest, SwitchingBackendResetsTheDefaultUrlButKeepsAnExplicitOne) {
+  StoreOptions options;
+  options.Set("storage", "postgres", "--storage");
+  EXPECT_EQ(options.url, "");
+  options.Set("storage", "sqlite", "--storage");
+  EXPECT_EQ(options.url, "strata.db");
+  options.Set("database-url", "/var/lib/app.db", "--database-url");
+  EXPECT_EQ(options.url, "/var/lib/app.db");
+  EXPECT_THROW(options.Set("colour", "blue", "--colour"), InvalidArgumentError);
+}
+
+TEST(StoreOptionsTest, ValidateRejectsEmptySqlitePathAndBadPoolSize) {
+  StoreOptions options;
+  options.url = "";
+  EXPECT_THROW(options.Validate(), InvalidArgumentError);
+  options.url = ":memory:";
+  options.pool_size = 0;
+  EXPECT_THROW(options.Validate(), InvalidArgumentError);
+  options.pool_size = 1;
+  EXPECT_NO_THROW(options.Validate());
+}
+
+TEST(StoreOptionsTest, EnvironmentVariableNames) {
+  EXPECT_EQ(StoreOptions::EnvironmentVariable("pool-size"), "STRATA_POOL_SIZE");
+  EXPECT_EQ(StoreOptions::EnvironmentVariable("storage"), "STRATA_STORAGE");
+}
+
+TEST(ParseBoolOptionTest, AcceptsCommonSpellings) {
+  for (const char* yes : {"1", "true", "TRUE", "yes", "on", "On"}) {
+    EXPECT_TRUE(ParseBoolOption("x", yes)) << yes;
+  }
+  for (const char* no : {"0", "false", "no", "OFF"}) EXPECT_FALSE(ParseBoolOption("x", no)) << no;
+  EXPECT_THROW(ParseBoolOption("x", ""), InvalidArgumentError);
+  EXPECT_THROW(ParseBoolOption("x", "2"), InvalidArgumentError);
+}
+
+TEST(RedactUrlTest, MasksUriPasswords) {
+  EXPECT_EQ(RedactUrl("postgresql://app:s3cret@db:5432/ecs"), "postgresql://app:***@db:5432/ecs");
+  EXPECT_EQ(RedactUrl("postgres://app:p@ss@db/ecs"), "postgres://app:***@db/ecs");
+  EXPECT_EQ(RedactUrl("postgresql://app@db/ecs?sslmode=require&password=x&a=b"),
+            "postgresql://app@db/ecs?sslmode=require&password=***&a=b");
+  EXPECT_EQ(RedactUrl("postgresql://db/ecs"), "postgresql://db/ecs");
+}
+
+TEST(RedactUrlTest, MasksConninfoPasswords) {
+  EXPECT_EQ(RedactUrl("host=db password=s3cret user=app"), "host=db password=*** user=app");
+  EXPECT_EQ(RedactUrl("host=db password = 'a b\\' c' user=app"), "host=db password = *** user=app");
+  EXPECT_EQ(RedactUrl("PASSWORD=x"), "PASSWORD=***");
+  EXPECT_EQ(RedactUrl("host=db user=app"), "host=db user=app");
+}
+
+TEST(RedactUrlTest, UnparseableConninfoIsCutBeforeThePassword) {
+  const std::string redacted = RedactUrl("host=db password='never closed");
+  EXPECT_EQ(redacted.find("never"), std::string::npos) << redacted;
+  EXPECT_EQ(RedactUrl("host=db junk password=x"), "host=db junk password=***");
+}
+
+TEST(RedactUrlTest, SqlitePathsAreUnchanged) {
+  EXPECT_EQ(RedactUrl("/var/lib/strata/app.db"), "/var/lib/strata/app.db");
+  EXPECT_EQ(RedactUrl(":memory:"), ":memory:");
+}
+
+TEST(StoreOptionsTest, DescribeNeverShowsThePassword) {
+  StoreOptions options;
+  options.backend = Backend::kPostgres;
+  options.url = "postgresql://app:s3cret@db/ecs";
+  EXPECT_EQ(options.Describe(), "postgres postgresql://app:***@db/ecs");
+}
+
+TEST(VersionTest, LibraryAndHeadersAgree) {
+  EXPECT_STREQ(LibraryVersion(), kVersion);
+  const std::string deps = DependencyVersions();
+  EXPECT_NE(deps.find("SOCI 4."), std::string::npos) << deps;
+  EXPECT_NE(deps.find("SQLite 3."), std::string::npos) << deps;
+  EXPECT_NE(deps.find("libpq "), std::string::npos) << deps;
+}
+
+}  // namespace
+}  // namespace strata
