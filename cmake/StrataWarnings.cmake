@@ -3,7 +3,7 @@
 function(strata_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
                          -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-                         -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+                         -Woverloaded-virtual -Wimplicit-fallthrough)
   if(STRATA_WARNINGS_AS_ERRORS)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

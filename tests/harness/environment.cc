@@ -62,9 +62,10 @@ void TestEnvironment::SetUp() {
     try {
       postgres_ = PostgresServer::Start(*guard_);
       const PostgresServerInfo& info = postgres_->info();
-      std::fprintf(stderr, "strata-test: PostgreSQL %s (%s: %s) ready in %.2f s\n",
+      std::fprintf(stderr, "strata-test: PostgreSQL %s (%s: %s) ready in %.2f s%s%s%s\n",
                    info.version.c_str(), info.source.c_str(), info.location.c_str(),
-                   info.start_seconds);
+                   info.start_seconds, info.phases.empty() ? "" : " (",
+                   info.phases.c_str(), info.phases.empty() ? "" : ")");
     } catch (const std::exception& e) {
       postgres_error_ = e.what();
       std::fprintf(stderr, "strata-test: PostgreSQL unavailable: %s\n", e.what());
@@ -130,7 +131,30 @@ void TestEnvironment::WriteReport() const {
   std::rename((*path + ".tmp").c_str(), path->c_str());  // readers never see half a report
 }
 
+// One line per backend, so a log shows that the PostgreSQL cases ran.
 void TestEnvironment::PrintSummary() const {
+  const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
+  for (const Backend backend : SelectedBackends()) {
+    const std::string suffix = "/" + std::string(BackendName(backend));
+    int passed = 0, failed = 0, skipped = 0;
+    for (int i = 0; i < unit.total_test_suite_count(); ++i) {
+      const ::testing::TestSuite& suite = *unit.GetTestSuite(i);
+      for (int j = 0; j < suite.total_test_count(); ++j) {
+        const ::testing::TestInfo& test = *suite.GetTestInfo(j);
+        if (!test.should_run() || !std::string_view(test.name()).ends_with(suffix)) continue;
+        const ::testing::TestResult& result = *test.result();
+        if (result.Skipped()) {
+          ++skipped;
+        } else if (result.Failed()) {
+          ++failed;
+        } else {
+          ++passed;
+        }
+      }
+    }
+    std::fprintf(stderr, "strata-test: %s cases: %d passed, %d failed, %d skipped\n",
+                 suffix.c_str() + 1, passed, failed, skipped);
+  }
   for (const auto& [backend, stats] : reset_stats_) {
     if (stats.count == 0) continue;
     std::fprintf(stderr, "strata-test: %s: %d resets, mean %.2f ms (min %.2f, max %.2f)\n",

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -334,10 +335,21 @@ class LocalServer : public PostgresServer {
     info_.location = data;
     log_ = dir_ + "/server.log";
 
+    auto phase_start = Clock::now();
+    const auto phase = [&](const char* name) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%s%s %.2f s", info_.phases.empty() ? "" : ", ", name,
+                    SecondsSince(phase_start));
+      info_.phases += text;
+      phase_start = Clock::now();
+    };
     InitDb(account, bindir, data);
+    phase("initdb");
     StartPostmaster(account, bindir, data, guard);
+    phase("postgres up");
     CreatePrivateDatabase(info_, "host=" + dir_ + " port=" + std::to_string(info_.port) +
                                      " user=postgres dbname=postgres");
+    phase("create database");
     info_.start_seconds = SecondsSince(start);
   }
 

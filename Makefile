@@ -1,0 +1,66 @@
+# The two commands (README): `make run` and `make test`. Everything else is for
+# developers. Each build flavour has its own directory under build/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JOBS ?= $(shell nproc)
+GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
+SOURCES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null || find storage cli tests examples bench -name '*.cc' -o -name '*.h')
+
+RELEASE_DIR  := build/release
+TEST_DIR     := build/test
+COVERAGE_DIR := build/coverage
+
+# configure DIR CMAKE-ARGS: (re)configure only when the cache is missing.
+define configure
+	@if [ ! -f $(1)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(1) -G "$(GENERATOR)" $(2) >/dev/null || exit 1; fi
+endef
+
+.PHONY: help setup run test build-release build-test coverage format format-check clean
+
+help:
+	@echo "make run       set up, build, run strata's main job (SQLite)"
+	@echo "make test      set up, build with ASan+UBSan, run every test on SQLite and PostgreSQL"
+	@echo "make coverage  line and branch coverage of storage/ and cli/ (fails under 90% lines)"
+	@echo "make format    clang-format the sources in place"
+
+setup:
+	@scripts/setup
+
+build-release: setup
+	$(call configure,$(RELEASE_DIR),-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRATA_BUILD_TESTS=OFF)
+	@cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+run: build-release
+	@scripts/run $(RELEASE_DIR)/cli/strata
+
+build-test: setup
+	$(call configure,$(TEST_DIR),-DCMAKE_BUILD_TYPE=Debug -DSTRATA_ASAN=ON -DSTRATA_UBSAN=ON)
+	@cmake --build $(TEST_DIR) -j $(JOBS)
+
+test: format-check build-test
+	@ctest --test-dir $(TEST_DIR) --output-on-failure -j $(JOBS); status=$$?; \
+	  echo "Cases per backend (from $(TEST_DIR)/Testing/Temporary/LastTest.log):"; \
+	  grep -h '^strata-test: .* cases:' $(TEST_DIR)/Testing/Temporary/LastTest.log; \
+	  exit $$status
+
+coverage: setup
+	$(call configure,$(COVERAGE_DIR),-DCMAKE_BUILD_TYPE=Debug -DSTRATA_COVERAGE=ON)
+	@cmake --build $(COVERAGE_DIR) -j $(JOBS)
+	@find $(COVERAGE_DIR) -name '*.gcda' -delete
+	@ctest --test-dir $(COVERAGE_DIR) --output-on-failure -j $(JOBS)
+	@gcovr --root . --object-directory $(COVERAGE_DIR) --filter 'storage/' --filter 'cli/' \
+	  --exclude-unreachable-branches --exclude-throw-branches \
+	  --html-details $(COVERAGE_DIR)/coverage.html --txt - --print-summary --fail-under-line 90
+	@echo "details: $(COVERAGE_DIR)/coverage.html"
+
+format:
+	@clang-format -i $(SOURCES)
+
+format-check:
+	@clang-format --dry-run --Werror $(SOURCES) || \
+	  { echo "clang-format: run 'make format' to fix the files above"; exit 1; }
+
+clean:
+	rm -rf build
