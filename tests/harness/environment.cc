@@ -64,8 +64,8 @@ void TestEnvironment::SetUp() {
       const PostgresServerInfo& info = postgres_->info();
       std::fprintf(stderr, "strata-test: PostgreSQL %s (%s: %s) ready in %.2f s%s%s%s\n",
                    info.version.c_str(), info.source.c_str(), info.location.c_str(),
-                   info.start_seconds, info.phases.empty() ? "" : " (",
-                   info.phases.c_str(), info.phases.empty() ? "" : ")");
+                   info.start_seconds, info.phases.empty() ? "" : " (", info.phases.c_str(),
+                   info.phases.empty() ? "" : ")");
     } catch (const std::exception& e) {
       postgres_error_ = e.what();
       std::fprintf(stderr, "strata-test: PostgreSQL unavailable: %s\n", e.what());
