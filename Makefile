@@ -39,10 +39,14 @@ build-test: setup
 	$(call configure,$(TEST_DIR),-DCMAKE_BUILD_TYPE=Debug -DSTRATA_ASAN=ON -DSTRATA_UBSAN=ON)
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 
+# Prints, after ctest, how many cases of each backend ran in each database test
+# binary, then repeats ctest's summary so that it stays the closing line.
 test: format-check build-test
-	@ctest --test-dir $(TEST_DIR) --output-on-failure -j $(JOBS); status=$$?; \
-	  echo "Cases per backend (from $(TEST_DIR)/Testing/Temporary/LastTest.log):"; \
+	@set -o pipefail; ctest --test-dir $(TEST_DIR) --output-on-failure -j $(JOBS) \
+	  | tee $(TEST_DIR)/ctest.out; status=$$?; \
+	  echo; echo "Cases per backend, per database test binary:"; \
 	  grep -h '^strata-test: .* cases:' $(TEST_DIR)/Testing/Temporary/LastTest.log; \
+	  grep -E '^[0-9]+% tests passed' $(TEST_DIR)/ctest.out; \
 	  exit $$status
 
 coverage: setup
