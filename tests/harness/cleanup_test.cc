@@ -196,7 +196,7 @@ TEST_F(ChildBinaryTest, CtestTimeoutLeavesNothingBehind) {
   // A hand-written CTest file: ctest kills the whole process tree on timeout.
   std::ofstream(scratch_ + "/CTestTestfile.cmake")
       << "add_test(hang \"" << STRATA_HARNESS_CHILD << "\" \"--gtest_filter=ChildTest.Hangs/*\")\n"
-      << "set_tests_properties(hang PROPERTIES TIMEOUT 5 ENVIRONMENT "
+      << "set_tests_properties(hang PROPERTIES TIMEOUT 8 ENVIRONMENT "
          "\"STRATA_TEST_HARNESS_REPORT="
       << report_path_ << ";STRATA_TEST_POSTGRES_SOURCE=local;STRATA_TEST_POSTGRES_URL=\")\n";
   const CommandResult run =
