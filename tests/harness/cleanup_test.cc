@@ -90,6 +90,20 @@ class ChildBinaryTest : public ::testing::Test {
     return pid;
   }
 
+  static void KillAndReap(pid_t child, int signal) {
+    kill(child, signal);
+    waitpid(child, nullptr, 0);
+  }
+
+  // A child with a local server, killed by `signal` while a test runs.
+  void ExpectSignalLeavesNothingBehind(int signal) {
+    const pid_t child = StartHangingChild(Env());
+    const Report report = ReadReport();
+    ASSERT_TRUE(ProcessRunning(std::stoi(report.at("pid"))));
+    KillAndReap(child, signal);
+    ExpectNothingLeft(report);
+  }
+
   Report ReadReport() const {
     Report report;
     std::istringstream lines(ReadFile(report_path_).value_or(""));
@@ -174,23 +188,9 @@ TEST_F(ChildBinaryTest, FailingTestLeavesNothingBehind) {
   ExpectNothingLeft(ReadReport());
 }
 
-TEST_F(ChildBinaryTest, SigtermLeavesNothingBehind) {
-  const pid_t child = StartHangingChild(Env());
-  const Report report = ReadReport();
-  ASSERT_TRUE(ProcessRunning(std::stoi(report.at("pid"))));
-  kill(child, SIGTERM);
-  waitpid(child, nullptr, 0);
-  ExpectNothingLeft(report);
-}
+TEST_F(ChildBinaryTest, SigtermLeavesNothingBehind) { ExpectSignalLeavesNothingBehind(SIGTERM); }
 
-TEST_F(ChildBinaryTest, SigkillLeavesNothingBehind) {
-  const pid_t child = StartHangingChild(Env());
-  const Report report = ReadReport();
-  ASSERT_TRUE(ProcessRunning(std::stoi(report.at("pid"))));
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
-  ExpectNothingLeft(report);
-}
+TEST_F(ChildBinaryTest, SigkillLeavesNothingBehind) { ExpectSignalLeavesNothingBehind(SIGKILL); }
 
 TEST_F(ChildBinaryTest, CtestTimeoutLeavesNothingBehind) {
   // A hand-written CTest file: ctest kills the whole process tree on timeout.
@@ -256,8 +256,7 @@ TEST_F(ChildBinaryTest, ExistingServerDatabaseIsDroppedAfterSigkill) {
       Env({"STRATA_TEST_POSTGRES_URL=" + parent, "STRATA_TEST_POSTGRES_SOURCE=url"}));
   const Report report = ReadReport();
   ASSERT_TRUE(DatabaseExists(report.at("database")));
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
+  KillAndReap(child, SIGKILL);
   ExpectNothingLeft(report);
 }
 
@@ -285,8 +284,7 @@ TEST_F(ChildBinaryTest, DockerContainerIsRemovedAfterSigkill) {
   const Report report = ReadReport();
   EXPECT_EQ(report.at("source"), "docker");
   EXPECT_EQ(ReadFile(docker_log_).value_or("").find("rm -f"), std::string::npos);
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
+  KillAndReap(child, SIGKILL);
   ExpectNothingLeft(report);
   DropFakeContainerDatabase(report);
 }
