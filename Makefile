@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 JOBS ?= $(shell nproc)
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
-SOURCES = $(shell git ls-files '*.cc' '*.h' 2>/dev/null || find storage cli tests examples bench -name '*.cc' -o -name '*.h')
+SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.cc' '*.h' 2>/dev/null || find storage cli tests examples bench -name '*.cc' -o -name '*.h')
 
 RELEASE_DIR  := build/release
 TEST_DIR     := build/test

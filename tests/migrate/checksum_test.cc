@@ -24,7 +24,8 @@ TEST(ChecksumTest, LoneCarriageReturnsAndEditsAreChanges) {
   EXPECT_NE(MigrationChecksum("a\r"), MigrationChecksum("a"));
   // Only the CR of a CRLF pair goes: "a\r\r\n" is "a\r\n" after normalising, not "a\n".
   EXPECT_NE(MigrationChecksum("a\r\r\n"), MigrationChecksum("a\n"));
-  EXPECT_NE(MigrationChecksum("CREATE TABLE a (x int);"), MigrationChecksum("CREATE TABLE a (x bigint);"));
+  EXPECT_NE(MigrationChecksum("CREATE TABLE a (x int);"),
+            MigrationChecksum("CREATE TABLE a (x bigint);"));
 }
 
 }  // namespace

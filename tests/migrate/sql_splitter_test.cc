@@ -53,8 +53,8 @@ TEST(SqlSplitterTest, PostgresBlockCommentsNestSqliteOnesDoNot) {
 }
 
 TEST(SqlSplitterTest, PostgresEscapeStringsHonourBackslashes) {
-  const auto statements = Statements("SELECT E'it\\'s; here'; SELECT 'a\\'; SELECT 3;",
-                                     Dialect::kPostgres);
+  const auto statements =
+      Statements("SELECT E'it\\'s; here'; SELECT 'a\\'; SELECT 3;", Dialect::kPostgres);
   // E'...' escapes the quote; a standard string does not treat \ specially.
   ASSERT_EQ(statements.size(), 3u);
   EXPECT_EQ(statements[0], "SELECT E'it\\'s; here';");
@@ -126,9 +126,10 @@ TEST(SqlSplitterTest, UnterminatedQuoteRunsToTheEnd) {
 // put back together are the input, and every chunk but the last ends in ';'.
 TEST(SqlSplitterTest, RandomScriptsRoundTrip) {
   const std::vector<std::string> fragments = {
-      "'", "''", "\"", "$$", "$a$", "$1", "--", "/*", "*/", ";", "\n", " ", "\\", "E'", "e",
-      "BEGIN", "END", "CASE", "ATOMIC", "CREATE", "TRIGGER", "FUNCTION", "OR", "REPLACE", "[",
-      "]", "`", "x", "SELECT 1", "\r\n", "\xc3\xa9", "TEMP", "a$b"};
+      "'",      "''",       "\"",      "$$",       "$a$",  "$1",      "--",    "/*",  "*/",
+      ";",      "\n",       " ",       "\\",       "E'",   "e",       "BEGIN", "END", "CASE",
+      "ATOMIC", "CREATE",   "TRIGGER", "FUNCTION", "OR",   "REPLACE", "[",     "]",   "`",
+      "x",      "SELECT 1", "\r\n",    "\xc3\xa9", "TEMP", "a$b"};
   std::mt19937 rng(20261121);
   for (int i = 0; i < 20000; ++i) {
     std::string script;
@@ -152,9 +153,8 @@ TEST(SqlSplitterTest, RandomScriptsRoundTrip) {
 
 TEST(TransactionRefusalTest, TransactionControlIsRefusedOnBothBackends) {
   for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
-    for (const char* statement :
-         {"BEGIN;", "begin transaction;", "COMMIT", "END;", "ROLLBACK;", "START TRANSACTION;",
-          "/* why */ commit;"}) {
+    for (const char* statement : {"BEGIN;", "begin transaction;", "COMMIT", "END;", "ROLLBACK;",
+                                  "START TRANSACTION;", "/* why */ commit;"}) {
       const auto refusal = TransactionRefusal(statement, d);
       ASSERT_TRUE(refusal.has_value()) << statement;
       EXPECT_NE(refusal->find("strata:no-transaction"), std::string::npos) << *refusal;
@@ -179,7 +179,8 @@ TEST(TransactionRefusalTest, PostgresStatementsThatCannotRunInATransaction) {
             "CREATE INDEX CONCURRENTLY cannot run inside a transaction: move it to a migration "
             "whose first line is -- strata:no-transaction");
   EXPECT_FALSE(TransactionRefusal("CREATE INDEX i ON t (x);", Dialect::kPostgres));
-  EXPECT_FALSE(TransactionRefusal("COMMENT ON TABLE t IS 'VACUUM CONCURRENTLY';", Dialect::kPostgres));
+  EXPECT_FALSE(
+      TransactionRefusal("COMMENT ON TABLE t IS 'VACUUM CONCURRENTLY';", Dialect::kPostgres));
 }
 
 TEST(TransactionRefusalTest, SqlitePragmasThatAreIgnoredInATransaction) {

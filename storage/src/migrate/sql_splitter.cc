@@ -75,9 +75,7 @@ class Lexer {
   }
 
  private:
-  char Peek(std::size_t ahead) const {
-    return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0';
-  }
+  char Peek(std::size_t ahead) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   bool PreviousIsWordChar() const { return pos_ > 0 && IsWordChar(s_[pos_ - 1]); }
   void Step() {
     if (s_[pos_] == '\n') ++line_;
@@ -250,7 +248,9 @@ std::vector<std::string> LeadingWords(std::string_view statement, std::size_t co
 std::optional<std::string> TransactionRefusal(std::string_view statement, Dialect dialect) {
   const std::vector<std::string> w = LeadingWords(statement, 12, dialect);
   if (w.empty()) return std::nullopt;
-  const auto has = [&](std::string_view word) { return std::find(w.begin(), w.end(), word) != w.end(); };
+  const auto has = [&](std::string_view word) {
+    return std::find(w.begin(), w.end(), word) != w.end();
+  };
   const auto at = [&](std::size_t i) { return i < w.size() ? w[i] : std::string(); };
   const std::string& first = w[0];
 
@@ -259,9 +259,10 @@ std::optional<std::string> TransactionRefusal(std::string_view statement, Dialec
       (first == "START" && at(1) == "TRANSACTION") ||
       (first == "ROLLBACK" && !rollback_to_savepoint) ||
       (first == "PREPARE" && at(1) == "TRANSACTION")) {
-    return first + " controls the transaction, which strata owns: each migration runs in one "
-                   "transaction with its ledger row. Remove it, or make the file "
-                   "-- strata:no-transaction";
+    return first +
+           " controls the transaction, which strata owns: each migration runs in one "
+           "transaction with its ledger row. Remove it, or make the file "
+           "-- strata:no-transaction";
   }
   const std::string fix =
       " cannot run inside a transaction: move it to a migration whose first line is "
