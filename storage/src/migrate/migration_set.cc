@@ -1,0 +1,160 @@
+#include "migrate/migration_set.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "migrate/checksum.h"
+#include "migrate/embedded_migrations.h"
+#include "strata/error.h"
+
+namespace strata::migrate {
+namespace {
+
+constexpr std::string_view kUpSuffix = ".up.sql";
+constexpr std::string_view kDownSuffix = ".down.sql";
+
+[[noreturn]] void BadName(std::string_view file_name, const std::string& why) {
+  throw SchemaError("migration file '" + std::string(file_name) + "': " + why +
+                    " (expected <version>_<name>.up.sql or .down.sql, version a positive "
+                    "integer, name of a-z, 0-9 and _)");
+}
+
+// The first line, without a trailing CR, decides the annotation.
+bool IsTransactional(std::string_view sql) {
+  std::string_view first = sql.substr(0, sql.find('\n'));
+  if (first.ends_with('\r')) first.remove_suffix(1);
+  while (!first.empty() && (first.back() == ' ' || first.back() == '\t')) first.remove_suffix(1);
+  return first != kNoTransactionAnnotation;
+}
+
+}  // namespace
+
+ParsedFileName ParseMigrationFileName(std::string_view file_name) {
+  ParsedFileName parsed;
+  std::string_view stem;
+  if (file_name.ends_with(kUpSuffix)) {
+    stem = file_name.substr(0, file_name.size() - kUpSuffix.size());
+  } else if (file_name.ends_with(kDownSuffix)) {
+    stem = file_name.substr(0, file_name.size() - kDownSuffix.size());
+    parsed.up = false;
+  } else {
+    BadName(file_name, "it ends in neither .up.sql nor .down.sql");
+  }
+  const std::size_t underscore = stem.find('_');
+  if (underscore == std::string_view::npos || underscore == 0) {
+    BadName(file_name, "no version before the first '_'");
+  }
+  const std::string_view digits = stem.substr(0, underscore);
+  const auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), parsed.version);
+  if (ec == std::errc::result_out_of_range) BadName(file_name, "the version is too large");
+  if (ec != std::errc() || end != digits.data() + digits.size() || parsed.version <= 0) {
+    BadName(file_name, "the version '" + std::string(digits) + "' is not a positive integer");
+  }
+  parsed.name = stem.substr(underscore + 1);
+  if (parsed.name.empty()) BadName(file_name, "the name is empty");
+  const bool valid = std::all_of(parsed.name.begin(), parsed.name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!valid)
+    BadName(file_name, "the name '" + parsed.name + "' has characters other than a-z, 0-9 and _");
+  return parsed;
+}
+
+std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files,
+                                         const std::string& origin) {
+  std::map<std::int64_t, Migration> ups;
+  std::vector<std::pair<ParsedFileName, const MigrationFile*>> downs;
+  for (const MigrationFile& file : files) {
+    if (!file.file_name.ends_with(".sql")) continue;
+    const std::string path = origin + "/" + file.file_name;
+    ParsedFileName parsed;
+    try {
+      parsed = ParseMigrationFileName(file.file_name);
+    } catch (const SchemaError& e) {
+      throw SchemaError(origin + ": " + e.what());
+    }
+    if (!parsed.up) {
+      downs.emplace_back(parsed, &file);
+      continue;
+    }
+    auto [it, inserted] = ups.try_emplace(parsed.version);
+    if (!inserted) {
+      throw SchemaError("duplicate migration version " + std::to_string(parsed.version) + ": " +
+                        it->second.up_file + " and " + path + "; give one of them a new version");
+    }
+    Migration& m = it->second;
+    m.version = parsed.version;
+    m.name = parsed.name;
+    m.up_file = path;
+    m.up_sql = file.content;
+    m.checksum = MigrationChecksum(file.content);
+    m.transactional = IsTransactional(file.content);
+  }
+  for (const auto& [parsed, file] : downs) {
+    const std::string path = origin + "/" + file->file_name;
+    auto it = ups.find(parsed.version);
+    if (it == ups.end()) {
+      throw SchemaError("migration file '" + path + "' is a down without an up: add " +
+                        std::to_string(parsed.version) + "_" + parsed.name +
+                        ".up.sql or remove it");
+    }
+    if (it->second.name != parsed.name) {
+      throw SchemaError("migration files '" + it->second.up_file + "' and '" + path +
+                        "' share version " + std::to_string(parsed.version) +
+                        " but not a name; rename one");
+    }
+    if (it->second.down_file) {
+      throw SchemaError("duplicate down migration " + path);
+    }
+    it->second.down_file = path;
+    it->second.down_sql = file->content;
+  }
+  std::vector<Migration> set;
+  set.reserve(ups.size());
+  for (auto& [version, migration] : ups) set.push_back(std::move(migration));
+  return set;
+}
+
+std::vector<Migration> LoadMigrationDirectory(const std::string& root, Backend backend) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(root) / std::string(BackendName(backend));
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw SchemaError("migrations directory '" + dir.string() +
+                      "' does not exist: --migrations-dir names a root holding sqlite/ and "
+                      "postgres/ directories");
+  }
+  std::vector<MigrationFile> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in) throw SchemaError("cannot read migration file '" + entry.path().string() + "'");
+    files.push_back({entry.path().filename().string(), content.str()});
+  }
+  if (ec) throw SchemaError("cannot list '" + dir.string() + "': " + ec.message());
+  return BuildMigrationSet(files, dir.string());
+}
+
+std::vector<Migration> EmbeddedMigrations(Backend backend) {
+  std::vector<MigrationFile> files;
+  for (const EmbeddedFile& file : EmbeddedMigrationFiles()) {
+    if (file.backend == BackendName(backend)) {
+      files.push_back({std::string(file.name), std::string(file.content)});
+    }
+  }
+  return BuildMigrationSet(files, "embedded:migrations/" + std::string(BackendName(backend)));
+}
+
+std::vector<Migration> LoadMigrations(const StoreOptions& options) {
+  if (options.migrations_dir.empty()) return EmbeddedMigrations(options.backend);
+  return LoadMigrationDirectory(options.migrations_dir, options.backend);
+}
+
+}  // namespace strata::migrate

@@ -1,0 +1,61 @@
+// A backend's migration set: the versioned up/down scripts, checked as a whole
+// before anything runs (DESIGN.md §4, contract).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/options.h"
+
+namespace strata::migrate {
+
+struct Migration {
+  std::int64_t version = 0;
+  std::string name;     // [a-z0-9_]+
+  std::string up_file;  // where it came from, for messages
+  std::string up_sql;
+  std::optional<std::string> down_file;
+  std::optional<std::string> down_sql;
+  std::string checksum;       // of the up file, CRLF normalised
+  bool transactional = true;  // false: first line "-- strata:no-transaction"
+};
+
+// One file of a set before validation: its name and content.
+struct MigrationFile {
+  std::string file_name;  // "0001_create_clusters.up.sql"
+  std::string content;
+};
+
+struct ParsedFileName {
+  std::int64_t version = 0;
+  std::string name;
+  bool up = true;
+};
+
+// "0001_create_clusters.up.sql" -> {1, "create_clusters", up}. Throws
+// SchemaError naming the file and the rule it breaks.
+ParsedFileName ParseMigrationFileName(std::string_view file_name);
+
+// Validates a set and sorts it by version. `origin` ("migrations/sqlite",
+// "embedded sqlite set") prefixes file names in errors. Throws SchemaError for
+// a malformed name, a duplicate version, an up and down whose names differ, or
+// a down without an up. Files not ending in ".sql" are ignored (READMEs).
+std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files,
+                                         const std::string& origin);
+
+// DIR/sqlite or DIR/postgres (DESIGN.md §4). Throws SchemaError when the
+// directory is missing or a file cannot be read.
+std::vector<Migration> LoadMigrationDirectory(const std::string& root, Backend backend);
+
+// The set compiled into the library from migrations/<backend>/.
+std::vector<Migration> EmbeddedMigrations(Backend backend);
+
+// The set StoreOptions select: migrations_dir when given, else the embedded one.
+std::vector<Migration> LoadMigrations(const StoreOptions& options);
+
+inline constexpr std::string_view kNoTransactionAnnotation = "-- strata:no-transaction";
+
+}  // namespace strata::migrate
