@@ -48,6 +48,20 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return out;
 }
 
+// Reads a /proc file with read(2): a process can exit while it is read, and
+// libstdc++'s streambuf iterators throw on that read error (ESRCH).
+std::string ReadProcFile(const std::string& path) {
+  std::string content;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return content;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof buffer)) > 0)
+    content.append(buffer, static_cast<std::size_t>(n));
+  close(fd);
+  return content;
+}
+
 }  // namespace
 
 CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
@@ -117,9 +131,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
 
 bool ProcessRunning(pid_t pid) {
   if (pid <= 0) return false;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
+  const std::string line = ReadProcFile("/proc/" + std::to_string(pid) + "/stat");
   // pid (comm) state ...: comm may contain spaces and parentheses.
   const std::size_t close = line.rfind(')');
   if (close == std::string::npos || close + 2 >= line.size()) return false;
@@ -129,8 +141,7 @@ bool ProcessRunning(pid_t pid) {
 
 std::string CommandLine(pid_t pid) {
   if (pid <= 0) return "";
-  std::ifstream file("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string cmdline((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::string cmdline = ReadProcFile("/proc/" + std::to_string(pid) + "/cmdline");
   std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
   return cmdline;
 }
