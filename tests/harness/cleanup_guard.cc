@@ -35,23 +35,6 @@ void RemoveSharedMemory(const std::string& data_dir) {
   if (std::istringstream(line) >> key >> shmid && shmid >= 0) shmctl(shmid, IPC_RMID, nullptr);
 }
 
-void DropDatabase(const std::string& conninfo, const std::string& name) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  if (PQstatus(conn) == CONNECTION_OK) {
-    char* ident = PQescapeIdentifier(conn, name.c_str(), name.size());
-    if (ident != nullptr) {
-      PQclear(PQexec(conn,
-                     ("DROP DATABASE IF EXISTS " + std::string(ident) + " WITH (FORCE)").c_str()));
-      PQfreemem(ident);
-    }
-  }
-  PQfinish(conn);
-}
-
-void RemoveContainer(const std::string& id) {
-  RunCommand({"docker", "rm", "-f", id}, milliseconds(60'000));
-}
-
 // The watcher's whole life: collect resources until EOF, then undo them.
 [[noreturn]] void Watch() {
   std::vector<std::string> resources;
@@ -97,6 +80,23 @@ void RemoveContainer(const std::string& id) {
 }
 
 }  // namespace
+
+void DropDatabase(const std::string& admin_conninfo, const std::string& name) {
+  PGconn* conn = PQconnectdb(admin_conninfo.c_str());
+  if (PQstatus(conn) == CONNECTION_OK) {
+    char* ident = PQescapeIdentifier(conn, name.c_str(), name.size());
+    if (ident != nullptr) {
+      PQclear(PQexec(conn,
+                     ("DROP DATABASE IF EXISTS " + std::string(ident) + " WITH (FORCE)").c_str()));
+      PQfreemem(ident);
+    }
+  }
+  PQfinish(conn);
+}
+
+void RemoveContainer(const std::string& id) {
+  RunCommand({"docker", "rm", "-f", id}, milliseconds(60'000));
+}
 
 void StopPostmaster(pid_t pid, const std::string& tag, const std::string& data_dir, bool is_child) {
   const auto gone = [&] {

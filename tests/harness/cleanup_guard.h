@@ -45,4 +45,10 @@ class CleanupGuard {
 // normal shutdown and the watcher. Returns once no process of it is running.
 void StopPostmaster(pid_t pid, const std::string& tag, const std::string& data_dir, bool is_child);
 
+// Drops a database WITH (FORCE), if it exists; errors are ignored (cleanup).
+void DropDatabase(const std::string& admin_conninfo, const std::string& name);
+
+// docker rm -f; errors are ignored (cleanup).
+void RemoveContainer(const std::string& id);
+
 }  // namespace strata::testing

@@ -158,8 +158,7 @@ class ChildBinaryTest : public ::testing::Test {
   }
 
   void RequireParentPostgres() {
-    const auto backends = SelectedBackends();
-    if (std::find(backends.begin(), backends.end(), Backend::kPostgres) == backends.end()) {
+    if (!BackendSelected(Backend::kPostgres)) {
       GTEST_SKIP() << "these cases use the parent's PostgreSQL; STRATA_TEST_BACKENDS excludes it";
     }
     ASSERT_EQ(TestEnvironment::Get().postgres_error(), "");

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -38,6 +39,11 @@ std::vector<Backend> SelectedBackends() {
   return backends;
 }
 
+bool BackendSelected(Backend backend) {
+  const std::vector<Backend> backends = SelectedBackends();
+  return std::find(backends.begin(), backends.end(), backend) != backends.end();
+}
+
 TestEnvironment& TestEnvironment::Get() {
   if (g_environment == nullptr) {
     std::cerr << "strata test harness: no TestEnvironment registered; link strata_test_main\n";
@@ -49,16 +55,12 @@ TestEnvironment& TestEnvironment::Get() {
 void TestEnvironment::SetUp() {
   g_environment = this;
   guard_ = std::make_unique<CleanupGuard>();
-  const std::vector<Backend> backends = SelectedBackends();
-  const auto selected = [&](Backend b) {
-    return std::find(backends.begin(), backends.end(), b) != backends.end();
-  };
-  if (selected(Backend::kSqlite)) {
+  if (BackendSelected(Backend::kSqlite)) {
     SweepStaleScratchDirectories(kSqlitePrefix);
     sqlite_dir_ = MakeScratchDirectory(kSqlitePrefix, sqlite_lock_fd_);
     guard_->AddDirectory(sqlite_dir_);
   }
-  if (selected(Backend::kPostgres)) {
+  if (BackendSelected(Backend::kPostgres)) {
     try {
       postgres_ = PostgresServer::Start(*guard_);
       const PostgresServerInfo& info = postgres_->info();

@@ -22,6 +22,7 @@ namespace strata::testing {
 // The backends this run covers: STRATA_TEST_BACKENDS, a comma-separated list of
 // sqlite and postgres (default both). An unknown name ends the run with exit 2.
 std::vector<Backend> SelectedBackends();
+bool BackendSelected(Backend backend);
 
 class TestEnvironment : public ::testing::Environment {
  public:

@@ -89,8 +89,7 @@ STRATA_BACKEND_TEST_SUITE(HarnessTest);
 class PostgresServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto backends = SelectedBackends();
-    if (std::find(backends.begin(), backends.end(), Backend::kPostgres) == backends.end()) {
+    if (!BackendSelected(Backend::kPostgres)) {
       GTEST_SKIP() << "STRATA_TEST_BACKENDS excludes postgres";
     }
     ASSERT_EQ(TestEnvironment::Get().postgres_error(), "");

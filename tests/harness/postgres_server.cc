@@ -135,12 +135,7 @@ class ExistingServer : public PostgresServer {
   void Stop() override {
     if (stopped_) return;
     stopped_ = true;
-    Connection admin(info_.admin_conninfo);
-    if (admin.ok()) {
-      PQclear(PQexec(admin.conn, ("DROP DATABASE IF EXISTS " + Identifier(admin, info_.database) +
-                                  " WITH (FORCE)")
-                                     .c_str()));
-    }
+    DropDatabase(info_.admin_conninfo, info_.database);
   }
 
  private:
@@ -213,7 +208,7 @@ class ContainerServer : public PostgresServer {
   void Stop() override {
     if (stopped_) return;
     stopped_ = true;
-    RunCommand({"docker", "rm", "-f", info_.container_id}, milliseconds(60'000));
+    RemoveContainer(info_.container_id);
   }
 
  private:

@@ -48,20 +48,6 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return out;
 }
 
-// Reads a /proc file with read(2): a process can exit while it is read, and
-// libstdc++'s streambuf iterators throw on that read error (ESRCH).
-std::string ReadProcFile(const std::string& path) {
-  std::string content;
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return content;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof buffer)) > 0)
-    content.append(buffer, static_cast<std::size_t>(n));
-  close(fd);
-  return content;
-}
-
 }  // namespace
 
 CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
@@ -131,7 +117,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
 
 bool ProcessRunning(pid_t pid) {
   if (pid <= 0) return false;
-  const std::string line = ReadProcFile("/proc/" + std::to_string(pid) + "/stat");
+  const std::string line = ReadFile("/proc/" + std::to_string(pid) + "/stat").value_or("");
   // pid (comm) state ...: comm may contain spaces and parentheses.
   const std::size_t close = line.rfind(')');
   if (close == std::string::npos || close + 2 >= line.size()) return false;
@@ -141,7 +127,7 @@ bool ProcessRunning(pid_t pid) {
 
 std::string CommandLine(pid_t pid) {
   if (pid <= 0) return "";
-  std::string cmdline = ReadProcFile("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string cmdline = ReadFile("/proc/" + std::to_string(pid) + "/cmdline").value_or("");
   std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
   return cmdline;
 }
@@ -173,12 +159,19 @@ void RemoveTree(const std::string& path) {
       16, FTW_DEPTH | FTW_PHYS);
 }
 
+// read(2), not streams: a /proc file's process can exit while it is read, and
+// libstdc++'s streambuf iterators throw on that read error (ESRCH).
 std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::stringstream content;
-  content << file.rdbuf();
-  return content.str();
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string content;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof buffer)) > 0) {
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return content;
 }
 
 std::string TailOfFile(const std::string& path, int lines) {
