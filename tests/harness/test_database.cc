@@ -12,19 +12,23 @@ namespace {
 
 // One round trip: the server lists the tables and truncates them in one
 // statement (TRUNCATE ... CASCADE needs no particular order).
-constexpr const char* kPostgresReset = R"sql(
+// The ledger's name comes from kLedgerTable, a constant, so one place names it.
+std::string PostgresResetSql() {
+  return R"sql(
 DO $strata_reset$
 DECLARE
   tables text;
 BEGIN
   SELECT string_agg(format('%I.%I', schemaname, tablename), ', ') INTO tables
     FROM pg_tables
-   WHERE schemaname = current_schema() AND tablename <> 'strata_schema_migrations';
+   WHERE schemaname = current_schema() AND tablename <> ')sql" +
+         std::string(kLedgerTable) + R"sql(';
   IF tables IS NOT NULL THEN
     EXECUTE 'TRUNCATE ' || tables || ' RESTART IDENTITY CASCADE';
   END IF;
 END
 $strata_reset$)sql";
+}
 
 class PostgresDatabase : public TestDatabase {
  public:
@@ -60,7 +64,10 @@ class PostgresDatabase : public TestDatabase {
     return tables;
   }
 
-  void Reset() override { Exec(kPostgresReset); }
+  void Reset() override {
+    static const std::string sql = PostgresResetSql();
+    Exec(sql);
+  }
 
  private:
   PGresult* Run(const std::string& sql) {
