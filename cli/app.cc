@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "command.h"
 #include "exit_codes.h"
 #include "strata/error.h"
 #include "strata/version.h"
@@ -19,12 +20,6 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kHelpHint = "Run 'strata --help' for usage.";
-
-// Thrown for anything the user typed wrong: exit 2 with a one-line hint.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // The CLI-only settings beside StoreOptions::kSettings, same env naming.
 constexpr std::array<std::string_view, 2> kCliSettings = {"output", "log-level"};
@@ -142,6 +137,18 @@ GlobalOptions ResolveGlobalOptions(const po::variables_map& flags) {
   return options;
 }
 
+// The contract's exit code for each kind of error (DESIGN.md §5).
+int ExitCodeFor(const Error& e) {
+  if (dynamic_cast<const InvalidArgumentError*>(&e) != nullptr) return kExitUsage;
+  if (dynamic_cast<const NotFoundError*>(&e) != nullptr) return kExitNotFound;
+  if (dynamic_cast<const AlreadyExistsError*>(&e) != nullptr) return kExitConflict;
+  if (dynamic_cast<const ConflictError*>(&e) != nullptr) return kExitConflict;
+  if (dynamic_cast<const SchemaError*>(&e) != nullptr) return kExitSchemaNotReady;
+  if (dynamic_cast<const ConnectionError*>(&e) != nullptr) return kExitConnection;
+  if (dynamic_cast<const MigrationError*>(&e) != nullptr) return kExitMigrationFailed;
+  return kExitError;
+}
+
 void PrintVersion(std::ostream& out) {
   out << "strata " << kVersion << " (" << DependencyVersions() << ")\n";
 }
@@ -156,7 +163,11 @@ void PrintHelp(std::ostream& out, const po::options_description& desc) {
          "  STRATA_MIGRATIONS_DIR, STRATA_POOL_SIZE, STRATA_OUTPUT, STRATA_LOG_LEVEL.\n\n"
          "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or conflict,\n"
          "  5 schema not ready, 6 connection failure, 7 migration failed.\n\n"
+         "Commands:\n"
+         "  migrate up [--to V] | down [--steps N | --to V] | redo | reset | status |\n"
+         "          validate | repair | create NAME      (strata migrate --help)\n\n"
          "Examples:\n"
+         "  strata migrate up\n"
          "  strata --version\n"
          "  STRATA_STORAGE=postgres STRATA_DATABASE_URL=postgresql://app@db/ecs strata --help\n";
 }
@@ -179,8 +190,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       return kExitOk;
     }
     const GlobalOptions options = ResolveGlobalOptions(flags);
-    (void)options;
     if (line.command.empty()) throw UsageError("no command given");
+    if (line.command == "migrate") return RunMigrate(options, line.command_args, out, err);
     throw UsageError("unknown command '" + line.command + "'");
   } catch (const po::error& e) {
     err << "strata: " << e.what() << ". " << kHelpHint << "\n";
@@ -189,8 +200,10 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     err << "strata: " << e.what() << ". " << kHelpHint << "\n";
     return kExitUsage;
   } catch (const Error& e) {
-    err << "strata: " << e.what() << "\n";
-    return kExitError;
+    const int code = ExitCodeFor(e);
+    err << "strata: " << e.what() << (code == kExitUsage ? std::string(". ") + kHelpHint : "")
+        << "\n";
+    return code;
   }
 }
 

@@ -2,6 +2,8 @@
 // PostgreSQL. Include this header to get all of the public API.
 #pragma once
 
-#include "strata/error.h"    // IWYU pragma: export
-#include "strata/options.h"  // IWYU pragma: export
-#include "strata/version.h"  // IWYU pragma: export
+#include "strata/error.h"      // IWYU pragma: export
+#include "strata/migrator.h"   // IWYU pragma: export
+#include "strata/options.h"    // IWYU pragma: export
+#include "strata/timestamp.h"  // IWYU pragma: export
+#include "strata/version.h"    // IWYU pragma: export

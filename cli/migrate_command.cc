@@ -1,0 +1,265 @@
+// `strata migrate ...` (DESIGN.md §5, docs/migrations.md).
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "exit_codes.h"
+#include "strata/error.h"
+#include "strata/migrator.h"
+
+namespace strata::cli {
+namespace {
+
+namespace po = boost::program_options;
+using json = nlohmann::ordered_json;
+
+constexpr const char* kMigrateUsage =
+    "Usage: strata [global options] migrate <subcommand> [options]\n\n"
+    "Subcommands:\n"
+    "  up [--to V]               apply pending migrations (up to V)\n"
+    "  down [--steps N | --to V] revert the last N (default 1), or all above V\n"
+    "  redo                      revert and re-apply the last migration\n"
+    "  reset                     revert every migration\n"
+    "  status                    each migration's state (exit 0 whenever it could be read)\n"
+    "  validate                  exit 5 unless every migration is applied and unedited\n"
+    "  repair                    accept edited files, forget failed and missing migrations\n"
+    "  create NAME               write the next version's up/down files for both backends\n"
+    "                            into --migrations-dir (default ./migrations)\n\n";
+
+std::string Milliseconds(std::chrono::microseconds d) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f ms", static_cast<double>(d.count()) / 1000.0);
+  return buffer;
+}
+
+// One stderr line per migration (and one more per step at --log-level info).
+std::function<void(const MigrationEvent&)> ProgressPrinter(const GlobalOptions& options,
+                                                           std::ostream& err) {
+  const bool verbose = options.log_level >= LogLevel::kInfo;
+  return [&err, verbose](const MigrationEvent& e) {
+    const std::string id = std::to_string(e.version) + " " + e.name;
+    switch (e.kind) {
+      case MigrationEvent::Kind::kCreatedDatabase:
+        err << "strata: created database '" << e.detail << "'\n";
+        break;
+      case MigrationEvent::Kind::kWaitingForLock:
+        err << "strata: waiting: " << e.detail << "\n";
+        break;
+      case MigrationEvent::Kind::kApplying:
+        if (verbose) err << "strata: applying " << id << "\n";
+        break;
+      case MigrationEvent::Kind::kReverting:
+        if (verbose) err << "strata: reverting " << id << "\n";
+        break;
+      case MigrationEvent::Kind::kApplied:
+        err << "strata: applied " << id << " in " << Milliseconds(e.duration) << "\n";
+        break;
+      case MigrationEvent::Kind::kReverted:
+        err << "strata: reverted " << id << " in " << Milliseconds(e.duration) << "\n";
+        break;
+      case MigrationEvent::Kind::kResuming:
+        err << "strata: resuming " << id << " at statement " << e.statement << "\n";
+        break;
+    }
+    err.flush();
+  };
+}
+
+std::string Versions(const std::vector<std::int64_t>& versions) {
+  std::string out;
+  for (std::int64_t v : versions) out += (out.empty() ? "" : ", ") + std::to_string(v);
+  return out;
+}
+
+void PrintResult(const GlobalOptions& options, const MigrationResult& result, std::ostream& out) {
+  if (options.output == OutputFormat::kJson) {
+    out << json{{"applied", result.applied},
+                {"reverted", result.reverted},
+                {"current_version", result.current_version}}
+               .dump(2)
+        << "\n";
+    return;
+  }
+  if (!result.reverted.empty()) out << "reverted: " << Versions(result.reverted) << "\n";
+  if (!result.applied.empty()) out << "applied: " << Versions(result.applied) << "\n";
+  if (result.applied.empty() && result.reverted.empty()) out << "nothing to do\n";
+  out << "current version: " << result.current_version << "\n";
+}
+
+json StatusJson(const SchemaStatus& status) {
+  json migrations = json::array();
+  for (const MigrationStatus& m : status.migrations) {
+    migrations.push_back({
+        {"version", m.version},
+        {"name", m.name},
+        {"state", MigrationStateName(m.state)},
+        {"applied_at", m.applied_at ? json(FormatTimestamp(*m.applied_at)) : json(nullptr)},
+        {"checksum", m.checksum},
+        {"applied_checksum", m.applied_checksum.empty() ? json(nullptr) : json(m.applied_checksum)},
+        {"duration_ms", m.duration_ms ? json(*m.duration_ms) : json(nullptr)},
+        {"failed_statement", m.failed_statement ? json(*m.failed_statement) : json(nullptr)},
+        {"error", m.error.empty() ? json(nullptr) : json(m.error)},
+        {"file", m.file.empty() ? json(nullptr) : json(m.file)},
+        {"transactional", m.transactional},
+        {"has_down", m.has_down},
+    });
+  }
+  return {{"backend", BackendName(status.backend)},
+          {"current_version", status.current_version},
+          {"pending", status.pending},
+          {"migrations", migrations}};
+}
+
+void PrintStatusTable(const SchemaStatus& status, std::ostream& out) {
+  std::size_t name_width = 4;
+  for (const MigrationStatus& m : status.migrations)
+    name_width = std::max(name_width, m.name.size());
+  char line[512];
+  std::snprintf(line, sizeof line, "%-14s %-*s %-17s %-27s %s\n", "VERSION",
+                static_cast<int>(name_width), "NAME", "STATE", "APPLIED AT", "CHECKSUM");
+  out << line;
+  for (const MigrationStatus& m : status.migrations) {
+    std::string state(MigrationStateName(m.state));
+    if (m.state == MigrationState::kFailed) {
+      state += " @" + std::to_string(m.failed_statement.value_or(1));
+    }
+    std::snprintf(line, sizeof line, "%-14lld %-*s %-17s %-27s %s\n",
+                  static_cast<long long>(m.version), static_cast<int>(name_width), m.name.c_str(),
+                  state.c_str(), m.applied_at ? FormatTimestamp(*m.applied_at).c_str() : "-",
+                  m.checksum.substr(0, 12).c_str());
+    out << line;
+  }
+  out << BackendName(status.backend) << ": current version " << status.current_version << ", "
+      << status.pending << " pending, " << status.migrations.size() << " known\n";
+}
+
+void PrintStatus(const GlobalOptions& options, const SchemaStatus& status, std::ostream& out,
+                 const std::vector<std::string>* problems = nullptr) {
+  if (options.output == OutputFormat::kJson) {
+    json doc = StatusJson(status);
+    if (problems != nullptr) {
+      doc["ready"] = problems->empty();
+      doc["problems"] = *problems;
+    }
+    out << doc.dump(2) << "\n";
+    return;
+  }
+  PrintStatusTable(status, out);
+}
+
+struct MigrateArgs {
+  std::string subcommand;
+  std::optional<std::int64_t> to;
+  std::optional<int> steps;
+  std::string name;
+  double lock_timeout_seconds = 600;
+};
+
+MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
+  po::options_description desc("migrate options");
+  MigrateArgs parsed;
+  desc.add_options()                                                            //
+      ("to", po::value<std::int64_t>()->value_name("V"), "target version")      //
+      ("steps", po::value<int>()->value_name("N"), "down: how many to revert")  //
+      ("lock-timeout", po::value<double>(&parsed.lock_timeout_seconds)->value_name("SECONDS"),
+       "how long to wait for another runner (default 600)")       //
+      ("subcommand", po::value<std::string>(&parsed.subcommand))  //
+      ("name", po::value<std::string>(&parsed.name));
+  po::positional_options_description positional;
+  positional.add("subcommand", 1).add("name", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("to") != 0) parsed.to = vm["to"].as<std::int64_t>();
+  if (vm.count("steps") != 0) parsed.steps = vm["steps"].as<int>();
+  const std::string& sub = parsed.subcommand;
+  if (sub.empty()) throw UsageError("migrate needs a subcommand (up, down, status, ...)");
+  if (parsed.to && sub != "up" && sub != "down") throw UsageError("--to applies to up and down");
+  if (parsed.steps && sub != "down") throw UsageError("--steps applies to down");
+  if (parsed.steps && parsed.to) throw UsageError("down takes --steps or --to, not both");
+  if (parsed.steps && *parsed.steps < 1) throw UsageError("--steps must be 1 or more");
+  if (parsed.to && *parsed.to < 0) throw UsageError("--to must be 0 or more");
+  if (sub == "create" && parsed.name.empty()) {
+    throw UsageError("migrate create needs a NAME, e.g. 'strata migrate create add_task_index'");
+  }
+  if (sub != "create" && !parsed.name.empty()) {
+    throw UsageError("unexpected argument '" + parsed.name + "' after migrate " + sub);
+  }
+  if (!(parsed.lock_timeout_seconds >= 0 && parsed.lock_timeout_seconds <= 86400)) {
+    throw UsageError("--lock-timeout must be 0 to 86400 seconds");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& args,
+               std::ostream& out, std::ostream& err) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+    out << kMigrateUsage;
+    return kExitOk;
+  }
+  const MigrateArgs parsed = ParseMigrateArgs(args);
+  const std::string& sub = parsed.subcommand;
+  if (sub == "create") {
+    const std::string root =
+        options.store.migrations_dir.empty() ? "migrations" : options.store.migrations_dir;
+    const std::vector<std::string> files = CreateMigrationFiles(root, parsed.name);
+    if (options.output == OutputFormat::kJson) {
+      out << json{{"files", files}}.dump(2) << "\n";
+    } else {
+      for (const std::string& file : files) out << file << "\n";
+    }
+    return kExitOk;
+  }
+  static const std::vector<std::string> kKnown = {"up",     "down",     "redo",  "reset",
+                                                  "status", "validate", "repair"};
+  if (std::find(kKnown.begin(), kKnown.end(), sub) == kKnown.end()) {
+    throw UsageError("unknown migrate subcommand '" + sub +
+                     "' (up, down, redo, reset, status, validate, repair, create)");
+  }
+  MigratorOptions migrator_options;
+  migrator_options.lock_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(parsed.lock_timeout_seconds * 1000));
+  migrator_options.on_progress = ProgressPrinter(options, err);
+  const std::unique_ptr<Migrator> migrator = Migrator::Open(options.store, migrator_options);
+  if (sub == "up") {
+    PrintResult(options, migrator->Up(parsed.to), out);
+  } else if (sub == "down") {
+    PrintResult(options,
+                parsed.to ? migrator->DownTo(*parsed.to) : migrator->Down(parsed.steps.value_or(1)),
+                out);
+  } else if (sub == "redo") {
+    PrintResult(options, migrator->Redo(), out);
+  } else if (sub == "reset") {
+    PrintResult(options, migrator->Reset(), out);
+  } else if (sub == "status") {
+    PrintStatus(options, migrator->Status(), out);
+  } else if (sub == "validate") {
+    const SchemaStatus status = migrator->Status();
+    std::vector<std::string> problems = status.Problems();
+    for (std::string& problem : migrator->CheckFiles()) problems.push_back(std::move(problem));
+    PrintStatus(options, status, out, &problems);
+    if (!problems.empty()) {
+      err << "strata: the " << BackendName(status.backend) << " schema is not ready:\n";
+      for (const std::string& problem : problems) err << "  " << problem << "\n";
+      return kExitSchemaNotReady;
+    }
+  } else {
+    const RepairResult result = migrator->Repair();
+    if (options.output == OutputFormat::kJson) {
+      out << json{{"actions", result.actions}}.dump(2) << "\n";
+    } else {
+      for (const std::string& action : result.actions) out << action << "\n";
+      if (result.actions.empty()) out << "nothing to repair\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace strata::cli

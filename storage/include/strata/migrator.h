@@ -1,0 +1,140 @@
+// The migration engine: applies, reverts and reports the backend's versioned
+// migration set (DESIGN.md §4, contract; docs/migrations.md).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/options.h"
+#include "strata/timestamp.h"
+
+namespace strata {
+
+enum class MigrationState {
+  kApplied,           // in the ledger, file unchanged
+  kPending,           // in the set, not in the ledger
+  kChecksumMismatch,  // in the ledger, but the up file was edited after it was applied
+  kMissing,           // in the ledger, not in the set
+  kFailed,            // a no-transaction migration stopped part way (or was killed)
+};
+
+// "applied", "pending", "checksum_mismatch", "missing", "failed".
+std::string_view MigrationStateName(MigrationState state);
+
+struct MigrationStatus {
+  std::int64_t version = 0;
+  std::string name;
+  MigrationState state = MigrationState::kPending;
+  std::string file;              // the up file ("" when missing)
+  std::string checksum;          // of the up file; the ledger's when missing
+  std::string applied_checksum;  // the ledger's ("" when pending)
+  std::optional<Timestamp> applied_at;
+  std::optional<double> duration_ms;
+  // kFailed: the 1-based statement that failed or was running; the ones
+  // before it were applied. `error` is the database's message ("" if killed).
+  std::optional<int> failed_statement;
+  std::string error;
+  bool has_down = false;
+  bool transactional = true;
+};
+
+struct SchemaStatus {
+  Backend backend = Backend::kSqlite;
+  std::int64_t current_version = 0;  // the highest applied version, 0 for none
+  int pending = 0;
+  std::vector<MigrationStatus> migrations;  // by version
+
+  // True when every migration is applied and unedited: what Store::Open needs.
+  bool Ready() const;
+  // One line per migration that is not applied, naming the command that fixes
+  // it; empty when Ready().
+  std::vector<std::string> Problems() const;
+};
+
+// What up, down, redo and reset did.
+struct MigrationResult {
+  std::vector<std::int64_t> applied;
+  std::vector<std::int64_t> reverted;
+  std::int64_t current_version = 0;
+};
+
+// What repair changed, one line each ("3 add_index: recorded the edited checksum").
+struct RepairResult {
+  std::vector<std::string> actions;
+};
+
+// Progress, for the CLI's stderr lines and for applications' logs.
+struct MigrationEvent {
+  enum class Kind {
+    kCreatedDatabase,  // PostgreSQL: the target database did not exist
+    kWaitingForLock,   // another runner holds the migration lock
+    kApplying,
+    kApplied,
+    kReverting,
+    kReverted,
+    kResuming,  // a failed no-transaction migration continues at `statement`
+  };
+  Kind kind = Kind::kApplying;
+  std::int64_t version = 0;
+  std::string name;
+  std::chrono::microseconds duration{0};  // kApplied, kReverted
+  int statement = 0;                      // kResuming
+  std::string detail;                     // kCreatedDatabase: the database; kWaitingForLock: why
+};
+
+struct MigratorOptions {
+  // How long up/down/redo/reset/repair wait for another runner to finish.
+  std::chrono::milliseconds lock_timeout{std::chrono::minutes(10)};
+  // PostgreSQL: up creates the target database when it does not exist.
+  bool create_database = true;
+  std::function<void(const MigrationEvent&)> on_progress;
+};
+
+class Migrator {
+ public:
+  // Loads and checks the migration set (SchemaError when it is invalid).
+  // Connects on first use, so that up can create a missing PostgreSQL database.
+  static std::unique_ptr<Migrator> Open(const StoreOptions& options,
+                                        MigratorOptions migrator_options = {});
+  virtual ~Migrator() = default;
+
+  // Applies pending migrations in version order, up to and including `to`.
+  // Every pending file is checked before the first runs. Throws SchemaError
+  // when the ledger has edited or unknown migrations (or an invalid file),
+  // MigrationError naming version, file and line when one fails.
+  virtual MigrationResult Up(std::optional<std::int64_t> to = std::nullopt) = 0;
+  // Reverts the `steps` most recent migrations with their down files.
+  virtual MigrationResult Down(int steps = 1) = 0;
+  // Reverts every migration above `version` (0: all of them).
+  virtual MigrationResult DownTo(std::int64_t version) = 0;
+  // Reverts and re-applies the most recent migration.
+  virtual MigrationResult Redo() = 0;
+  // Reverts every migration.
+  virtual MigrationResult Reset() = 0;
+
+  // The set beside the ledger, in one query; takes no lock and writes nothing.
+  virtual SchemaStatus Status() = 0;
+  virtual std::int64_t CurrentVersion() = 0;
+  // Checks every file of the set without touching the database: statements a
+  // transactional file may not hold. One line per problem, naming file and line.
+  virtual std::vector<std::string> CheckFiles() const = 0;
+  // Status() plus CheckFiles().
+  // Throws SchemaError naming every problem and its fix unless Ready().
+  virtual SchemaStatus Validate() = 0;
+  // Accepts edited files (records their new checksums), and forgets failed
+  // and missing migrations so that up runs them again or ignores them.
+  virtual RepairResult Repair() = 0;
+};
+
+// Writes the next version's up and down files, named `name`, into both
+// ROOT/sqlite and ROOT/postgres (created if needed); returns their paths.
+// Throws InvalidArgumentError for a bad name, SchemaError when a file exists.
+std::vector<std::string> CreateMigrationFiles(const std::string& root, std::string_view name);
+
+}  // namespace strata

@@ -1,0 +1,89 @@
+// The native handle behind a SOCI session, for what SOCI must not do: run
+// migration scripts statement by statement (SOCI_NOTES.md: `session << script`
+// runs only the first statement on SQLite and rewrites `:name` inside
+// PostgreSQL bodies), and read or write the ledger with bound values.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/options.h"
+
+namespace soci {
+class session;
+}
+
+namespace strata::backends {
+
+// A statement failed. The message is the database's (with detail and hint on
+// PostgreSQL); it never contains bound values.
+class DatabaseError : public std::runtime_error {
+ public:
+  DatabaseError(const std::string& message, std::string code, int position, bool connection_lost)
+      : std::runtime_error(message),
+        code_(std::move(code)),
+        position_(position),
+        connection_lost_(connection_lost) {}
+  // PostgreSQL SQLSTATE ("42P07"), or SQLite's extended result code ("1").
+  const std::string& code() const { return code_; }
+  // 0-based byte offset of the error in the statement, or -1 when unknown.
+  int position() const { return position_; }
+  bool connection_lost() const { return connection_lost_; }
+
+ private:
+  std::string code_;
+  int position_;
+  bool connection_lost_;
+};
+
+using Value = std::optional<std::string>;
+using Row = std::vector<Value>;
+
+class NativeConnection {
+ public:
+  virtual ~NativeConnection() = default;
+  virtual Backend backend() const = 0;
+  // Runs SQL without parameters (one statement of a migration, or BEGIN).
+  virtual void Exec(std::string_view sql) = 0;
+  // Runs one statement with $1, $2, ... bound to `params` (NULL for nullopt),
+  // returning every row as text.
+  virtual std::vector<Row> Query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+  // True when `error` says that a table does not exist.
+  virtual bool IsUndefinedTable(const DatabaseError& error) const = 0;
+  // SQLite: how long a writer waits for another; PostgreSQL: ignored.
+  virtual void SetBusyTimeout(std::chrono::milliseconds timeout) = 0;
+};
+
+// An open connection: the SOCI session owns it, `native` borrows its handle.
+struct Connection {
+  std::unique_ptr<soci::session> session;
+  std::unique_ptr<NativeConnection> native;
+  ~Connection();
+  Connection();
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+};
+
+// Opens a connection for the options: SQLite with a busy timeout and foreign
+// keys on; PostgreSQL with the session time zone UTC and notices kept off
+// stderr. Throws ConnectionError naming the redacted target.
+Connection Connect(const StoreOptions& options);
+
+// PostgreSQL: creates the database that `url` names when it does not exist,
+// connecting to the `postgres` maintenance database with the same
+// credentials. Returns the database's name when it created it.
+std::optional<std::string> EnsurePostgresDatabase(const std::string& url);
+
+namespace sqlite {
+Connection Connect(const std::string& path);
+}
+namespace postgres {
+Connection Connect(const std::string& url);
+}
+
+}  // namespace strata::backends

@@ -1,0 +1,214 @@
+// PostgreSQL through SOCI's postgresql backend, with the native handle for
+// scripts, and the maintenance-database step that creates a missing database.
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "backends/native.h"
+#include "strata/error.h"
+
+namespace strata::backends::postgres {
+namespace {
+
+class PostgresNative : public NativeConnection {
+ public:
+  explicit PostgresNative(PGconn* conn) : conn_(conn) {}
+
+  Backend backend() const override { return Backend::kPostgres; }
+
+  void Exec(std::string_view sql) override { Check(PQexec(conn_, std::string(sql).c_str())); }
+
+  std::vector<Row> Query(const std::string& sql, const std::vector<Value>& params) override {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const Value& value : params) values.push_back(value ? value->c_str() : nullptr);
+    PGresult* result = Check(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()),
+                                          nullptr, values.data(), nullptr, nullptr, 0),
+                             /*keep=*/true);
+    std::unique_ptr<PGresult, decltype(&PQclear)> owned(result, &PQclear);
+    std::vector<Row> rows;
+    const int tuples = PQntuples(result);
+    const int fields = PQnfields(result);
+    rows.reserve(static_cast<std::size_t>(tuples));
+    for (int r = 0; r < tuples; ++r) {
+      Row row;
+      row.reserve(static_cast<std::size_t>(fields));
+      for (int f = 0; f < fields; ++f) {
+        if (PQgetisnull(result, r, f)) {
+          row.emplace_back(std::nullopt);
+        } else {
+          row.emplace_back(std::string(PQgetvalue(result, r, f),
+                                       static_cast<std::size_t>(PQgetlength(result, r, f))));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  bool IsUndefinedTable(const DatabaseError& error) const override {
+    return error.code() == "42P01";
+  }
+
+  void SetBusyTimeout(std::chrono::milliseconds) override {}
+
+ private:
+  // Throws DatabaseError for a failed command; returns the result when `keep`.
+  PGresult* Check(PGresult* result, bool keep = false) {
+    const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+      if (keep) return result;
+      PQclear(result);
+      return nullptr;
+    }
+    std::string message;
+    std::string code;
+    int position = -1;
+    if (result != nullptr) {
+      const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+      const char* hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT);
+      const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      const char* where = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
+      if (primary != nullptr) message = primary;
+      // DETAIL is left out: it can quote row values (a unique violation's key).
+      if (hint != nullptr) message += std::string(" (hint: ") + hint + ")";
+      if (sqlstate != nullptr) code = sqlstate;
+      if (where != nullptr) position = std::atoi(where) - 1;
+    }
+    if (message.empty()) message = FirstLine(PQerrorMessage(conn_));
+    PQclear(result);
+    throw DatabaseError(message, code, position, PQstatus(conn_) == CONNECTION_BAD);
+  }
+
+  static std::string FirstLine(const std::string& text) {
+    std::string line = text.substr(0, text.find('\n'));
+    return line.empty() ? "connection lost" : line;
+  }
+
+  PGconn* conn_;
+};
+
+using Params = std::map<std::string, std::string>;
+
+// The URL's settings, as libpq reads them. The URL is never echoed: it may
+// hold a password.
+Params ParseUrl(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    if (error != nullptr) PQfreemem(error);
+    throw InvalidArgumentError(
+        "the PostgreSQL database URL does not parse: give a postgresql://user@host:5432/db URI "
+        "or a 'host=... dbname=...' conninfo");
+  }
+  Params params;
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val != nullptr) params[option->keyword] = option->val;
+  }
+  PQconninfoFree(options);
+  return params;
+}
+
+// key='value' pairs, quoted the way libpq reads them.
+std::string Conninfo(const Params& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += ' ';
+    out += key + "='";
+    for (char c : value) {
+      if (c == '\\' || c == '\'') out += '\\';
+      out += c;
+    }
+    out += '\'';
+  }
+  return out;
+}
+
+std::string Flatten(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (std::size_t pos; (pos = text.find('\n')) != std::string::npos;) text.replace(pos, 1, "; ");
+  return text;
+}
+
+// The database libpq connects to when the URL names none: PGDATABASE, else
+// the user name.
+std::string TargetDatabase(const Params& params) {
+  for (const char* key : {"dbname", "user"}) {
+    if (auto it = params.find(key); it != params.end() && !it->second.empty()) return it->second;
+  }
+  for (const char* env : {"PGDATABASE", "PGUSER"}) {
+    if (const char* value = std::getenv(env); value != nullptr && *value != '\0') return value;
+  }
+  const passwd* pw = getpwuid(geteuid());
+  return pw != nullptr ? pw->pw_name : "postgres";
+}
+
+}  // namespace
+
+Connection Connect(const std::string& url) {
+  Params params = ParseUrl(url);
+  params.try_emplace("application_name", "strata");
+  Connection connection;
+  try {
+    connection.session = std::make_unique<soci::session>(soci::postgresql, Conninfo(params));
+  } catch (const soci::soci_error& e) {
+    // SOCI's message is a fixed sentence and libpq's, which names host, port,
+    // user and database but never the password.
+    std::string message = e.get_error_message();
+    const std::string fixed = "Cannot establish connection to the database.";
+    if (message.starts_with(fixed)) message.erase(0, fixed.size());
+    throw ConnectionError("cannot connect to PostgreSQL '" + RedactUrl(url) +
+                          "': " + Flatten(message.substr(message.find_first_not_of('\n'))));
+  }
+  auto* backend = static_cast<soci::postgresql_session_backend*>(connection.session->get_backend());
+  PQsetNoticeProcessor(
+      backend->conn_, [](void*, const char*) {}, nullptr);
+  auto native = std::make_unique<PostgresNative>(backend->conn_);
+  native->Exec("SET TIME ZONE 'UTC'");
+  connection.native = std::move(native);
+  return connection;
+}
+
+}  // namespace strata::backends::postgres
+
+namespace strata::backends {
+
+std::optional<std::string> EnsurePostgresDatabase(const std::string& url) {
+  postgres::Params params = postgres::ParseUrl(url);
+  const std::string target = postgres::TargetDatabase(params);
+  params["dbname"] = "postgres";
+  params.try_emplace("application_name", "strata");
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(postgres::Conninfo(params).c_str()),
+                                                    &PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    throw ConnectionError("cannot connect to the maintenance database 'postgres' of '" +
+                          RedactUrl(url) + "' to check for database '" + target +
+                          "': " + postgres::Flatten(PQerrorMessage(conn.get())));
+  }
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
+  postgres::PostgresNative native(conn.get());
+  if (!native.Query("SELECT 1 FROM pg_database WHERE datname = $1", {target}).empty()) {
+    return std::nullopt;
+  }
+  // An identifier cannot be bound: it is quoted by libpq instead.
+  std::unique_ptr<char, decltype(&PQfreemem)> quoted(
+      PQescapeIdentifier(conn.get(), target.c_str(), target.size()), &PQfreemem);
+  try {
+    native.Exec("CREATE DATABASE " + std::string(quoted.get()));
+  } catch (const DatabaseError& e) {
+    if (e.code() == "42P04") return std::nullopt;  // another runner created it first
+    throw ConnectionError("cannot create database '" + target + "': " + e.what() +
+                          "; create it by hand or grant CREATEDB");
+  }
+  return target;
+}
+
+}  // namespace strata::backends

@@ -1,0 +1,126 @@
+// SQLite through SOCI's sqlite3 backend, with the native handle for scripts.
+#include <soci/sqlite3/soci-sqlite3.h>  // before anything that includes <sqlite3.h>
+// SOCI's header wraps the SQLite C API in namespace sqlite_api.
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <string>
+
+#include "backends/native.h"
+#include "strata/error.h"
+
+namespace strata::backends::sqlite {
+namespace {
+
+using namespace sqlite_api;
+
+constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
+
+class SqliteNative : public NativeConnection {
+ public:
+  explicit SqliteNative(sqlite3* db) : db_(db) {}
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  void Exec(std::string_view sql) override {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (message != nullptr) sqlite3_free(message);
+    if (rc != SQLITE_OK) Fail();
+  }
+
+  std::vector<Row> Query(const std::string& sql, const std::vector<Value>& params) override {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+        SQLITE_OK) {
+      Fail();
+    }
+    struct Finalizer {
+      sqlite3_stmt* stmt;
+      ~Finalizer() { sqlite3_finalize(stmt); }
+    } finalizer{stmt};
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const std::string name = "$" + std::to_string(i + 1);
+      const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+      if (index == 0) continue;  // not used by this statement
+      const int rc = params[i]
+                         ? sqlite3_bind_text(stmt, index, params[i]->data(),
+                                             static_cast<int>(params[i]->size()), SQLITE_TRANSIENT)
+                         : sqlite3_bind_null(stmt, index);
+      if (rc != SQLITE_OK) Fail();
+    }
+    std::vector<Row> rows;
+    const int columns = sqlite3_column_count(stmt);
+    while (true) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) Fail();
+      Row row;
+      row.reserve(static_cast<std::size_t>(columns));
+      for (int c = 0; c < columns; ++c) {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+        if (text == nullptr) {
+          row.emplace_back(std::nullopt);
+        } else {
+          row.emplace_back(
+              std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  bool IsUndefinedTable(const DatabaseError& error) const override {
+    return std::string_view(error.what()).starts_with("no such table");
+  }
+
+  void SetBusyTimeout(std::chrono::milliseconds timeout) override {
+    sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+  }
+
+ private:
+  [[noreturn]] void Fail() {
+    throw DatabaseError(sqlite3_errmsg(db_), std::to_string(sqlite3_extended_errcode(db_)),
+                        sqlite3_error_offset(db_), false);
+  }
+
+  sqlite3* db_;
+};
+
+// SOCI reads `key=value` pairs only when the string holds a '='; a bare path
+// (spaces included) is taken whole.
+std::string SociConnectString(const std::string& path) {
+  if (path.find('=') == std::string::npos) return path;
+  if (path.find('"') != std::string::npos) {
+    throw InvalidArgumentError(
+        "SQLite database path contains both '=' and '\"', which SOCI cannot pass on: rename it");
+  }
+  return "db=\"" + path + "\"";
+}
+
+}  // namespace
+
+Connection Connect(const std::string& path) {
+  Connection connection;
+  try {
+    connection.session = std::make_unique<soci::session>(soci::sqlite3, SociConnectString(path));
+  } catch (const soci::soci_error& e) {
+    // SQLite's messages name no secrets; the path is the user's own.
+    throw ConnectionError("cannot open SQLite database '" + path + "': " + e.get_error_message());
+  }
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(connection.session->get_backend());
+  auto native = std::make_unique<SqliteNative>(backend->conn_);
+  native->SetBusyTimeout(kDefaultBusyTimeout);
+  try {
+    native->Exec("PRAGMA foreign_keys = ON");
+  } catch (const DatabaseError& e) {
+    throw ConnectionError("cannot use SQLite database '" + path + "': " + e.what());
+  }
+  connection.native = std::move(native);
+  return connection;
+}
+
+}  // namespace strata::backends::sqlite

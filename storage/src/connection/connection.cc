@@ -1,0 +1,22 @@
+// Opening a connection for StoreOptions: the backend's SOCI session plus its
+// native handle.
+#include <soci/soci.h>
+
+#include "backends/native.h"
+
+namespace strata::backends {
+
+Connection::Connection() = default;
+Connection::~Connection() {
+  native.reset();  // borrows the session's handle
+  session.reset();
+}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+
+Connection Connect(const StoreOptions& options) {
+  return options.backend == Backend::kSqlite ? sqlite::Connect(options.url)
+                                             : postgres::Connect(options.url);
+}
+
+}  // namespace strata::backends

@@ -1,0 +1,52 @@
+// The ledger, strata_schema_migrations: one row per applied (or part-applied)
+// migration, written in the migration's own transaction (DESIGN.md §4).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/native.h"
+#include "strata/timestamp.h"
+
+namespace strata::migrate {
+
+inline constexpr const char* kLedgerTable = "strata_schema_migrations";
+
+struct LedgerRow {
+  std::int64_t version = 0;
+  std::string name;
+  std::string checksum;
+  Timestamp applied_at{};
+  double duration_ms = 0;
+  // "applied"; "running" while a no-transaction file runs (left behind if the
+  // runner dies); "failed" after one of its statements failed.
+  std::string state = "applied";
+  std::optional<int> failed_statement;  // 1-based; the statements before it ran
+  std::string error;
+};
+
+class Ledger {
+ public:
+  explicit Ledger(backends::NativeConnection& db) : db_(db) {}
+
+  // Every row by version, in one query; empty when there is no ledger yet.
+  std::vector<LedgerRow> Read();
+  // One row (SQLite re-reads it inside BEGIN IMMEDIATE).
+  std::optional<LedgerRow> Find(std::int64_t version);
+  // Creates the table when missing; run under the migration lock.
+  void Create();
+  // Inserts the row or replaces the one with its version.
+  void Write(const LedgerRow& row);
+  void Remove(std::int64_t version);
+
+ private:
+  std::vector<LedgerRow> Select(const std::string& where,
+                                const std::vector<backends::Value>& params);
+  bool postgres() const { return db_.backend() == Backend::kPostgres; }
+
+  backends::NativeConnection& db_;
+};
+
+}  // namespace strata::migrate

@@ -1,0 +1,38 @@
+// The migration lock: one runner at a time per database, across processes
+// and hosts (DESIGN.md §4).
+//  - PostgreSQL: a session advisory lock, taken with pg_try_advisory_lock and
+//    polled, so that a runner waiting for it holds no transaction and no
+//    snapshot (CREATE INDEX CONCURRENTLY in the holder waits for those).
+//  - SQLite: flock(2) on "<database>-migrate-lock" beside the database file,
+//    held for the whole run (no-transaction files run outside any SQLite
+//    lock); each migration also runs in BEGIN IMMEDIATE. The kernel drops the
+//    lock when the holder dies, SIGKILL included.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "backends/native.h"
+
+namespace strata::migrate {
+
+// Arbitrary but fixed: "strata" in ASCII, then 0x0001.
+inline constexpr long long kAdvisoryLockKey = 0x7374726174610001LL;
+
+class MigrationLock {
+ public:
+  // Waits up to `timeout`; calls `on_wait` once if it has to wait. Throws
+  // strata::Error when the timeout passes.
+  static std::unique_ptr<MigrationLock> Acquire(backends::NativeConnection& db,
+                                                const std::string& url,
+                                                std::chrono::milliseconds timeout,
+                                                const std::function<void()>& on_wait);
+  virtual ~MigrationLock() = default;
+};
+
+// The SQLite lock file for a database path, or "" for an in-memory database.
+std::string SqliteLockPath(const std::string& url);
+
+}  // namespace strata::migrate

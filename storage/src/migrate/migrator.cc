@@ -1,0 +1,599 @@
+// The migration engine behind strata::Migrator (docs/decisions/0001).
+#include "strata/migrator.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "backends/native.h"
+#include "migrate/ledger.h"
+#include "migrate/lock.h"
+#include "migrate/migration_set.h"
+#include "migrate/sql_splitter.h"
+#include "strata/error.h"
+
+namespace strata {
+
+std::string_view MigrationStateName(MigrationState state) {
+  switch (state) {
+    case MigrationState::kApplied:
+      return "applied";
+    case MigrationState::kPending:
+      return "pending";
+    case MigrationState::kChecksumMismatch:
+      return "checksum_mismatch";
+    case MigrationState::kMissing:
+      return "missing";
+    case MigrationState::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+bool SchemaStatus::Ready() const {
+  return std::all_of(migrations.begin(), migrations.end(),
+                     [](const MigrationStatus& m) { return m.state == MigrationState::kApplied; });
+}
+
+std::vector<std::string> SchemaStatus::Problems() const {
+  std::vector<std::string> problems;
+  for (const MigrationStatus& m : migrations) {
+    const std::string id = std::to_string(m.version) + " " + m.name;
+    switch (m.state) {
+      case MigrationState::kApplied:
+        break;
+      case MigrationState::kPending:
+        problems.push_back(id + " is pending: run 'strata migrate up'");
+        break;
+      case MigrationState::kChecksumMismatch:
+        problems.push_back(id + " (" + m.file +
+                           ") was edited after it was applied: restore the file, or run "
+                           "'strata migrate repair' to accept the edit");
+        break;
+      case MigrationState::kMissing:
+        problems.push_back(id +
+                           " is applied but not in this migration set (a newer release?): use "
+                           "the set that has it, or run 'strata migrate repair' to forget it");
+        break;
+      case MigrationState::kFailed: {
+        const std::string at = std::to_string(m.failed_statement.value_or(1));
+        problems.push_back(
+            id + " stopped at statement " + at +
+            (m.error.empty() ? " (interrupted)" : " (" + m.error + ")") +
+            ": fix the file and run 'strata migrate up' to resume at statement " + at +
+            ", or undo its statements by hand and run 'strata migrate repair' to start it over");
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+namespace {
+
+using migrate::Dialect;
+using migrate::LedgerRow;
+using migrate::Migration;
+using Clock = std::chrono::steady_clock;
+
+std::string Join(const std::vector<std::string>& lines, const std::string& separator) {
+  std::string out;
+  for (const std::string& line : lines) {
+    if (!out.empty()) out += separator;
+    out += line;
+  }
+  return out;
+}
+
+std::string Id(const Migration& m) { return std::to_string(m.version) + " " + m.name; }
+
+int LineAt(std::string_view script, std::size_t offset) {
+  offset = std::min(offset, script.size());
+  return 1 + static_cast<int>(std::count(
+                 script.begin(), script.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+double Milliseconds(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+class MigratorImpl : public Migrator {
+ public:
+  MigratorImpl(const StoreOptions& options, MigratorOptions migrator_options)
+      : options_(options),
+        migrator_options_(std::move(migrator_options)),
+        dialect_(options.backend == Backend::kSqlite ? Dialect::kSqlite : Dialect::kPostgres),
+        set_(migrate::LoadMigrations(options)) {
+    for (const Migration& m : set_) by_version_[m.version] = &m;
+  }
+
+  MigrationResult Up(std::optional<std::int64_t> to) override {
+    MigrationResult result;
+    Locked([&] { UpLocked(to, result); }, result);
+    return result;
+  }
+
+  MigrationResult Down(int steps) override {
+    if (steps < 1) throw InvalidArgumentError("down --steps must be 1 or more");
+    MigrationResult result;
+    Locked([&] { DownLocked(steps, std::nullopt, result); }, result);
+    return result;
+  }
+
+  MigrationResult DownTo(std::int64_t version) override {
+    if (version < 0) throw InvalidArgumentError("down --to must be 0 or a migration version");
+    MigrationResult result;
+    Locked([&] { DownLocked(std::nullopt, version, result); }, result);
+    return result;
+  }
+
+  MigrationResult Redo() override {
+    MigrationResult result;
+    Locked(
+        [&] {
+          DownLocked(1, std::nullopt, result);
+          if (result.reverted.empty())
+            throw SchemaError("nothing to redo: no migration is applied");
+          UpLocked(result.reverted.front(), result);
+        },
+        result);
+    return result;
+  }
+
+  MigrationResult Reset() override { return DownTo(0); }
+
+  SchemaStatus Status() override {
+    return Merge(migrate::Ledger(Db(/*create_database=*/false)).Read());
+  }
+
+  std::int64_t CurrentVersion() override { return Status().current_version; }
+
+  SchemaStatus Validate() override {
+    SchemaStatus status = Status();
+    std::vector<std::string> problems = status.Problems();
+    for (std::string& problem : CheckFiles()) problems.push_back(std::move(problem));
+    if (!problems.empty()) {
+      throw SchemaError("the " + std::string(BackendName(options_.backend)) +
+                        " schema is not ready: " + Join(problems, "; "));
+    }
+    return status;
+  }
+
+  std::vector<std::string> CheckFiles() const override {
+    std::vector<std::string> problems;
+    for (const Migration& m : set_) {
+      try {
+        CheckFiles(m);
+      } catch (const SchemaError& e) {
+        problems.push_back(e.what());
+      }
+    }
+    return problems;
+  }
+
+  RepairResult Repair() override {
+    RepairResult result;
+    backends::NativeConnection& db = Db(false);
+    auto lock = Lock(db);
+    migrate::Ledger ledger(db);
+    for (const LedgerRow& row : ledger.Read()) {
+      const auto it = by_version_.find(row.version);
+      const std::string id = std::to_string(row.version) + " " + row.name;
+      if (it == by_version_.end()) {
+        ledger.Remove(row.version);
+        result.actions.push_back(id +
+                                 ": missing from the set, removed from the ledger (its "
+                                 "schema changes stay)");
+      } else if (row.state != "applied") {
+        ledger.Remove(row.version);
+        result.actions.push_back(id + ": failed at statement " +
+                                 std::to_string(row.failed_statement.value_or(1)) +
+                                 ", removed from the ledger; up runs it from the start");
+      } else if (row.checksum != it->second->checksum || row.name != it->second->name) {
+        LedgerRow updated = row;
+        updated.checksum = it->second->checksum;
+        updated.name = it->second->name;
+        ledger.Write(updated);
+        result.actions.push_back(id + ": recorded the edited file's checksum " +
+                                 updated.checksum.substr(0, 12));
+      }
+    }
+    return result;
+  }
+
+ private:
+  // --- connection and lock -------------------------------------------------
+
+  backends::NativeConnection& Db(bool create_database) {
+    if (connection_.native) return *connection_.native;
+    try {
+      connection_ = backends::Connect(options_);
+    } catch (const ConnectionError&) {
+      if (!create_database || options_.backend != Backend::kPostgres ||
+          !migrator_options_.create_database) {
+        throw;
+      }
+      const std::optional<std::string> created = backends::EnsurePostgresDatabase(options_.url);
+      if (!created) throw;  // it exists: the first error stands
+      MigrationEvent event;
+      event.kind = MigrationEvent::Kind::kCreatedDatabase;
+      event.detail = *created;
+      Emit(event);
+      connection_ = backends::Connect(options_);
+    }
+    connection_.native->SetBusyTimeout(migrator_options_.lock_timeout);
+    if (options_.backend == Backend::kSqlite) {
+      // Table rebuilds (the 12-step ALTER of SQLite's docs) must not fire
+      // ON DELETE actions; foreign_key_check runs before each commit instead.
+      connection_.native->Exec("PRAGMA foreign_keys = OFF");
+    }
+    return *connection_.native;
+  }
+
+  std::unique_ptr<migrate::MigrationLock> Lock(backends::NativeConnection& db) {
+    return migrate::MigrationLock::Acquire(db, options_.url, migrator_options_.lock_timeout, [&] {
+      MigrationEvent event;
+      event.kind = MigrationEvent::Kind::kWaitingForLock;
+      event.detail = "another runner holds the migration lock";
+      Emit(event);
+    });
+  }
+
+  // Runs `work` with the lock held and the ledger in place; fills
+  // current_version even when `work` throws part way.
+  void Locked(const std::function<void()>& work, MigrationResult& result) {
+    backends::NativeConnection& db = Db(true);
+    auto lock = Lock(db);
+    migrate::Ledger(db).Create();
+    try {
+      work();
+    } catch (...) {
+      result.current_version = Merge(migrate::Ledger(db).Read()).current_version;
+      throw;
+    }
+    result.current_version = Merge(migrate::Ledger(db).Read()).current_version;
+  }
+
+  static MigrationEvent Event(MigrationEvent::Kind kind, const Migration& m,
+                              Clock::duration duration = {}) {
+    MigrationEvent event;
+    event.kind = kind;
+    event.version = m.version;
+    event.name = m.name;
+    event.duration = std::chrono::duration_cast<std::chrono::microseconds>(duration);
+    return event;
+  }
+
+  void Emit(const MigrationEvent& event) const {
+    if (migrator_options_.on_progress) migrator_options_.on_progress(event);
+  }
+
+  // --- state ---------------------------------------------------------------
+
+  SchemaStatus Merge(const std::vector<LedgerRow>& rows) const {
+    SchemaStatus status;
+    status.backend = options_.backend;
+    std::map<std::int64_t, const LedgerRow*> ledger;
+    for (const LedgerRow& row : rows) ledger[row.version] = &row;
+    for (const Migration& m : set_) {
+      MigrationStatus s;
+      s.version = m.version;
+      s.name = m.name;
+      s.file = m.up_file;
+      s.checksum = m.checksum;
+      s.has_down = m.down_sql.has_value();
+      s.transactional = m.transactional;
+      const auto it = ledger.find(m.version);
+      if (it == ledger.end()) {
+        s.state = MigrationState::kPending;
+        ++status.pending;
+      } else {
+        Describe(*it->second, s);
+        if (it->second->state != "applied") {
+          s.state = MigrationState::kFailed;
+        } else {
+          s.state = it->second->checksum == m.checksum ? MigrationState::kApplied
+                                                       : MigrationState::kChecksumMismatch;
+        }
+        ledger.erase(it);
+      }
+      status.migrations.push_back(std::move(s));
+    }
+    for (const auto& [version, row] : ledger) {
+      MigrationStatus s;
+      s.version = version;
+      s.name = row->name;
+      s.checksum = row->checksum;
+      Describe(*row, s);
+      s.state = MigrationState::kMissing;  // whatever its ledger state: the set lacks it
+      status.migrations.push_back(std::move(s));
+    }
+    std::sort(
+        status.migrations.begin(), status.migrations.end(),
+        [](const MigrationStatus& a, const MigrationStatus& b) { return a.version < b.version; });
+    for (const LedgerRow& row : rows) {
+      if (row.state == "applied")
+        status.current_version = std::max(status.current_version, row.version);
+    }
+    return status;
+  }
+
+  static void Describe(const LedgerRow& row, MigrationStatus& s) {
+    s.applied_checksum = row.checksum;
+    s.applied_at = row.applied_at;
+    s.duration_ms = row.duration_ms;
+    if (row.state != "applied") {
+      s.failed_statement = row.failed_statement.value_or(1);
+      s.error = row.error;
+    }
+  }
+
+  // --- checks --------------------------------------------------------------
+
+  // Throws SchemaError when a file holds a statement its mode cannot run.
+  void CheckFiles(const Migration& m) const {
+    CheckScript(m, m.up_file, m.up_sql, m.transactional);
+    if (m.down_sql) {
+      CheckScript(m, *m.down_file, *m.down_sql,
+                  !m.down_sql->starts_with(migrate::kNoTransactionAnnotation));
+    }
+  }
+
+  void CheckScript(const Migration& m, const std::string& file, const std::string& sql,
+                   bool transactional) const {
+    if (!transactional) return;
+    for (const migrate::SqlChunk& chunk : migrate::SplitStatements(sql, dialect_)) {
+      if (auto why = migrate::TransactionRefusal(chunk.text, dialect_)) {
+        throw SchemaError("migration " + Id(m) + " (" + file + ":" + std::to_string(chunk.line) +
+                          ") " + *why);
+      }
+    }
+  }
+
+  // --- up ------------------------------------------------------------------
+
+  void UpLocked(std::optional<std::int64_t> to, MigrationResult& result) {
+    backends::NativeConnection& db = *connection_.native;
+    migrate::Ledger ledger(db);
+    const std::vector<LedgerRow> rows = ledger.Read();  // re-read under the lock
+    const SchemaStatus status = Merge(rows);
+    // Edited and unknown migrations stop everything: the schema is not what
+    // the set describes.
+    SchemaStatus blocking = status;
+    std::erase_if(blocking.migrations, [](const MigrationStatus& s) {
+      return s.state != MigrationState::kChecksumMismatch && s.state != MigrationState::kMissing;
+    });
+    const std::vector<std::string> blockers = blocking.Problems();
+    std::vector<const MigrationStatus*> plan;
+    for (const MigrationStatus& s : status.migrations) {
+      if ((s.state == MigrationState::kPending || s.state == MigrationState::kFailed) &&
+          by_version_.contains(s.version) && (!to || s.version <= *to)) {
+        plan.push_back(&s);
+      }
+    }
+    if (!blockers.empty()) {
+      throw SchemaError("refusing to migrate up: " + Join(blockers, "; "));
+    }
+    for (const MigrationStatus* s : plan) {
+      if (s->state == MigrationState::kPending && s->version < status.current_version) {
+        throw SchemaError(
+            "refusing to migrate up: pending migration " + std::to_string(s->version) + " " +
+            s->name + " is older than applied migration " + std::to_string(status.current_version) +
+            "; give it a version above " + std::to_string(status.current_version));
+      }
+    }
+    // Every file is checked before the first one runs.
+    for (const MigrationStatus* s : plan) CheckFiles(*by_version_.at(s->version));
+    for (const MigrationStatus* s : plan) {
+      const Migration& m = *by_version_.at(s->version);
+      if (Apply(m, s->state == MigrationState::kFailed ? s->failed_statement.value_or(1) : 0)) {
+        result.applied.push_back(m.version);
+      }
+    }
+  }
+
+  // Applies one migration; `resume_at` > 0 continues a failed no-transaction
+  // one at that statement. Returns false when another runner applied it first.
+  bool Apply(const Migration& m, int resume_at) {
+    backends::NativeConnection& db = *connection_.native;
+    migrate::Ledger ledger(db);
+    const std::vector<migrate::SqlChunk> statements = migrate::SplitStatements(m.up_sql, dialect_);
+    const auto started = Clock::now();
+    Emit(Event(MigrationEvent::Kind::kApplying, m));
+    LedgerRow row;
+    row.version = m.version;
+    row.name = m.name;
+    row.checksum = m.checksum;
+    row.applied_at = Now();
+    if (m.transactional) {
+      db.Exec(dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      try {
+        if (dialect_ == Dialect::kSqlite && ledger.Find(m.version)) {
+          db.Exec("COMMIT");
+          return false;
+        }
+        for (std::size_t i = 0; i < statements.size(); ++i) {
+          Run(m, m.up_file, m.up_sql, statements, i, "it was rolled back and is still pending");
+        }
+        CheckForeignKeys(m, m.up_file);
+        row.duration_ms = Milliseconds(Clock::now() - started);
+        ledger.Write(row);
+        db.Exec("COMMIT");
+      } catch (...) {
+        RollBack();
+        throw;
+      }
+    } else {
+      const int first = std::max(resume_at, 1);
+      if (first > static_cast<int>(statements.size()) && resume_at > 0) {
+        throw MigrationError("migration " + Id(m) + " (" + m.up_file + ") failed at statement " +
+                             std::to_string(first) + " but now has " +
+                             std::to_string(statements.size()) +
+                             " statements: restore the statements that ran, or undo them and "
+                             "run 'strata migrate repair'");
+      }
+      if (resume_at > 0) {
+        MigrationEvent event = Event(MigrationEvent::Kind::kResuming, m);
+        event.statement = first;
+        Emit(event);
+      }
+      for (std::size_t i = static_cast<std::size_t>(first - 1); i < statements.size(); ++i) {
+        row.state = "running";
+        row.failed_statement = static_cast<int>(i + 1);
+        row.duration_ms = Milliseconds(Clock::now() - started);
+        ledger.Write(row);
+        try {
+          Run(m, m.up_file, m.up_sql, statements, i,
+              "the statements before it stay applied; it is recorded as failed: fix it and run "
+              "'strata migrate up' to resume there",
+              &row.error);
+        } catch (const MigrationError&) {
+          row.state = "failed";
+          ledger.Write(row);
+          throw;
+        }
+      }
+      row.state = "applied";
+      row.failed_statement.reset();
+      row.duration_ms = Milliseconds(Clock::now() - started);
+      ledger.Write(row);
+    }
+    Emit(Event(MigrationEvent::Kind::kApplied, m, Clock::now() - started));
+    return true;
+  }
+
+  // Runs statement `i`; a failure becomes a MigrationError naming the file
+  // and line and ending with `outcome`.
+  // `summary` receives "file:line: message" for the ledger.
+  void Run(const Migration& m, const std::string& file, const std::string& script,
+           const std::vector<migrate::SqlChunk>& statements, std::size_t i,
+           const std::string& outcome, std::string* summary = nullptr) {
+    const migrate::SqlChunk& chunk = statements[i];
+    try {
+      connection_.native->Exec(chunk.text);
+    } catch (const backends::DatabaseError& e) {
+      if (e.connection_lost()) {
+        throw ConnectionError("lost the connection while running migration " + Id(m) + " (" + file +
+                              ":" + std::to_string(chunk.line) + "): " + e.what());
+      }
+      const int line = e.position() >= 0
+                           ? LineAt(script, chunk.offset + static_cast<std::size_t>(e.position()))
+                           : chunk.line;
+      if (summary != nullptr) *summary = file + ":" + std::to_string(line) + ": " + e.what();
+      throw MigrationError("migration " + Id(m) + " failed at " + file + ":" +
+                           std::to_string(line) + " (statement " + std::to_string(i + 1) + " of " +
+                           std::to_string(statements.size()) + "): " + e.what() + "; " + outcome);
+    }
+  }
+
+  void CheckForeignKeys(const Migration& m, const std::string& file) {
+    if (dialect_ != Dialect::kSqlite) return;
+    const auto rows = connection_.native->Query("PRAGMA foreign_key_check");
+    if (rows.empty()) return;
+    throw MigrationError("migration " + Id(m) + " (" + file + ") leaves rows in table '" +
+                         rows[0][0].value_or("?") + "' whose foreign key to '" +
+                         rows[0][2].value_or("?") +
+                         "' matches no row; it was rolled back: fix the data in the migration");
+  }
+
+  void RollBack() {
+    try {
+      connection_.native->Exec("ROLLBACK");
+    } catch (const backends::DatabaseError&) {
+      // No transaction left (the connection is gone): nothing to undo here.
+    }
+  }
+
+  // --- down ----------------------------------------------------------------
+
+  void DownLocked(std::optional<int> steps, std::optional<std::int64_t> to,
+                  MigrationResult& result) {
+    migrate::Ledger ledger(*connection_.native);
+    const SchemaStatus status = Merge(ledger.Read());
+    std::vector<const MigrationStatus*> plan;
+    for (auto it = status.migrations.rbegin(); it != status.migrations.rend(); ++it) {
+      if (it->state == MigrationState::kPending) continue;
+      if (steps && static_cast<int>(plan.size()) >= *steps) break;
+      if (to && it->version <= *to) break;
+      plan.push_back(&*it);
+    }
+    for (const MigrationStatus* s : plan) {
+      const std::string id = std::to_string(s->version) + " " + s->name;
+      switch (s->state) {
+        case MigrationState::kMissing:
+          throw SchemaError("cannot revert " + id +
+                            ": it is not in this migration set; use the set that has it");
+        case MigrationState::kFailed:
+          throw SchemaError("cannot revert " + id +
+                            ": it failed part way; finish it with "
+                            "'strata migrate up' or clear it with 'strata migrate repair' first");
+        case MigrationState::kChecksumMismatch:
+          throw SchemaError("cannot revert " + id + ": " + s->file +
+                            " was edited after it was applied; restore it or run 'strata "
+                            "migrate repair' first");
+        default:
+          break;
+      }
+      const Migration& m = *by_version_.at(s->version);
+      if (!m.down_sql) {
+        throw SchemaError("cannot revert " + id + ": it has no down file; add " +
+                          m.up_file.substr(0, m.up_file.size() - 7) + ".down.sql");
+      }
+      CheckFiles(m);
+    }
+    for (const MigrationStatus* s : plan) {
+      Revert(*by_version_.at(s->version));
+      result.reverted.push_back(s->version);
+    }
+  }
+
+  void Revert(const Migration& m) {
+    backends::NativeConnection& db = *connection_.native;
+    migrate::Ledger ledger(db);
+    const std::string& file = *m.down_file;
+    const std::string& script = *m.down_sql;
+    const bool transactional = !script.starts_with(migrate::kNoTransactionAnnotation);
+    const auto statements = migrate::SplitStatements(script, dialect_);
+    const auto started = Clock::now();
+    Emit(Event(MigrationEvent::Kind::kReverting, m));
+    if (transactional) {
+      db.Exec(dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      try {
+        for (std::size_t i = 0; i < statements.size(); ++i) {
+          Run(m, file, script, statements, i, "it was rolled back and stays applied");
+        }
+        CheckForeignKeys(m, file);
+        ledger.Remove(m.version);
+        db.Exec("COMMIT");
+      } catch (...) {
+        RollBack();
+        throw;
+      }
+    } else {
+      for (std::size_t i = 0; i < statements.size(); ++i) {
+        Run(m, file, script, statements, i,
+            "the statements before it ran and the ledger still lists it as applied: finish "
+            "reverting it by hand");
+      }
+      ledger.Remove(m.version);
+    }
+    Emit(Event(MigrationEvent::Kind::kReverted, m, Clock::now() - started));
+  }
+
+  StoreOptions options_;
+  MigratorOptions migrator_options_;
+  Dialect dialect_;
+  std::vector<Migration> set_;
+  std::map<std::int64_t, const Migration*> by_version_;
+  backends::Connection connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<Migrator> Migrator::Open(const StoreOptions& options,
+                                         MigratorOptions migrator_options) {
+  options.Validate();
+  return std::make_unique<MigratorImpl>(options, std::move(migrator_options));
+}
+
+}  // namespace strata
