@@ -64,6 +64,8 @@ class PostgresDatabase : public TestDatabase {
     return tables;
   }
 
+  void DropAll() override { Exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public"); }
+
   void Reset() override {
     static const std::string sql = PostgresResetSql();
     Exec(sql);
@@ -137,6 +139,24 @@ class SqliteDatabase : public TestDatabase {
           tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(row, 0)));
         });
     return tables;
+  }
+
+  void DropAll() override {
+    std::vector<std::pair<std::string, std::string>> objects;
+    ForEachRow(
+        "SELECT type, name FROM sqlite_schema WHERE type IN ('view', 'table') AND name NOT LIKE "
+        "'sqlite\\_%' ESCAPE '\\'",
+        [&](sqlite3_stmt* row) {
+          objects.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(row, 0)),
+                               reinterpret_cast<const char*>(sqlite3_column_text(row, 1)));
+        });
+    std::string sql = "PRAGMA foreign_keys = OFF; BEGIN;";
+    for (const auto& [type, name] : objects) {
+      sql +=
+          " DROP " + std::string(type == "view" ? "VIEW " : "TABLE ") + QuoteIdentifier(name) + ";";
+    }
+    sql += " COMMIT; PRAGMA foreign_keys = ON;";
+    Exec(sql);
   }
 
   // Foreign keys off for the reset, so the order of the DELETEs does not matter.

@@ -32,6 +32,9 @@ class TestDatabase {
   virtual std::vector<std::string> Tables() = 0;
   // Empties every table except the ledger and restarts identities; the schema stays.
   virtual void Reset() = 0;
+  // Drops every table, view, function and trigger, the ledger included: an
+  // unmigrated database, for migration tests.
+  virtual void DropAll() = 0;
 };
 
 }  // namespace strata::testing
