@@ -51,7 +51,8 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 }  // namespace
 
 CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                         const std::vector<std::string>& env) {
+                         const std::vector<std::string>& env,
+                         const std::function<void(pid_t, const std::string&)>& on_output) {
   std::vector<std::string> args = argv;
   std::vector<std::string> environment = MergedEnvironment(env);
   std::vector<char*> c_args = CStrings(args);
@@ -91,6 +92,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
     const ssize_t n = read(out[0], buffer, sizeof buffer);
     if (n > 0) {
       result.output.append(buffer, static_cast<std::size_t>(n));
+      if (on_output) on_output(pid, result.output);
     } else if (n == 0 || errno != EINTR) {
       open_pipe = false;
     }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,8 +22,11 @@ struct CommandResult {
 // Runs argv[0] (searched on PATH) with stdin from /dev/null, waiting at most
 // `timeout`; a command still running then is killed. `env` entries NAME=VALUE
 // are added to (or replace in) the current environment.
+// `on_output(pid, output so far)` runs after each read, e.g. to signal the
+// command once it has printed something.
 CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                         const std::vector<std::string>& env = {});
+                         const std::vector<std::string>& env = {},
+                         const std::function<void(pid_t, const std::string&)>& on_output = {});
 
 // True while `pid` exists and is not a zombie (PID 1 here reaps slowly, so
 // kill(pid, 0) alone reports exited processes alive).

@@ -222,6 +222,15 @@ class MigratorImpl : public Migrator {
       connection_ = backends::Connect(options_);
     }
     connection_.native->SetBusyTimeout(migrator_options_.lock_timeout);
+    if (options_.backend == Backend::kPostgres) {
+      // A runner killed mid-statement: without this its server process runs
+      // the statement to the end, holding the lock and the transaction.
+      try {
+        connection_.native->Exec("SET client_connection_check_interval = '1s'");
+      } catch (const backends::DatabaseError&) {
+        // PostgreSQL before 14: the lock is released when the statement ends.
+      }
+    }
     if (options_.backend == Backend::kSqlite) {
       // Table rebuilds (the 12-step ALTER of SQLite's docs) must not fire
       // ON DELETE actions; foreign_key_check runs before each commit instead.
