@@ -10,6 +10,7 @@ SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.cc' '*.h'
 RELEASE_DIR  := build/release
 TEST_DIR     := build/test
 COVERAGE_DIR := build/coverage
+BENCH_DIR    := build/bench
 
 # configure DIR CMAKE-ARGS: (re)configure only when the cache is missing.
 define configure
@@ -17,12 +18,13 @@ define configure
 	  cmake -S . -B $(1) -G "$(GENERATOR)" $(2) >/dev/null || exit 1; fi
 endef
 
-.PHONY: help setup run test build-release build-test coverage format format-check clean
+.PHONY: help setup run test build-release build-test coverage bench format format-check clean
 
 help:
 	@echo "make run       set up, build, run strata's main job (SQLite)"
 	@echo "make test      set up, build with ASan+UBSan, run every test on SQLite and PostgreSQL"
 	@echo "make coverage  line and branch coverage of storage/ and cli/ (fails under 90% lines)"
+	@echo "make bench     build optimised, run the benchmarks (strata vs raw C API ratios)"
 	@echo "make format    clang-format the sources in place"
 
 setup:
@@ -58,6 +60,13 @@ coverage: setup
 	  --exclude-unreachable-branches --exclude-throw-branches \
 	  --html-details $(COVERAGE_DIR)/coverage.html --txt - --print-summary --fail-under-line 90
 	@echo "details: $(COVERAGE_DIR)/coverage.html"
+
+# Release build; results also go to $(BENCH_DIR)/<binary>.json.
+bench: setup
+	$(call configure,$(BENCH_DIR),-DCMAKE_BUILD_TYPE=Release -DSTRATA_BUILD_BENCHMARKS=ON)
+	@cmake --build $(BENCH_DIR) -j $(JOBS)
+	@for b in $(BENCH_DIR)/bench/*_bench; do \
+	  $$b --benchmark_out=$$b.json --benchmark_out_format=json $(BENCH_ARGS) || exit 1; done
 
 format:
 	@clang-format -i $(SOURCES)

@@ -137,7 +137,8 @@ void TestEnvironment::WriteReport() const {
 void TestEnvironment::PrintSummary() const {
   const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
   for (const Backend backend : SelectedBackends()) {
-    const std::string suffix = "/" + std::string(BackendName(backend));
+    std::string suffix = "/";  // appended: GCC 12 -O3 warns falsely on "/" + s (PR 105651)
+    suffix += BackendName(backend);
     int passed = 0, failed = 0, skipped = 0;
     for (int i = 0; i < unit.total_test_suite_count(); ++i) {
       const ::testing::TestSuite& suite = *unit.GetTestSuite(i);

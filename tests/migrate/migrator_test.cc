@@ -418,6 +418,32 @@ TEST_P(MigratorTest, AnInvalidSetIsASchemaErrorNamingTheFile) {
   }
 }
 
+TEST_P(MigratorTest, PrepareRefusesAnUnreadySchemaUnlessAutoMigrateIsOn) {
+  WriteThree();
+  try {
+    Open()->Prepare();
+    FAIL() << "an unmigrated schema was ready";
+  } catch (const SchemaError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("1 t1 is pending: run 'strata migrate up'"));
+    EXPECT_THAT(e.what(), HasSubstr("--auto-migrate"));
+  }
+  EXPECT_TRUE(db().Tables().empty()) << "without auto-migrate nothing is written";
+
+  StoreOptions o = migration_options();
+  o.auto_migrate = true;
+  EXPECT_EQ(Migrator::Open(o)->Prepare().current_version, 3);
+  EXPECT_THAT(Tables(), ElementsAre("t1", "t2", "t3"));
+  EXPECT_TRUE(Open()->Prepare().Ready());
+
+  Write("0002_t2.up.sql", "CREATE TABLE t2 (edited INTEGER);\n");
+  try {
+    Migrator::Open(o)->Prepare();
+    FAIL() << "auto-migrate must not paper over an edited migration";
+  } catch (const SchemaError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("was edited"));
+  }
+}
+
 STRATA_BACKEND_TEST_SUITE(MigratorTest);
 
 }  // namespace

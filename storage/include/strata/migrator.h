@@ -127,6 +127,11 @@ class Migrator {
   // Status() plus CheckFiles().
   // Throws SchemaError naming every problem and its fix unless Ready().
   virtual SchemaStatus Validate() = 0;
+  // What Store::Open does before it serves: with StoreOptions::auto_migrate,
+  // Up() under the lock; then one ledger query. Throws SchemaError naming
+  // every pending, edited, unknown or failed migration and the command that
+  // fixes it, unless the schema is ready.
+  virtual SchemaStatus Prepare() = 0;
   // Accepts edited files (records their new checksums), and forgets failed
   // and missing migrations so that up runs them again or ignores them.
   virtual RepairResult Repair() = 0;

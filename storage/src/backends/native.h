@@ -44,6 +44,22 @@ class DatabaseError : public std::runtime_error {
 using Value = std::optional<std::string>;
 using Row = std::vector<Value>;
 
+// One statement of a batch: SQL and its $1, $2, ... values.
+struct BatchItem {
+  std::string sql;
+  std::vector<Value> params;
+};
+
+// A statement of a batch failed; `index` says which.
+class BatchError : public DatabaseError {
+ public:
+  BatchError(const DatabaseError& cause, std::size_t index) : DatabaseError(cause), index_(index) {}
+  std::size_t index() const { return index_; }
+
+ private:
+  std::size_t index_;
+};
+
 class NativeConnection {
  public:
   virtual ~NativeConnection() = default;
@@ -53,6 +69,18 @@ class NativeConnection {
   // Runs one statement with $1, $2, ... bound to `params` (NULL for nullopt),
   // returning every row as text.
   virtual std::vector<Row> Query(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+  // Runs the items in order and stops at the first that fails (BatchError).
+  // PostgreSQL sends them in one pipeline: one round trip for a whole
+  // migration. Results are discarded.
+  virtual void ExecBatch(const std::vector<BatchItem>& items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      try {
+        Query(items[i].sql, items[i].params);
+      } catch (const DatabaseError& e) {
+        throw BatchError(e, i);
+      }
+    }
+  }
   // True when `error` says that a table does not exist.
   virtual bool IsUndefinedTable(const DatabaseError& error) const = 0;
   // SQLite: how long a writer waits for another; PostgreSQL: ignored.

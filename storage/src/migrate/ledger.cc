@@ -65,15 +65,20 @@ std::vector<LedgerRow> Ledger::Read() {
   }
 }
 
-std::optional<LedgerRow> Ledger::Find(std::int64_t version) {
-  auto rows = Select(" WHERE version = $1", {std::to_string(version)});
-  if (rows.empty()) return std::nullopt;
-  return rows.front();
+std::int64_t Ledger::CurrentVersion() {
+  const auto rows = db_.Query(std::string("SELECT max(version) FROM ") + kLedgerTable +
+                              " WHERE state = 'applied'");
+  return rows.empty() || !rows[0][0] ? 0 : std::stoll(*rows[0][0]);
 }
 
 void Ledger::Create() { db_.Exec(postgres() ? kPostgresTable : kSqliteTable); }
 
 void Ledger::Write(const LedgerRow& row) {
+  const backends::BatchItem item = WriteStatement(row);
+  db_.Query(item.sql, item.params);
+}
+
+backends::BatchItem Ledger::WriteStatement(const LedgerRow& row) const {
   // A bigint parameter is sent as text: PostgreSQL needs the cast, SQLite's
   // INTEGER affinity converts it.
   const std::string values =
@@ -88,11 +93,12 @@ void Ledger::Write(const LedgerRow& row) {
                           "failed_statement = excluded.failed_statement, error = excluded.error";
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", row.duration_ms);
-  db_.Query(sql, {std::to_string(row.version), row.name, row.checksum,
-                  FormatTimestamp(row.applied_at), std::string(duration), row.state,
-                  row.failed_statement ? backends::Value(std::to_string(*row.failed_statement))
-                                       : std::nullopt,
-                  row.error.empty() ? std::nullopt : backends::Value(row.error)});
+  return {
+      sql,
+      {std::to_string(row.version), row.name, row.checksum, FormatTimestamp(row.applied_at),
+       std::string(duration), row.state,
+       row.failed_statement ? backends::Value(std::to_string(*row.failed_statement)) : std::nullopt,
+       row.error.empty() ? std::nullopt : backends::Value(row.error)}};
 }
 
 void Ledger::Remove(std::int64_t version) {

@@ -33,12 +33,14 @@ class Ledger {
 
   // Every row by version, in one query; empty when there is no ledger yet.
   std::vector<LedgerRow> Read();
-  // One row (SQLite re-reads it inside BEGIN IMMEDIATE).
-  std::optional<LedgerRow> Find(std::int64_t version);
+  // The highest applied version, 0 for none.
+  std::int64_t CurrentVersion();
   // Creates the table when missing; run under the migration lock.
   void Create();
   // Inserts the row or replaces the one with its version.
   void Write(const LedgerRow& row);
+  // The statement Write runs, for a batch.
+  backends::BatchItem WriteStatement(const LedgerRow& row) const;
   void Remove(std::int64_t version);
 
  private:

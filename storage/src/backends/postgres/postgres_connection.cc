@@ -6,9 +6,11 @@
 #include <soci/soci.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "backends/native.h"
@@ -55,6 +57,57 @@ class PostgresNative : public NativeConnection {
 
   bool IsUndefinedTable(const DatabaseError& error) const override {
     return error.code() == "42P01";
+  }
+
+  // libpq pipeline mode, synced every kPipelineDepth statements so that
+  // neither side's socket buffer can fill while the other waits.
+  void ExecBatch(const std::vector<BatchItem>& items) override {
+    constexpr std::size_t kPipelineDepth = 64;
+    for (std::size_t start = 0; start < items.size(); start += kPipelineDepth) {
+      const std::size_t end = std::min(items.size(), start + kPipelineDepth);
+      if (PQenterPipelineMode(conn_) != 1) Check(nullptr);
+      std::optional<BatchError> failure;
+      std::size_t sent = start;
+      for (; sent < end; ++sent) {
+        std::vector<const char*> values;
+        for (const Value& value : items[sent].params)
+          values.push_back(value ? value->c_str() : nullptr);
+        if (PQsendQueryParams(conn_, items[sent].sql.c_str(), static_cast<int>(values.size()),
+                              nullptr, values.data(), nullptr, nullptr, 0) != 1) {
+          break;
+        }
+      }
+      const bool synced = PQpipelineSync(conn_) == 1;
+      for (std::size_t i = start; i < sent; ++i) {
+        while (PGresult* result = PQgetResult(conn_)) {
+          const ExecStatusType status = PQresultStatus(result);
+          if (!failure && status != PGRES_PIPELINE_ABORTED) {
+            try {
+              Check(result);
+              result = nullptr;  // Check freed it
+            } catch (const DatabaseError& e) {
+              failure.emplace(e, i);
+              result = nullptr;
+            }
+          }
+          PQclear(result);
+        }
+      }
+      if (synced) {
+        while (PGresult* result = PQgetResult(conn_)) {  // PGRES_PIPELINE_SYNC
+          const bool sync = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
+          PQclear(result);
+          if (sync) break;
+        }
+      }
+      PQexitPipelineMode(conn_);
+      if (failure) throw *failure;
+      if (sent < end || !synced) {
+        throw BatchError(DatabaseError(FirstLine(PQerrorMessage(conn_)), "", -1,
+                                       PQstatus(conn_) == CONNECTION_BAD),
+                         sent);
+      }
+    }
   }
 
   void SetBusyTimeout(std::chrono::milliseconds) override {}

@@ -42,7 +42,9 @@ class SqliteNative : public NativeConnection {
       ~Finalizer() { sqlite3_finalize(stmt); }
     } finalizer{stmt};
     for (std::size_t i = 0; i < params.size(); ++i) {
-      const std::string name = "$" + std::to_string(i + 1);
+      // Appended, not "$" + ...: GCC 12 at -O3 warns falsely (-Wrestrict, PR 105651).
+      std::string name = "$";
+      name += std::to_string(i + 1);
       const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
       if (index == 0) continue;  // not used by this statement
       const int rc = params[i]

@@ -1,0 +1,132 @@
+#include "bench_support.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "cleanup_guard.h"
+#include "postgres_server.h"
+#include "process.h"
+#include "test_database.h"
+
+namespace strata::bench {
+namespace {
+
+struct Environment {
+  std::unique_ptr<testing::CleanupGuard> guard;
+  std::unique_ptr<testing::PostgresServer> postgres;
+  std::string scratch;
+  int scratch_lock = -1;
+};
+
+Environment& Env() {
+  static Environment env;
+  return env;
+}
+
+// Prints every run as the console reporter does, and remembers the times of
+// `<name>/raw` and `<name>/strata` pairs for the ratio table.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.run_type == Run::RT_Aggregate && run.aggregate_name != "median") continue;
+      std::string name = run.run_name.function_name;
+      Times& slot = name.ends_with("/raw")      ? raw_[name.substr(0, name.size() - 4)]
+                    : name.ends_with("/strata") ? strata_[name.substr(0, name.size() - 7)]
+                                                : other_;
+      slot = {run.GetAdjustedRealTime(), run.GetAdjustedCPUTime()};
+      units_[name.substr(0, name.rfind('/'))] = benchmark::GetTimeUnitString(run.time_unit);
+    }
+  }
+
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    // CPU time is this process's only: for PostgreSQL the server's work is
+    // in the real time alone.
+    std::printf("\n%-32s %13s %13s %11s %11s\n", "strata vs raw C API (median)", "raw real",
+                "strata real", "ratio real", "ratio cpu");
+    for (const auto& [name, strata] : strata_) {
+      const auto raw = raw_.find(name);
+      if (raw == raw_.end()) continue;
+      const std::string unit = units_[name];
+      std::printf("%-32s %10.3f %-2s %10.3f %-2s %10.2fx %10.2fx\n", name.c_str(), raw->second.real,
+                  unit.c_str(), strata.real, unit.c_str(), strata.real / raw->second.real,
+                  strata.cpu / raw->second.cpu);
+    }
+  }
+
+ private:
+  struct Times {
+    double real = 0, cpu = 0;
+  };
+  std::map<std::string, Times> raw_, strata_;
+  std::map<std::string, std::string> units_;
+  Times other_;
+};
+
+}  // namespace
+
+bool Selected(Backend backend) {
+  const auto value = testing::GetEnv("STRATA_BENCH_BACKENDS");
+  return !value || value->find(BackendName(backend)) != std::string::npos;
+}
+
+std::string ScratchDirectory() {
+  Environment& env = Env();
+  const std::string dir = env.scratch + "/d" + std::to_string(rand());
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+StoreOptions Options(Backend backend, const std::string& name) {
+  StoreOptions options;
+  options.backend = backend;
+  options.url =
+      backend == Backend::kSqlite ? Env().scratch + "/" + name : Env().postgres->info().conninfo;
+  return options;
+}
+
+void EmptyDatabase(const StoreOptions& options) {
+  if (options.backend == Backend::kSqlite) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", "-migrate-lock"}) {
+      std::filesystem::remove(options.url + suffix);
+    }
+    return;
+  }
+  testing::TestDatabase::Open(options.backend, options.url)->DropAll();
+}
+
+int Main(int argc, char** argv) {
+  // Repetitions of raw and strata runs are interleaved at random, so that a
+  // noisy neighbour on a shared machine slows both sides alike.
+  std::vector<char*> args(argv, argv + argc);
+  std::string interleave = "--benchmark_enable_random_interleaving=true";
+  args.insert(args.begin() + 1, interleave.data());
+  int count = static_cast<int>(args.size());
+  benchmark::Initialize(&count, args.data());
+  Environment& env = Env();
+  env.guard = std::make_unique<testing::CleanupGuard>();
+  env.scratch = testing::MakeScratchDirectory("strata-bench-", env.scratch_lock);
+  env.guard->AddDirectory(env.scratch);
+  if (Selected(Backend::kPostgres)) {
+    env.postgres = testing::PostgresServer::Start(*env.guard);
+    std::fprintf(stderr, "bench: PostgreSQL %s (%s), fsync off\n",
+                 env.postgres->info().version.c_str(), env.postgres->info().source.c_str());
+  }
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  if (env.postgres) env.postgres->Stop();
+  testing::RemoveTree(env.scratch);
+  env.guard->Disarm();
+  return 0;
+}
+
+}  // namespace strata::bench

@@ -1,0 +1,32 @@
+// What every strata benchmark binary shares: one PostgreSQL server for the
+// binary (the test harness's, fsync off: these benchmarks measure strata's
+// own cost, not the disk), scratch directories on tmpfs, and a reporter that
+// prints each `.../strata` result as a ratio of its `.../raw` baseline, both
+// measured in the same run.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "strata/options.h"
+
+namespace strata::bench {
+
+// Options for the backend's benchmark database. SQLite: a fresh file path
+// under a scratch directory for each call with a distinct `name`.
+StoreOptions Options(Backend backend, const std::string& name = "bench.db");
+
+// A scratch directory that is removed when the binary exits.
+std::string ScratchDirectory();
+
+// Drops every table (PostgreSQL) or removes the database files (SQLite).
+void EmptyDatabase(const StoreOptions& options);
+
+// Backends to measure: STRATA_BENCH_BACKENDS (sqlite,postgres; default both).
+bool Selected(Backend backend);
+
+// Runs the registered benchmarks; prints the ratio table at the end.
+int Main(int argc, char** argv);
+
+}  // namespace strata::bench

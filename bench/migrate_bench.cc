@@ -1,0 +1,220 @@
+// The migration engine beside the floor: the same statements through the raw
+// C API, one transaction per migration (issue 3; docs/benchmarks.md).
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bench_support.h"
+#include "strata/migrator.h"
+
+namespace strata::bench {
+namespace {
+
+constexpr int kMigrations = 500;
+constexpr int kStatusMigrations = 10'000;
+
+// ROOT/<backend>/NNNN_table_N.{up,down}.sql: CREATE TABLE + CREATE INDEX up,
+// DROP TABLE down. Both backends read the same SQL.
+std::string GenerateSet(int count, bool trivial) {
+  const std::string root = ScratchDirectory();
+  for (const char* backend : {"sqlite", "postgres"}) {
+    const std::filesystem::path dir = std::filesystem::path(root) / backend;
+    std::filesystem::create_directories(dir);
+    for (int v = 1; v <= count; ++v) {
+      char base[64];
+      std::snprintf(base, sizeof base, "%05d_table_%d", v, v);
+      const std::string t = "bench_t" + std::to_string(v);
+      std::ofstream(dir / (std::string(base) + ".up.sql"))
+          << (trivial ? "SELECT " + std::to_string(v) + ";\n"
+                      : "CREATE TABLE " + t +
+                            " (id BIGINT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT);\n"
+                            "CREATE INDEX " +
+                            t + "_name ON " + t + " (name);\n");
+      std::ofstream(dir / (std::string(base) + ".down.sql")) << "DROP TABLE " << t << ";\n";
+    }
+  }
+  return root;
+}
+
+// The up files of ROOT/<backend>, in version order, read from disk.
+std::vector<std::string> ReadUpFiles(const std::string& root, Backend backend) {
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(root) / BackendName(backend))) {
+    if (entry.path().string().ends_with(".up.sql")) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> scripts;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    scripts.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return scripts;
+}
+
+void RawSqlite(const std::string& path, const std::vector<std::string>& scripts) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  for (const std::string& script : scripts) {
+    for (const char* sql : {"BEGIN", script.c_str(), "COMMIT"}) {
+      if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        throw std::runtime_error(sqlite3_errmsg(db));
+      }
+    }
+  }
+  sqlite3_close(db);
+}
+
+void RawPostgres(const std::string& conninfo, const std::vector<std::string>& scripts) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  for (const std::string& script : scripts) {
+    for (const char* sql : {"BEGIN", script.c_str(), "COMMIT"}) {
+      PGresult* result = PQexec(conn, sql);
+      const bool ok =
+          PQresultStatus(result) == PGRES_COMMAND_OK || PQresultStatus(result) == PGRES_TUPLES_OK;
+      PQclear(result);
+      if (!ok) throw std::runtime_error(PQerrorMessage(conn));
+    }
+  }
+  PQfinish(conn);
+}
+
+void MigrateUp(benchmark::State& state, Backend backend, bool raw) {
+  static const std::string root = GenerateSet(kMigrations, false);
+  StoreOptions options = Options(backend, "up.db");
+  options.migrations_dir = root;
+  for (auto _ : state) {
+    state.PauseTiming();
+    EmptyDatabase(options);
+    state.ResumeTiming();
+    if (raw) {
+      const std::vector<std::string> scripts = ReadUpFiles(root, backend);
+      if (backend == Backend::kSqlite) {
+        RawSqlite(options.url, scripts);
+      } else {
+        RawPostgres(options.url, scripts);
+      }
+    } else {
+      const MigrationResult result = Migrator::Open(options)->Up();
+      if (result.applied.size() != kMigrations) state.SkipWithError("not all applied");
+    }
+  }
+  state.counters["migrations"] = kMigrations;
+  state.counters["per_migration_us"] = benchmark::Counter(
+      kMigrations, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+// Loading the set: reading, checksumming and checking 500 files.
+void OpenSet(benchmark::State& state, Backend backend) {
+  static const std::string root = GenerateSet(kMigrations, false);
+  StoreOptions options = Options(backend, "open.db");
+  options.migrations_dir = root;
+  for (auto _ : state) benchmark::DoNotOptimize(Migrator::Open(options));
+}
+
+// 10,000 applied migrations: the ledger read and merged with the set.
+struct StatusFixture {
+  std::string root;
+  StoreOptions options;
+};
+
+StatusFixture& Applied(Backend backend) {
+  static std::map<Backend, StatusFixture> fixtures;
+  auto it = fixtures.find(backend);
+  if (it != fixtures.end()) return it->second;
+  StatusFixture fixture;
+  fixture.root = GenerateSet(kStatusMigrations, true);
+  fixture.options = Options(backend, "status.db");
+  fixture.options.migrations_dir = fixture.root;
+  EmptyDatabase(fixture.options);
+  Migrator::Open(fixture.options)->Up();
+  return fixtures[backend] = fixture;
+}
+
+void Status(benchmark::State& state, Backend backend, bool open_each_time) {
+  const StatusFixture& fixture = Applied(backend);
+  std::unique_ptr<Migrator> migrator = Migrator::Open(fixture.options);
+  for (auto _ : state) {
+    if (open_each_time) migrator = Migrator::Open(fixture.options);
+    const SchemaStatus status = migrator->Status();
+    if (status.current_version != kStatusMigrations || !status.Ready()) {
+      state.SkipWithError("not ready");
+    }
+  }
+}
+
+void StatusRaw(benchmark::State& state, Backend backend) {
+  const StatusFixture& fixture = Applied(backend);
+  const std::string sql =
+      "SELECT version, name, checksum, applied_at, duration_ms, state, failed_statement, error "
+      "FROM strata_schema_migrations ORDER BY version";
+  if (backend == Backend::kSqlite) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(fixture.options.url.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    for (auto _ : state) {
+      sqlite3_stmt* stmt = nullptr;
+      sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+      std::size_t bytes = 0;
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        for (int c = 0; c < 8; ++c) {
+          const unsigned char* text = sqlite3_column_text(stmt, c);
+          if (text != nullptr) bytes += static_cast<std::size_t>(sqlite3_column_bytes(stmt, c));
+        }
+      }
+      sqlite3_finalize(stmt);
+      benchmark::DoNotOptimize(bytes);
+    }
+    sqlite3_close(db);
+  } else {
+    PGconn* conn = PQconnectdb(fixture.options.url.c_str());
+    for (auto _ : state) {
+      PGresult* result = PQexec(conn, sql.c_str());
+      benchmark::DoNotOptimize(PQntuples(result));
+      PQclear(result);
+    }
+    PQfinish(conn);
+  }
+}
+
+void Register() {
+  for (const Backend backend : {Backend::kSqlite, Backend::kPostgres}) {
+    if (!Selected(backend)) continue;
+    const std::string b(BackendName(backend));
+    for (const bool raw : {true, false}) {
+      benchmark::RegisterBenchmark(("migrate_up_500/" + b + (raw ? "/raw" : "/strata")).c_str(),
+                                   MigrateUp, backend, raw)
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(1)
+          ->Repetitions(9)
+          ->ReportAggregatesOnly(true)
+          ->UseRealTime();
+    }
+    benchmark::RegisterBenchmark(("open_500/" + b).c_str(), OpenSet, backend)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("status_10000/" + b + "/raw").c_str(), StatusRaw, backend)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("status_10000/" + b + "/strata").c_str(), Status, backend, false)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("open_and_status_10000/" + b).c_str(), Status, backend, true)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+}
+
+}  // namespace
+}  // namespace strata::bench
+
+int main(int argc, char** argv) {
+  strata::bench::Register();
+  return strata::bench::Main(argc, argv);
+}
