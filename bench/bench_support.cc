@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "cleanup_guard.h"
@@ -22,6 +24,7 @@ struct Environment {
   std::unique_ptr<testing::PostgresServer> postgres;
   std::string scratch;
   int scratch_lock = -1;
+  std::set<std::string> databases;
 };
 
 Environment& Env() {
@@ -123,7 +126,12 @@ int Main(int argc, char** argv) {
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
-  if (env.postgres) env.postgres->Stop();
+  if (env.postgres) {
+    for (const std::string& database : env.databases) {
+      testing::DropDatabase(env.postgres->info().admin_conninfo, database);
+    }
+    env.postgres->Stop();
+  }
   testing::RemoveTree(env.scratch);
   env.guard->Disarm();
   return 0;

@@ -127,6 +127,29 @@ TEST_P(MigratorTest, DownRefusesAMigrationWithoutADownFile) {
   EXPECT_EQ(migrator->CurrentVersion(), 3) << "nothing was reverted";
 }
 
+TEST_P(MigratorTest, ANoTransactionDownFileRunsStatementByStatement) {
+  Write("0001_big.up.sql", "CREATE TABLE big (id INTEGER, name TEXT);\n");
+  const std::string index = postgres() ? "CONCURRENTLY " : "";
+  Write("0002_index.up.sql",
+        "-- strata:no-transaction\nCREATE INDEX " + index + "big_name ON big (name);\n");
+  Write("0002_index.down.sql", "-- strata:no-transaction\nDROP INDEX " + index + "big_name;\n");
+  auto migrator = Open();
+  migrator->Up();
+  EXPECT_EQ(migrator->Down().reverted, (Versions{2}));
+  EXPECT_THAT(States(), ElementsAre("1:applied", "2:pending"));
+  // The same DROP in a transactional down file is refused before it runs.
+  migrator->Up();
+  Write("0002_index.down.sql", "DROP INDEX " + index + "big_name;\n");
+  if (postgres()) {
+    EXPECT_THROW(Open()->Down(), SchemaError);
+    EXPECT_EQ(Open()->CurrentVersion(), 2);
+  }
+  // A failing no-transaction down leaves the migration applied.
+  Write("0002_index.down.sql", "-- strata:no-transaction\nDROP INDEX no_such_index;\n");
+  EXPECT_THROW(Open()->Down(), MigrationError);
+  EXPECT_THAT(States(), ElementsAre("1:applied", "2:applied"));
+}
+
 TEST_P(MigratorTest, StatusTellsEditedFromLineEndingsAndNamesMissingMigrations) {
   WriteThree();
   Open()->Up();

@@ -104,7 +104,9 @@ Connection Connect(const StoreOptions& options);
 
 // PostgreSQL: creates the database that `url` names when it does not exist,
 // connecting to the `postgres` maintenance database with the same
-// credentials. Returns the database's name when it created it.
+// credentials. Returns the database's name when it created it, nullopt when
+// it exists or the server cannot be reached (the caller's own connection
+// error then stands). Throws ConnectionError when creating it fails.
 std::optional<std::string> EnsurePostgresDatabase(const std::string& url);
 
 namespace sqlite {

@@ -186,7 +186,10 @@ std::string Conninfo(const Params& params) {
 
 std::string Flatten(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  for (std::size_t pos; (pos = text.find('\n')) != std::string::npos;) text.replace(pos, 1, "; ");
+  for (std::size_t pos; (pos = text.find('\n')) != std::string::npos;) {
+    const std::size_t end = text.find_first_not_of("\n\t ", pos);
+    text.replace(pos, end == std::string::npos ? std::string::npos : end - pos, "; ");
+  }
   return text;
 }
 
@@ -240,11 +243,8 @@ std::optional<std::string> EnsurePostgresDatabase(const std::string& url) {
   params.try_emplace("application_name", "strata");
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(postgres::Conninfo(params).c_str()),
                                                     &PQfinish);
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    throw ConnectionError("cannot connect to the maintenance database 'postgres' of '" +
-                          RedactUrl(url) + "' to check for database '" + target +
-                          "': " + postgres::Flatten(PQerrorMessage(conn.get())));
-  }
+  // Unreachable too: the caller's own connection error says more.
+  if (PQstatus(conn.get()) != CONNECTION_OK) return std::nullopt;
   PQsetNoticeProcessor(
       conn.get(), [](void*, const char*) {}, nullptr);
   postgres::PostgresNative native(conn.get());
