@@ -2,6 +2,7 @@
 #include "strata/migrator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -264,6 +265,7 @@ class MigratorImpl : public Migrator {
   void Locked(const std::function<void()>& work, MigrationResult& result) {
     backends::NativeConnection& db = Db(true);
     auto lock = Lock(db);
+    foreign_keys_possible_.reset();  // read again under the lock
     migrate::Ledger(db).Create();
     try {
       work();
@@ -454,7 +456,7 @@ class MigratorImpl : public Migrator {
         for (std::size_t i = 0; i < statements.size(); ++i) {
           Run(m, m.up_file, m.up_sql, statements, i, "it was rolled back and is still pending");
         }
-        CheckForeignKeys(m, m.up_file);
+        CheckForeignKeys(m, m.up_file, m.up_sql);
         row.duration_ms = Milliseconds(Clock::now() - started);
         ledger.Write(row);
         db.Exec("COMMIT");
@@ -533,8 +535,23 @@ class MigratorImpl : public Migrator {
                          std::to_string(statements.size()) + "): " + e.what() + "; " + outcome);
   }
 
-  void CheckForeignKeys(const Migration& m, const std::string& file) {
+  // Skipped while no table can have a foreign key: every SQLite foreign key
+  // is declared with REFERENCES, which then appears in sqlite_schema.sql or in
+  // the script (the check scans every table with one, so it is not free).
+  void CheckForeignKeys(const Migration& m, const std::string& file, const std::string& script) {
     if (dialect_ != Dialect::kSqlite) return;
+    if (!foreign_keys_possible_) {
+      foreign_keys_possible_ =
+          !connection_.native
+               ->Query("SELECT 1 FROM sqlite_schema WHERE sql LIKE '%REFERENCES%' LIMIT 1")
+               .empty();
+    }
+    if (!*foreign_keys_possible_) {
+      std::string upper(script);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (upper.find("REFERENCES") == std::string::npos) return;
+      foreign_keys_possible_ = true;
+    }
     const auto rows = connection_.native->Query("PRAGMA foreign_key_check");
     if (rows.empty()) return;
     throw MigrationError("migration " + Id(m) + " (" + file + ") leaves rows in table '" +
@@ -609,7 +626,7 @@ class MigratorImpl : public Migrator {
         for (std::size_t i = 0; i < statements.size(); ++i) {
           Run(m, file, script, statements, i, "it was rolled back and stays applied");
         }
-        CheckForeignKeys(m, file);
+        CheckForeignKeys(m, file, script);
         ledger.Remove(m.version);
         db.Exec("COMMIT");
       } catch (...) {
@@ -633,6 +650,7 @@ class MigratorImpl : public Migrator {
   std::vector<Migration> set_;
   std::map<std::int64_t, const Migration*> by_version_;
   backends::Connection connection_;
+  std::optional<bool> foreign_keys_possible_;  // SQLite, per run
 };
 
 }  // namespace
