@@ -52,6 +52,14 @@ TestEnvironment& TestEnvironment::Get() {
   return *g_environment;
 }
 
+std::string TestEnvironment::MakeGuardedDirectory(const std::string& prefix) {
+  int lock_fd = -1;
+  const std::string dir = MakeScratchDirectory(prefix, lock_fd);
+  close(lock_fd);  // the watcher, not the lock, cleans up after a crash
+  guard_->AddDirectory(dir);
+  return dir;
+}
+
 void TestEnvironment::SetUp() {
   g_environment = this;
   guard_ = std::make_unique<CleanupGuard>();

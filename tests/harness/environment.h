@@ -42,6 +42,9 @@ class TestEnvironment : public ::testing::Environment {
   TestDatabase& Database(Backend backend);
   // Empties the backend's test database (all tables but the ledger).
   void Reset(Backend backend);
+  // A scratch directory BASE/<prefix><pid>-XXXXXX that the cleanup watcher
+  // removes if the binary dies before the test can.
+  std::string MakeGuardedDirectory(const std::string& prefix);
 
  private:
   struct ResetStats {

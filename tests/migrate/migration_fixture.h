@@ -21,14 +21,11 @@ class MigrationTest : public BackendTest {
     BackendTest::SetUp();
     if (HasFatalFailure()) return;
     db().DropAll();
-    int lock_fd = -1;
-    root_ = MakeScratchDirectory("strata-migrations-", lock_fd);
-    lock_fd_ = lock_fd;
+    root_ = TestEnvironment::Get().MakeGuardedDirectory("strata-migrations-");
     std::filesystem::create_directories(dir());
   }
   void TearDown() override {
     if (!root_.empty()) RemoveTree(root_);
-    if (lock_fd_ >= 0) close(lock_fd_);
   }
 
   const std::string& root() const { return root_; }
@@ -62,7 +59,6 @@ class MigrationTest : public BackendTest {
 
  private:
   std::string root_;
-  int lock_fd_ = -1;
 };
 
 }  // namespace strata::testing
