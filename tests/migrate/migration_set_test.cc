@@ -95,11 +95,17 @@ TEST(MigrationSetTest, NoTransactionAnnotationOnTheFirstLineOnly) {
   const auto set = BuildMigrationSet(
       {{"1_a.up.sql", "-- strata:no-transaction\r\nCREATE INDEX CONCURRENTLY i ON t (x);"},
        {"2_b.up.sql", "CREATE TABLE t (x int);\n-- strata:no-transaction\n"},
-       {"3_c.up.sql", "-- strata:no-transaction  \n"}},
+       {"3_c.up.sql", "-- strata:no-transaction  \n"},
+       {"1_a.down.sql", "-- strata:no-transaction\r\nDROP INDEX CONCURRENTLY i;"},
+       {"2_b.down.sql", "-- strata:no-transactional\nDROP TABLE t;"}},
       "m");
   EXPECT_FALSE(set[0].transactional);
   EXPECT_TRUE(set[1].transactional);
   EXPECT_FALSE(set[2].transactional);
+  // Down files follow the same rule: the whole first line is the annotation.
+  EXPECT_FALSE(set[0].down_transactional);
+  EXPECT_TRUE(set[1].down_transactional);
+  EXPECT_TRUE(set[2].down_transactional) << "no down file";
 }
 
 class MigrationDirectoryTest : public ::testing::Test {

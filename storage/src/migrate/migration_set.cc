@@ -113,6 +113,7 @@ std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files
     }
     it->second.down_file = path;
     it->second.down_sql = file->content;
+    it->second.down_transactional = IsTransactional(file->content);
   }
   std::vector<Migration> set;
   set.reserve(ups.size());

@@ -19,8 +19,9 @@ struct Migration {
   std::string up_sql;
   std::optional<std::string> down_file;
   std::optional<std::string> down_sql;
-  std::string checksum;       // of the up file, CRLF normalised
-  bool transactional = true;  // false: first line "-- strata:no-transaction"
+  std::string checksum;            // of the up file, CRLF normalised
+  bool transactional = true;       // false: first line "-- strata:no-transaction"
+  bool down_transactional = true;  // the same, for the down file
 };
 
 // One file of a set before validation: its name and content.

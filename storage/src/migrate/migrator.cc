@@ -355,10 +355,7 @@ class MigratorImpl : public Migrator {
   // Throws SchemaError when a file holds a statement its mode cannot run.
   void CheckFiles(const Migration& m) const {
     CheckScript(m, m.up_file, m.up_sql, m.transactional);
-    if (m.down_sql) {
-      CheckScript(m, *m.down_file, *m.down_sql,
-                  !m.down_sql->starts_with(migrate::kNoTransactionAnnotation));
-    }
+    if (m.down_sql) CheckScript(m, *m.down_file, *m.down_sql, m.down_transactional);
   }
 
   void CheckScript(const Migration& m, const std::string& file, const std::string& sql,
@@ -616,11 +613,10 @@ class MigratorImpl : public Migrator {
     migrate::Ledger ledger(db);
     const std::string& file = *m.down_file;
     const std::string& script = *m.down_sql;
-    const bool transactional = !script.starts_with(migrate::kNoTransactionAnnotation);
     const auto statements = migrate::SplitStatements(script, dialect_);
     const auto started = Clock::now();
     Emit(Event(MigrationEvent::Kind::kReverting, m));
-    if (transactional) {
+    if (m.down_transactional) {
       db.Exec(dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
       try {
         for (std::size_t i = 0; i < statements.size(); ++i) {
