@@ -265,5 +265,27 @@ TEST(EnsureDatabaseTest, UpCreatesAMissingPostgresDatabaseAndSaysSo) {
   EXPECT_EQ(rows, 1);
 }
 
+// The engine's own SQL can fail too (PostgreSQL 15 grants no CREATE on
+// schema public): a clear error and exit 7, never an escaped exception.
+TEST(LedgerErrorTest, ARoleThatCannotCreateTheLedgerGetsAMigrationError) {
+  if (!BackendSelected(Backend::kPostgres))
+    GTEST_SKIP() << "STRATA_TEST_BACKENDS excludes postgres";
+  const PostgresServer* server = TestEnvironment::Get().postgres();
+  ASSERT_NE(server, nullptr) << TestEnvironment::Get().postgres_error();
+  TestDatabase& db = TestEnvironment::Get().Database(Backend::kPostgres);
+  db.DropAll();
+  db.Exec(
+      "DROP ROLE IF EXISTS strata_limited; CREATE ROLE strata_limited LOGIN; "
+      "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+  const std::string url = server->info().conninfo + " user=strata_limited";
+  const CommandResult run = RunCommand(
+      {STRATA_CLI, "migrate", "up"}, std::chrono::seconds(60),
+      {"STRATA_STORAGE=postgres", "STRATA_DATABASE_URL=" + url, "STRATA_MIGRATIONS_DIR="});
+  db.Exec("DROP ROLE strata_limited");
+  EXPECT_EQ(run.exit_code, 7) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("strata_schema_migrations"));
+  EXPECT_EQ(run.output.find('\n'), run.output.size() - 1) << "one line: " << run.output;
+}
+
 }  // namespace
 }  // namespace strata::testing

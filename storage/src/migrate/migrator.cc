@@ -144,7 +144,7 @@ class MigratorImpl : public Migrator {
   MigrationResult Reset() override { return DownTo(0); }
 
   SchemaStatus Status() override {
-    return Merge(migrate::Ledger(Db(/*create_database=*/false)).Read());
+    return Translated([&] { return Merge(migrate::Ledger(Db(/*create_database=*/false)).Read()); });
   }
 
   std::int64_t CurrentVersion() override { return Status().current_version; }
@@ -184,6 +184,11 @@ class MigratorImpl : public Migrator {
   }
 
   RepairResult Repair() override {
+    return Translated([&] { return RepairLocked(); });
+  }
+
+ private:
+  RepairResult RepairLocked() {
     RepairResult result;
     backends::NativeConnection& db = Db(false);
     auto lock = Lock(db);
@@ -213,7 +218,6 @@ class MigratorImpl : public Migrator {
     return result;
   }
 
- private:
   // --- connection and lock -------------------------------------------------
 
   backends::NativeConnection& Db(bool create_database) {
@@ -260,20 +264,32 @@ class MigratorImpl : public Migrator {
     });
   }
 
-  // Runs `work` with the lock held and the ledger in place; fills
-  // current_version even when `work` throws part way.
+  // Runs `work` with the lock held and the ledger in place, then fills
+  // current_version.
   void Locked(const std::function<void()>& work, MigrationResult& result) {
-    backends::NativeConnection& db = Db(true);
-    auto lock = Lock(db);
-    foreign_keys_possible_.reset();  // read again under the lock
-    migrate::Ledger(db).Create();
-    try {
+    Translated([&] {
+      backends::NativeConnection& db = Db(true);
+      auto lock = Lock(db);
+      foreign_keys_possible_.reset();  // read again under the lock
+      migrate::Ledger(db).Create();
       work();
-    } catch (...) {
       result.current_version = migrate::Ledger(db).CurrentVersion();
-      throw;
+    });
+  }
+
+  // The engine's own SQL (lock, ledger, BEGIN/COMMIT) failed: a strata error
+  // that names the ledger, never a backend type escaping the library.
+  template <typename Work>
+  static auto Translated(const Work& work) -> decltype(work()) {
+    try {
+      return work();
+    } catch (const backends::DatabaseError& e) {
+      if (e.connection_lost()) {
+        throw ConnectionError(std::string("lost the database connection: ") + e.what());
+      }
+      throw MigrationError(std::string("cannot use the migration ledger ") + migrate::kLedgerTable +
+                           ": " + e.what());
     }
-    result.current_version = migrate::Ledger(db).CurrentVersion();
   }
 
   static MigrationEvent Event(MigrationEvent::Kind kind, const Migration& m,
