@@ -16,13 +16,16 @@ constexpr const char* kPostgresTable = R"(CREATE TABLE IF NOT EXISTS strata_sche
   error text
 ))";
 
+// No CHECK constraints on SQLite: only the engine writes these rows, and
+// SQLite compiles the checks into every INSERT, which it compiles again after
+// each migration's schema change (about 10 us of a 220 us migration).
 constexpr const char* kSqliteTable = R"(CREATE TABLE IF NOT EXISTS strata_schema_migrations (
-  version INTEGER PRIMARY KEY CHECK (version > 0),
+  version INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   checksum TEXT NOT NULL,
   applied_at TEXT NOT NULL,
   duration_ms REAL NOT NULL,
-  state TEXT NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'running', 'failed')),
+  state TEXT NOT NULL DEFAULT 'applied',
   failed_statement INTEGER,
   error TEXT
 ))";
@@ -73,24 +76,27 @@ std::int64_t Ledger::CurrentVersion() {
 
 void Ledger::Create() { db_.Exec(postgres() ? kPostgresTable : kSqliteTable); }
 
-void Ledger::Write(const LedgerRow& row) {
-  const backends::BatchItem item = WriteStatement(row);
+void Ledger::Write(const LedgerRow& row, Mode mode) {
+  const backends::BatchItem item = WriteStatement(row, mode);
   db_.Query(item.sql, item.params);
 }
 
-backends::BatchItem Ledger::WriteStatement(const LedgerRow& row) const {
+backends::BatchItem Ledger::WriteStatement(const LedgerRow& row, Mode mode) const {
   // A bigint parameter is sent as text: PostgreSQL needs the cast, SQLite's
   // INTEGER affinity converts it.
   const std::string values =
       postgres() ? "CAST($1 AS bigint), $2, $3, CAST($4 AS timestamptz), CAST($5 AS double "
                    "precision), $6, CAST($7 AS integer), $8"
                  : "$1, $2, $3, $4, $5, $6, $7, $8";
-  const std::string sql = std::string("INSERT INTO ") + kLedgerTable + " (" + kColumns +
-                          ") VALUES (" + values +
-                          ") ON CONFLICT (version) DO UPDATE SET name = excluded.name, "
-                          "checksum = excluded.checksum, applied_at = excluded.applied_at, "
-                          "duration_ms = excluded.duration_ms, state = excluded.state, "
-                          "failed_statement = excluded.failed_statement, error = excluded.error";
+  std::string sql =
+      std::string("INSERT INTO ") + kLedgerTable + " (" + kColumns + ") VALUES (" + values + ")";
+  if (mode == Mode::kUpsert) {
+    sql +=
+        " ON CONFLICT (version) DO UPDATE SET name = excluded.name, "
+        "checksum = excluded.checksum, applied_at = excluded.applied_at, "
+        "duration_ms = excluded.duration_ms, state = excluded.state, "
+        "failed_statement = excluded.failed_statement, error = excluded.error";
+  }
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", row.duration_ms);
   return {

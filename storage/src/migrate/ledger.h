@@ -37,10 +37,14 @@ class Ledger {
   std::int64_t CurrentVersion();
   // Creates the table when missing; run under the migration lock.
   void Create();
-  // Inserts the row or replaces the one with its version.
-  void Write(const LedgerRow& row);
+  // kInsert when no row can have the version (a pending migration): a plain
+  // INSERT, which SQLite compiles in about half the time of an upsert, and
+  // it is compiled again after every migration's schema change.
+  enum class Mode { kInsert, kUpsert };
+  // Inserts the row, or with kUpsert replaces the one with its version.
+  void Write(const LedgerRow& row, Mode mode = Mode::kUpsert);
   // The statement Write runs, for a batch.
-  backends::BatchItem WriteStatement(const LedgerRow& row) const;
+  backends::BatchItem WriteStatement(const LedgerRow& row, Mode mode = Mode::kUpsert) const;
   void Remove(std::int64_t version);
 
  private:

@@ -439,6 +439,9 @@ class MigratorImpl : public Migrator {
     row.name = m.name;
     row.checksum = m.checksum;
     row.applied_at = Now();
+    // Only a failed (or interrupted) no-transaction file has a row already.
+    const auto mode =
+        resume_at > 0 ? migrate::Ledger::Mode::kUpsert : migrate::Ledger::Mode::kInsert;
     if (m.transactional && dialect_ == Dialect::kPostgres) {
       // One pipeline: BEGIN, the statements, the ledger row, COMMIT. The
       // duration recorded covers the statements' dispatch; the progress
@@ -448,7 +451,7 @@ class MigratorImpl : public Migrator {
       for (const migrate::SqlChunk& chunk : statements)
         batch.push_back({std::string(chunk.text), {}});
       row.duration_ms = Milliseconds(Clock::now() - started);
-      batch.push_back(ledger.WriteStatement(row));
+      batch.push_back(ledger.WriteStatement(row, mode));
       batch.push_back({"COMMIT", {}});
       try {
         db.ExecBatch(batch);
@@ -471,7 +474,7 @@ class MigratorImpl : public Migrator {
         }
         CheckForeignKeys(m, m.up_file, m.up_sql);
         row.duration_ms = Milliseconds(Clock::now() - started);
-        ledger.Write(row);
+        ledger.Write(row, mode);
         db.Exec("COMMIT");
       } catch (...) {
         RollBack();

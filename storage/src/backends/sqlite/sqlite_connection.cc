@@ -118,6 +118,10 @@ Connection Connect(const std::string& path) {
   native->SetBusyTimeout(kDefaultBusyTimeout);
   try {
     native->Exec("PRAGMA foreign_keys = ON");
+    // WAL: readers never wait for the writer, and a commit appends to one
+    // file instead of creating and deleting a journal (ADR 0004). Persistent
+    // in the file; an in-memory database answers "memory" and stays so.
+    native->Query("PRAGMA journal_mode = WAL", {});
   } catch (const DatabaseError& e) {
     throw ConnectionError("cannot use SQLite database '" + path + "': " + e.what());
   }
