@@ -1,5 +1,6 @@
 #include "bench_support.h"
 
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -9,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "cleanup_guard.h"
@@ -91,8 +93,27 @@ std::string ScratchDirectory() {
 StoreOptions Options(Backend backend, const std::string& name) {
   StoreOptions options;
   options.backend = backend;
-  options.url =
-      backend == Backend::kSqlite ? Env().scratch + "/" + name : Env().postgres->info().conninfo;
+  if (backend == Backend::kSqlite) {
+    options.url = Env().scratch + "/" + name;
+    return options;
+  }
+  // One database per name, so that one benchmark emptying its database
+  // leaves another's fixture alone.
+  Environment& env = Env();
+  std::string database = "bench_";
+  for (const char c : name) database += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (env.databases.insert(database).second) {
+    env.guard->AddDatabase(env.postgres->info().admin_conninfo, database);
+    PGconn* admin = PQconnectdb(env.postgres->info().admin_conninfo.c_str());
+    PGresult* result = PQexec(admin, ("CREATE DATABASE " + database).c_str());
+    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    const std::string error = PQerrorMessage(admin);
+    PQclear(result);
+    PQfinish(admin);
+    if (!ok) throw std::runtime_error("CREATE DATABASE " + database + ": " + error);
+  }
+  // In a key=value conninfo string the last dbname wins.
+  options.url = env.postgres->info().conninfo + " dbname=" + database;
   return options;
 }
 
