@@ -20,6 +20,9 @@ class session;
 
 namespace strata::backends {
 
+// How long a SQLite writer waits for another before "database is locked".
+inline constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
+
 // A statement failed. The message is the database's (with detail and hint on
 // PostgreSQL); it never contains bound values.
 class DatabaseError : public std::runtime_error {
@@ -112,6 +115,10 @@ std::optional<std::string> EnsurePostgresDatabase(const std::string& url);
 namespace sqlite {
 Connection Connect(const std::string& path);
 }
+
+// ":memory:" or a URI naming an in-memory database: one that exists on its
+// connection alone.
+bool IsSqliteMemory(const std::string& url);
 namespace postgres {
 Connection Connect(const std::string& url);
 }

@@ -14,6 +14,11 @@ Connection::~Connection() {
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&&) noexcept = default;
 
+bool IsSqliteMemory(const std::string& url) {
+  return url == ":memory:" || url.starts_with("file::memory:") ||
+         url.find("mode=memory") != std::string::npos;
+}
+
 Connection Connect(const StoreOptions& options) {
   return options.backend == Backend::kSqlite ? sqlite::Connect(options.url)
                                              : postgres::Connect(options.url);

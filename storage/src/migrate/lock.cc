@@ -8,6 +8,7 @@
 #include <cstring>
 #include <thread>
 
+#include "backends/native.h"
 #include "strata/error.h"
 
 namespace strata::migrate {
@@ -86,10 +87,7 @@ class NoLock : public MigrationLock {};
 }  // namespace
 
 std::string SqliteLockPath(const std::string& url) {
-  if (url.empty() || url == ":memory:" || url.starts_with("file::memory:") ||
-      url.find("mode=memory") != std::string::npos) {
-    return "";
-  }
+  if (url.empty() || backends::IsSqliteMemory(url)) return "";
   std::string path = url;
   if (path.starts_with("file:")) path = path.substr(5, path.find('?') - 5);
   return path + "-migrate-lock";

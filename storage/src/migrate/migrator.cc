@@ -10,6 +10,7 @@
 #include "migrate/ledger.h"
 #include "migrate/lock.h"
 #include "migrate/migration_set.h"
+#include "migrate/prepare_on.h"
 #include "migrate/sql_splitter.h"
 #include "strata/error.h"
 
@@ -237,6 +238,38 @@ class MigratorImpl : public Migrator {
       Emit(event);
       connection_ = backends::Connect(options_);
     }
+    Configure();
+    return *connection_.native;
+  }
+
+ public:
+  // Runs Prepare on a connection the caller owns (an in-memory SQLite
+  // database exists on its connection alone) and gives it back with the
+  // settings every strata connection has.
+  SchemaStatus PrepareOn(backends::Connection& connection) {
+    connection_ = std::move(connection);
+    struct GiveBack {
+      MigratorImpl& self;
+      backends::Connection& to;
+      ~GiveBack() {
+        try {
+          if (self.options_.backend == Backend::kSqlite) {
+            self.connection_.native->Exec("PRAGMA foreign_keys = ON");
+          }
+        } catch (const backends::DatabaseError&) {
+          // Left for the store's own error on first use.
+        }
+        self.connection_.native->SetBusyTimeout(backends::kDefaultBusyTimeout);
+        to = std::move(self.connection_);
+      }
+    } give_back{*this, connection};
+    Configure();
+    return Prepare();
+  }
+
+ private:
+  // The migrator's own settings on its connection.
+  void Configure() {
     connection_.native->SetBusyTimeout(migrator_options_.lock_timeout);
     if (options_.backend == Backend::kPostgres) {
       // A runner killed mid-statement: without this its server process runs
@@ -252,7 +285,6 @@ class MigratorImpl : public Migrator {
       // ON DELETE actions; foreign_key_check runs before each commit instead.
       connection_.native->Exec("PRAGMA foreign_keys = OFF");
     }
-    return *connection_.native;
   }
 
   std::unique_ptr<migrate::MigrationLock> Lock(backends::NativeConnection& db) {
@@ -669,6 +701,12 @@ class MigratorImpl : public Migrator {
 };
 
 }  // namespace
+
+SchemaStatus migrate::PrepareOn(const StoreOptions& options, backends::Connection& connection) {
+  options.Validate();
+  MigratorImpl migrator(options, {});
+  return migrator.PrepareOn(connection);
+}
 
 std::unique_ptr<Migrator> Migrator::Open(const StoreOptions& options,
                                          MigratorOptions migrator_options) {

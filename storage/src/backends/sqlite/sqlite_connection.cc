@@ -15,8 +15,6 @@ namespace {
 
 using namespace sqlite_api;
 
-constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
-
 class SqliteNative : public NativeConnection {
  public:
   explicit SqliteNative(sqlite3* db) : db_(db) {}

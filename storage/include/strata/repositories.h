@@ -1,0 +1,97 @@
+// The repositories: what a control plane calls to read and write clusters,
+// services and tasks. Every method that takes a cluster accepts its name or
+// its ARN. Errors (strata/error.h): InvalidArgumentError for input rejected
+// before any SQL runs, ConnectionError when the database cannot be reached,
+// and the ones named per method. Messages never contain bound values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/entities.h"
+#include "strata/timestamp.h"
+
+namespace strata {
+
+class ClusterRepository {
+ public:
+  virtual ~ClusterRepository() = default;
+  // Stores a new cluster and returns it as stored: id, ARN (when empty),
+  // region and account defaults, version 1 and timestamps filled in.
+  // AlreadyExistsError when a cluster has the same name or ARN.
+  virtual Cluster Create(Cluster cluster) = 0;
+  // The cluster with this name or ARN, or std::nullopt.
+  virtual std::optional<Cluster> Find(std::string_view name_or_arn) = 0;
+  virtual Page<Cluster> List(const PageRequest& page = {}) = 0;
+  // Overwrites the mutable fields of the cluster named by `cluster.arn` (or,
+  // when empty, `cluster.name`) and returns it with version + 1.
+  // NotFoundError when there is none; ConflictError when `cluster.version`
+  // is not the stored version (re-read and retry).
+  virtual Cluster Update(const Cluster& cluster) = 0;
+  // Deletes the cluster with its services and tasks. NotFoundError when there is none.
+  virtual void Delete(std::string_view name_or_arn) = 0;
+};
+
+class ServiceRepository {
+ public:
+  virtual ~ServiceRepository() = default;
+  // `service.cluster_arn` names the cluster (name or ARN). NotFoundError when
+  // it does not exist; AlreadyExistsError for a second service of the same
+  // name in the cluster, or the same ARN.
+  virtual Service Create(Service service) = 0;
+  // The service with this name or ARN in the cluster, or std::nullopt (also
+  // when the cluster does not exist).
+  virtual std::optional<Service> Find(std::string_view cluster, std::string_view name_or_arn) = 0;
+  // NotFoundError when the cluster does not exist.
+  virtual Page<Service> List(std::string_view cluster, const ServiceFilter& filter = {},
+                             const PageRequest& page = {}) = 0;
+  // By `service.arn`, or `service.cluster_arn` + `service.name`; as
+  // ClusterRepository::Update.
+  virtual Service Update(const Service& service) = 0;
+  virtual void Delete(std::string_view cluster, std::string_view name_or_arn) = 0;
+};
+
+class TaskRepository {
+ public:
+  virtual ~TaskRepository() = default;
+  // `task.cluster_arn` names the cluster. NotFoundError when it does not
+  // exist; AlreadyExistsError for a second task with the same ARN or id.
+  virtual Task Create(Task task) = 0;
+  // All or nothing, in one transaction (COPY on PostgreSQL); the tasks as
+  // stored, in the order given.
+  virtual std::vector<Task> CreateMany(std::vector<Task> tasks) = 0;
+  // Inserts the task, or overwrites the mutable fields of the task with the
+  // same ARN, keeping its id and creation time and adding 1 to its version;
+  // one atomic statement, no version check. An empty ARN is derived from the
+  // id, so Upsert without ARN or id always inserts.
+  virtual Task Upsert(Task task) = 0;
+  // By task id or ARN within the cluster; std::nullopt when there is none.
+  virtual std::optional<Task> Find(std::string_view cluster, std::string_view id_or_arn) = 0;
+  // The tasks with these ARNs that exist, in (created_at, id) order; at most
+  // PageRequest::kMaxLimit ARNs per call.
+  virtual std::vector<Task> FindByArns(const std::vector<std::string>& arns) = 0;
+  // NotFoundError when the cluster does not exist.
+  virtual Page<Task> List(std::string_view cluster, const TaskFilter& filter = {},
+                          const PageRequest& page = {}) = 0;
+  virtual std::int64_t Count(std::string_view cluster, const TaskFilter& filter = {}) = 0;
+  // By `task.arn`, or `task.cluster_arn` + `task.id`; as ClusterRepository::Update.
+  virtual Task Update(const Task& task) = 0;
+  virtual void Delete(std::string_view cluster, std::string_view id_or_arn) = 0;
+  // Deletes the cluster's tasks whose last_status is STOPPED and whose
+  // stopped_at is strictly before `before`; returns how many.
+  virtual std::int64_t DeleteStoppedBefore(std::string_view cluster, Timestamp before) = 0;
+};
+
+// What a unit of work sees.
+class Repositories {
+ public:
+  virtual ~Repositories() = default;
+  virtual ClusterRepository& clusters() = 0;
+  virtual ServiceRepository& services() = 0;
+  virtual TaskRepository& tasks() = 0;
+};
+
+}  // namespace strata

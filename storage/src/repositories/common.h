@@ -1,0 +1,144 @@
+// Pieces every repository shares: finding a cluster by name or ARN, the
+// keyset page query, and reading rows.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connection/statement.h"
+#include "repositories/context.h"
+#include "repositories/table.h"
+#include "repositories/values.h"
+#include "strata/error.h"
+
+namespace strata::repositories {
+
+// "column = :name" when `value` is an ARN, else the cluster whose name it
+// is: "column = (SELECT arn FROM clusters WHERE name = :name)". Either binds
+// one text parameter.
+inline std::string ClusterMatch(std::string_view value, const std::string& column,
+                                const std::string& name) {
+  return IsArn(value) ? column + " = " + name
+                      : column + " = (SELECT arn FROM clusters WHERE name = " + name + ")";
+}
+
+// The cluster a service or task belongs to.
+struct ClusterRef {
+  std::string arn, name, region, account_id;
+};
+
+inline std::optional<ClusterRef> FindCluster(connection::PooledConnection& c,
+                                             std::string_view name_or_arn) {
+  using connection::Type;
+  connection::Statement& st =
+      c.Prepare(std::string("SELECT arn, name, region, account_id FROM clusters WHERE ") +
+                    (IsArn(name_or_arn) ? "arn" : "name") + " = :key",
+                {Type::kText}, {Type::kText, Type::kText, Type::kText, Type::kText});
+  st.Text(name_or_arn);
+  std::optional<ClusterRef> found;
+  if (st.Execute()) found = ClusterRef{st.GetText(0), st.GetText(1), st.GetText(2), st.GetText(3)};
+  st.Finish();
+  return found;
+}
+
+inline ClusterRef RequireCluster(connection::PooledConnection& c, std::string_view name_or_arn) {
+  std::optional<ClusterRef> found = FindCluster(c, name_or_arn);
+  if (!found) throw NotFoundError("cluster not found");
+  return *found;
+}
+
+// Appends "AND column = :fN" for each non-empty filter value.
+struct Filters {
+  std::string sql;
+  std::vector<std::string> values;
+  void Add(const char* column, const std::string& value) {
+    if (value.empty()) return;
+    sql += std::string(" AND ") + column + " = :f" + std::to_string(values.size());
+    values.push_back(value);
+  }
+};
+
+// Every row of an executed statement, then the statement finished.
+template <class E>
+std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table) {
+  std::vector<E> rows;
+  for (bool more = st.Execute(); more; more = st.Next()) rows.push_back(table.ReadRow(st));
+  return rows;
+}
+
+template <class E>
+std::optional<E> ReadOne(connection::Statement& st, const Table<E>& table) {
+  std::optional<E> row;
+  if (st.Execute()) row = table.ReadRow(st);
+  st.Finish();
+  return row;
+}
+
+// Keyset paging over `table` rows matching `where` (which binds the
+// parameters that `bind` binds): ORDER BY created_at, id, one row more than
+// the limit to learn whether a next page exists.
+template <class E>
+Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const PageTokens& tokens,
+                 const std::string& query, const std::string& where,
+                 const std::vector<connection::Type>& where_types,
+                 const std::function<void(connection::Statement&)>& bind, const PageRequest& page) {
+  std::optional<PagePosition> after;
+  if (!page.next_token.empty()) after = tokens.Decode(query, page.next_token);
+  std::string sql = std::string("SELECT ") + table.select_list() + " FROM " + table.name();
+  std::string condition = where;
+  std::vector<connection::Type> types = where_types;
+  if (after) {
+    if (!condition.empty()) condition += " AND ";
+    condition += "(created_at, id) > (" + table.dialect().Param(Kind::kTimestamp, ":after_t") +
+                 ", :after_id)";
+    types.push_back(connection::Type::kInt);
+    types.push_back(connection::Type::kText);
+  }
+  if (!condition.empty()) sql += " WHERE " + condition;
+  sql += " ORDER BY created_at, id LIMIT :limit";
+  types.push_back(connection::Type::kInt);
+  connection::Statement& st = c.Prepare(sql, types, table.read_types());
+  bind(st);
+  if (after) st.Int(after->created_at).Text(after->id);
+  st.Int(page.limit + 1);
+  Page<E> result;
+  result.items = ReadAll(st, table);
+  if (result.items.size() > static_cast<std::size_t>(page.limit)) {
+    result.items.pop_back();
+    const E& last = result.items.back();
+    result.next_token = tokens.Encode(query, {Micros(last.created_at), last.id});
+  }
+  return result;
+}
+
+// After an UPDATE ... WHERE <key> AND version = :v matched nothing: a
+// NotFoundError when no row matches `where`, else a ConflictError.
+[[noreturn]] inline void ThrowMissingOrStale(
+    connection::PooledConnection& c, const std::string& table, const std::string& where,
+    const std::vector<connection::Type>& types,
+    const std::function<void(connection::Statement&)>& bind, const std::string& entity) {
+  connection::Statement& st = c.Prepare("SELECT version FROM " + table + " WHERE " + where, types,
+                                        {connection::Type::kInt});
+  bind(st);
+  const bool exists = st.Execute();
+  const std::int64_t version = exists ? st.GetInt(0) : 0;
+  st.Finish();
+  if (!exists) throw NotFoundError(entity + " not found");
+  throw ConflictError(entity + " was changed by someone else (stored version " +
+                      std::to_string(version) + "): read it again and retry");
+}
+
+// "\x1f"-joined parts: what a page token is bound to.
+inline std::string QueryKey(std::initializer_list<std::string_view> parts) {
+  std::string key;
+  for (std::string_view part : parts) {
+    key += part;
+    key += '\x1f';
+  }
+  return key;
+}
+
+}  // namespace strata::repositories

@@ -1,0 +1,385 @@
+// Tasks: unique by ARN, listed and counted per cluster under any filter,
+// upserted in one statement, created in bulk (COPY on PostgreSQL).
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "backends/native.h"
+#include "repositories/common.h"
+#include "repositories/tables.h"
+#include "strata/error.h"
+
+namespace strata::repositories {
+namespace {
+
+using connection::Type;
+
+class TaskRepositoryImpl : public TaskRepository {
+ public:
+  explicit TaskRepositoryImpl(Context& context)
+      : context_(context), table_("tasks", TaskFields(), Dialect{context.backend()}) {}
+
+  Task Create(Task t) override {
+    Check(t);
+    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+      Complete(t, RequireCluster(conn, t.cluster_arn));
+      connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
+      table_.BindAll(st, t);
+      st.Execute();
+    });
+    return t;
+  }
+
+  std::vector<Task> CreateMany(std::vector<Task> tasks) override {
+    for (const Task& t : tasks) Check(t);
+    if (tasks.empty()) return tasks;
+    context_.Atomic("task", [&](connection::PooledConnection& conn) {
+      std::map<std::string, ClusterRef, std::less<>> clusters;
+      for (Task& t : tasks) {
+        auto it = clusters.find(t.cluster_arn);
+        if (it == clusters.end()) {
+          it = clusters.emplace(t.cluster_arn, RequireCluster(conn, t.cluster_arn)).first;
+        }
+        Complete(t, it->second);
+      }
+      if (conn.backend() == Backend::kPostgres) {
+        Copy(conn, tasks);
+        return;
+      }
+      connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
+      for (const Task& t : tasks) {
+        table_.BindAll(st, t);
+        st.Execute();
+      }
+    });
+    return tasks;
+  }
+
+  Task Upsert(Task t) override {
+    Check(t);
+    std::optional<Task> stored;
+    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+      Complete(t, RequireCluster(conn, t.cluster_arn));
+      connection::Statement& st = conn.Prepare(
+          table_.Insert() + " ON CONFLICT (arn) DO UPDATE SET " + table_.SetMutableFromExcluded() +
+              ", version = tasks.version + 1 RETURNING " + table_.select_list(),
+          table_.InsertTypes(), table_.read_types());
+      table_.BindAll(st, t);
+      stored = ReadOne(st, table_);
+    });
+    return *stored;
+  }
+
+  std::optional<Task> Find(std::string_view cluster, std::string_view id_or_arn) override {
+    CheckReference("cluster", cluster);
+    CheckReference("task", id_or_arn);
+    std::optional<Task> found;
+    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+      connection::Statement& st =
+          conn.Prepare(std::string("SELECT ") + table_.select_list() + " FROM tasks WHERE " +
+                           KeyWhere(cluster, id_or_arn),
+                       {Type::kText, Type::kText}, table_.read_types());
+      st.Text(cluster).Text(id_or_arn);
+      found = ReadOne(st, table_);
+    });
+    return found;
+  }
+
+  std::vector<Task> FindByArns(const std::vector<std::string>& arns) override {
+    if (arns.size() > static_cast<std::size_t>(PageRequest::kMaxLimit)) {
+      throw InvalidArgumentError("FindByArns takes at most " +
+                                 std::to_string(PageRequest::kMaxLimit) +
+                                 " ARNs per call: split the list");
+    }
+    if (arns.empty()) return {};
+    for (const std::string& arn : arns) CheckReference("task ARN", arn);
+    const std::string list = nlohmann::json(arns).dump();
+    std::vector<Task> found;
+    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+      const std::string in = conn.backend() == Backend::kSqlite
+                                 ? "SELECT value FROM json_each(:arns)"
+                                 : "SELECT json_array_elements_text(CAST(:arns AS json))";
+      connection::Statement& st =
+          conn.Prepare(std::string("SELECT ") + table_.select_list() +
+                           " FROM tasks WHERE arn IN (" + in + ") ORDER BY created_at, id",
+                       {Type::kText}, table_.read_types());
+      st.Text(list);
+      found = ReadAll(st, table_);
+    });
+    return found;
+  }
+
+  Page<Task> List(std::string_view cluster, const TaskFilter& filter,
+                  const PageRequest& page) override {
+    CheckReference("cluster", cluster);
+    CheckPage(page);
+    const Filters filters = MakeFilters(filter);
+    std::vector<Type> types(1 + filters.values.size(), Type::kText);
+    Page<Task> result;
+    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+      result = ListPage<Task>(
+          conn, table_, context_.tokens(), QueryKey(cluster, filters),
+          ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
+          [&](connection::Statement& st) { BindFilters(st, cluster, filters); }, page);
+      if (result.items.empty()) RequireCluster(conn, cluster);
+    });
+    return result;
+  }
+
+  std::int64_t Count(std::string_view cluster, const TaskFilter& filter) override {
+    CheckReference("cluster", cluster);
+    const Filters filters = MakeFilters(filter);
+    std::int64_t count = 0;
+    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+      connection::Statement& st =
+          conn.Prepare("SELECT count(*) FROM tasks WHERE " +
+                           ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql,
+                       std::vector<Type>(1 + filters.values.size(), Type::kText), {Type::kInt});
+      BindFilters(st, cluster, filters);
+      st.Execute();
+      count = st.GetInt(0);
+      st.Finish();
+      if (count == 0) RequireCluster(conn, cluster);
+    });
+    return count;
+  }
+
+  Task Update(const Task& t) override {
+    const bool by_arn = !t.arn.empty();
+    if (by_arn) {
+      CheckReference("task ARN", t.arn);
+    } else {
+      CheckReference("task cluster", t.cluster_arn);
+      CheckReference("task id", t.id);
+    }
+    CheckFields(t);
+    Task updated = t;
+    updated.updated_at = Now();
+    const std::string where =
+        by_arn ? std::string("arn = :key")
+               : ClusterMatch(t.cluster_arn, "cluster_arn", ":cluster") + " AND id = :key";
+    const std::vector<Type> key_types(by_arn ? 1 : 2, Type::kText);
+    const auto bind_key = [&](connection::Statement& st) {
+      if (!by_arn) st.Text(t.cluster_arn);
+      st.Text(by_arn ? t.arn : t.id);
+    };
+    std::optional<Task> stored;
+    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+      std::vector<Type> types = table_.MutableTypes();
+      types.insert(types.end(), key_types.begin(), key_types.end());
+      types.push_back(Type::kInt);
+      connection::Statement& st = conn.Prepare(
+          "UPDATE tasks SET " + table_.SetMutable() + ", version = version + 1 WHERE " + where +
+              " AND version = :version RETURNING " + table_.select_list(),
+          types, table_.read_types());
+      table_.BindMutable(st, updated);
+      bind_key(st);
+      st.Int(t.version);
+      stored = ReadOne(st, table_);
+      if (!stored) ThrowMissingOrStale(conn, "tasks", where, key_types, bind_key, "task");
+    });
+    return *stored;
+  }
+
+  void Delete(std::string_view cluster, std::string_view id_or_arn) override {
+    CheckReference("cluster", cluster);
+    CheckReference("task", id_or_arn);
+    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+      connection::Statement& st =
+          conn.Prepare("DELETE FROM tasks WHERE " + KeyWhere(cluster, id_or_arn),
+                       {Type::kText, Type::kText}, {});
+      st.Text(cluster).Text(id_or_arn);
+      st.Execute();
+      if (st.AffectedRows() == 0) throw NotFoundError("task not found");
+    });
+  }
+
+  std::int64_t DeleteStoppedBefore(std::string_view cluster, Timestamp before) override {
+    CheckReference("cluster", cluster);
+    std::int64_t deleted = 0;
+    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+      connection::Statement& st = conn.Prepare(
+          "DELETE FROM tasks WHERE " + ClusterMatch(cluster, "cluster_arn", ":cluster") +
+              " AND last_status = 'STOPPED' AND stopped_at < " +
+              table_.dialect().Param(Kind::kTimestamp, ":before"),
+          {Type::kText, Type::kInt}, {});
+      st.Text(cluster).Int(Micros(before));
+      st.Execute();
+      deleted = st.AffectedRows();
+      if (deleted == 0) RequireCluster(conn, cluster);
+    });
+    return deleted;
+  }
+
+ private:
+  static void Check(const Task& t) {
+    CheckReference("task cluster", t.cluster_arn);
+    if (!t.id.empty()) CheckId("task id", t.id);
+    if (!t.arn.empty()) CheckArn("task ARN", t.arn);
+    CheckFields(t);
+  }
+
+  static void CheckFields(const Task& t) {
+    for (const std::string* text :
+         {&t.task_definition_arn, &t.container_instance_arn, &t.last_status, &t.desired_status,
+          &t.cpu, &t.memory, &t.group, &t.started_by, &t.launch_type, &t.platform_version,
+          &t.platform_family, &t.connectivity, &t.health_status, &t.stop_code, &t.stopped_reason,
+          &t.capacity_provider_name, &t.region, &t.account_id}) {
+      CheckText("task field", *text);
+    }
+    CheckJson("task containers", t.containers);
+    CheckJson("task overrides", t.overrides);
+    CheckJson("task attachments", t.attachments);
+    CheckJson("task attributes", t.attributes);
+    CheckJson("task tags", t.tags);
+  }
+
+  // What the store fills in on a new task.
+  static void Complete(Task& t, const ClusterRef& cluster) {
+    t.cluster_arn = cluster.arn;
+    if (t.region.empty()) t.region = cluster.region;
+    if (t.account_id.empty()) t.account_id = cluster.account_id;
+    if (t.id.empty()) t.id = RandomHex(16);
+    if (t.arn.empty()) t.arn = MakeArn(t.region, t.account_id, "task", cluster.name + "/" + t.id);
+    t.version = 1;
+    t.created_at = t.updated_at = Now();
+  }
+
+  static std::string KeyWhere(std::string_view cluster, std::string_view id_or_arn) {
+    return ClusterMatch(cluster, "cluster_arn", ":cluster") + " AND " +
+           (IsArn(id_or_arn) ? "arn" : "id") + " = :key";
+  }
+
+  static Filters MakeFilters(const TaskFilter& f) {
+    for (const std::string* text : {&f.service_name, &f.family, &f.desired_status, &f.last_status,
+                                    &f.launch_type, &f.started_by, &f.container_instance_arn}) {
+      CheckText("task filter", *text);
+    }
+    Filters filters;
+    filters.Add("task_group", f.service_name.empty() ? "" : "service:" + f.service_name);
+    filters.Add("family", f.family);
+    filters.Add("desired_status", f.desired_status);
+    filters.Add("last_status", f.last_status);
+    filters.Add("launch_type", f.launch_type);
+    filters.Add("started_by", f.started_by);
+    filters.Add("container_instance_arn", f.container_instance_arn);
+    return filters;
+  }
+
+  // The filter's columns are in filters.sql; the values go with them.
+  static std::string QueryKey(std::string_view cluster, const Filters& filters) {
+    std::string key = repositories::QueryKey({"tasks", cluster, filters.sql});
+    for (const std::string& v : filters.values) key += v + '\x1f';
+    return key;
+  }
+
+  static void BindFilters(connection::Statement& st, std::string_view cluster,
+                          const Filters& filters) {
+    st.Text(cluster);
+    for (const std::string& v : filters.values) st.Text(v);
+  }
+
+  // COPY tasks FROM STDIN in text format: one round trip for the rows.
+  void Copy(connection::PooledConnection& conn, const std::vector<Task>& tasks) {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(conn.session().get_backend());
+    PGconn* pg = backend->conn_;
+    std::string columns;
+    for (const Field<Task>& f : table_.fields()) {
+      if (!columns.empty()) columns += ", ";
+      columns += f.column;
+    }
+    PGresult* start = PQexec(pg, ("COPY tasks (" + columns + ") FROM STDIN").c_str());
+    const bool copying = PQresultStatus(start) == PGRES_COPY_IN;
+    PQclear(start);
+    if (!copying) {
+      throw backends::DatabaseError(
+          "COPY did not start: " +
+              std::string(PQerrorMessage(pg)).substr(0, std::string(PQerrorMessage(pg)).find('\n')),
+          "", -1, PQstatus(pg) == CONNECTION_BAD);
+    }
+    std::string data;
+    for (const Task& t : tasks) AppendCopyRow(data, t);
+    const bool sent = PQputCopyData(pg, data.data(), static_cast<int>(data.size())) == 1;
+    PQputCopyEnd(pg, sent ? nullptr : "strata: sending the rows failed");
+    // The COPY's own result, translated like any statement's.
+    PGresult* result = PQgetResult(pg);
+    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    backends::DatabaseError error(primary != nullptr ? primary : "COPY failed",
+                                  state != nullptr ? state : "", -1,
+                                  PQstatus(pg) == CONNECTION_BAD);
+    PQclear(result);
+    while (PGresult* rest = PQgetResult(pg)) PQclear(rest);
+    if (!ok) throw error;
+  }
+
+  void AppendCopyRow(std::string& out, const Task& t) const {
+    bool first = true;
+    for (const Field<Task>& f : table_.fields()) {
+      if (!first) out += '\t';
+      first = false;
+      if (f.derive != nullptr) {
+        AppendCopyText(out, f.derive(t));
+        continue;
+      }
+      std::visit(
+          [&](auto member) {
+            const auto& value = t.*member;
+            using V = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<V, std::string>) {
+              if (f.kind == Kind::kJson && value.empty()) {
+                out += "\\N";
+              } else {
+                AppendCopyText(out, value);
+              }
+            } else if constexpr (std::is_same_v<V, std::int64_t>) {
+              out += std::to_string(value);
+            } else if constexpr (std::is_same_v<V, bool>) {
+              out += value ? "t" : "f";
+            } else if constexpr (std::is_same_v<V, Timestamp>) {
+              out += FormatTimestamp(value);
+            } else {
+              out += value ? FormatTimestamp(*value) : "\\N";
+            }
+          },
+          f.member);
+    }
+    out += '\n';
+  }
+
+  // COPY's text format: backslash, tab, newline and carriage return escaped.
+  static void AppendCopyText(std::string& out, const std::string& text) {
+    for (const char c : text) {
+      switch (c) {
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out += c;
+      }
+    }
+  }
+
+  Context& context_;
+  Table<Task> table_;
+};
+
+}  // namespace
+
+std::unique_ptr<TaskRepository> MakeTaskRepository(Context& context) {
+  return std::make_unique<TaskRepositoryImpl>(context);
+}
+
+}  // namespace strata::repositories

@@ -1,0 +1,211 @@
+// Store::Open and the unit of work: a pool of connections, the schema check
+// (or auto-migrate), and transactions that the thread's calls join.
+#include "strata/store.h"
+
+#include <unordered_map>
+
+#include "backends/native.h"
+#include "connection/errors.h"
+#include "connection/pool.h"
+#include "migrate/prepare_on.h"
+#include "repositories/context.h"
+#include "strata/error.h"
+#include "strata/migrator.h"
+
+namespace strata {
+namespace {
+
+using connection::PooledConnection;
+using repositories::Work;
+
+constexpr const char* kTokenKeySetting = "page_token_key";
+
+class StoreImpl : public Store, public repositories::Context {
+ public:
+  explicit StoreImpl(const StoreOptions& options) : options_(options) {
+    const bool memory =
+        options.backend == Backend::kSqlite && backends::IsSqliteMemory(options.url);
+    if (!memory) Migrator::Open(options)->Prepare();
+    pool_ = std::make_unique<connection::Pool>(options, memory ? 1 : options.pool_size);
+    if (memory) {
+      connection::Pool::Lease lease = pool_->Acquire();
+      migrate::PrepareOn(options, lease->connection());
+    }
+    tokens_ = std::make_unique<repositories::PageTokens>(TokenKey());
+    clusters_ = repositories::MakeClusterRepository(*this);
+    services_ = repositories::MakeServiceRepository(*this);
+    tasks_ = repositories::MakeTaskRepository(*this);
+  }
+
+  ~StoreImpl() override { Transactions().erase(this); }
+
+  ClusterRepository& clusters() override { return *clusters_; }
+  ServiceRepository& services() override { return *services_; }
+  TaskRepository& tasks() override { return *tasks_; }
+
+  void Transact(const std::function<void(Repositories&)>& work) override {
+    if (Transaction* current = Current()) {
+      Savepoint(*current, "transaction", [&] { work(*this); });
+      return;
+    }
+    Transaction transaction{pool_->Acquire()};
+    Begin(*transaction.lease, "transaction");
+    Transactions()[this] = &transaction;
+    try {
+      work(*this);
+    } catch (...) {
+      Transactions().erase(this);
+      RollBack(*transaction.lease, "ROLLBACK");
+      throw;
+    }
+    Transactions().erase(this);
+    Execute(*transaction.lease, "transaction",
+            [](PooledConnection& c) { c.native().Exec("COMMIT"); });
+  }
+
+  // --- repositories::Context -----------------------------------------------
+
+  void Run(bool read, const std::string& entity, const Work& work) override {
+    if (Transaction* current = Current()) {
+      Execute(*current->lease, entity, work);
+      return;
+    }
+    connection::Pool::Lease lease = pool_->Acquire();
+    bool lost = false;
+    Execute(*lease, entity, work, read ? &lost : nullptr);
+    if (lost) {
+      lease.Replace();
+      Execute(*lease, entity, work);
+    }
+  }
+
+  void Atomic(const std::string& entity, const Work& work) override {
+    if (Transaction* current = Current()) {
+      Savepoint(*current, entity, [&] { Execute(*current->lease, entity, work); });
+      return;
+    }
+    connection::Pool::Lease lease = pool_->Acquire();
+    Begin(*lease, entity);
+    try {
+      Execute(*lease, entity, work);
+    } catch (...) {
+      RollBack(*lease, "ROLLBACK");
+      throw;
+    }
+    Execute(*lease, entity, [](PooledConnection& c) { c.native().Exec("COMMIT"); });
+  }
+
+  const repositories::PageTokens& tokens() const override { return *tokens_; }
+  Backend backend() const override { return options_.backend; }
+
+ private:
+  struct Transaction {
+    connection::Pool::Lease lease;
+    int savepoints = 0;
+  };
+
+  // The transactions open on this thread, by store.
+  static std::unordered_map<const StoreImpl*, Transaction*>& Transactions() {
+    thread_local std::unordered_map<const StoreImpl*, Transaction*> open;
+    return open;
+  }
+  Transaction* Current() const {
+    auto& open = Transactions();
+    auto it = open.find(this);
+    return it == open.end() ? nullptr : it->second;
+  }
+
+  // Runs `work`, finishes its statements and translates what it threw. With
+  // `lost`, a lost connection is reported there instead of thrown.
+  static void Execute(PooledConnection& c, const std::string& entity, const Work& work,
+                      bool* lost = nullptr) {
+    try {
+      work(c);
+    } catch (...) {
+      c.FinishActive();
+      if (lost != nullptr && connection::ConnectionLost(c)) {
+        *lost = true;
+        return;
+      }
+      connection::RethrowTranslated(c, entity);
+    }
+    c.FinishActive();
+  }
+
+  void Begin(PooledConnection& c, const std::string& entity) {
+    // SQLite: take the write lock now; a deferred transaction that reads and
+    // then writes fails with SQLITE_BUSY when another writer got in between.
+    Execute(c, entity, [&](PooledConnection& conn) {
+      conn.native().Exec(options_.backend == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    });
+  }
+
+  static void RollBack(PooledConnection& c, const std::string& sql) {
+    try {
+      c.native().Exec(sql);
+    } catch (const backends::DatabaseError&) {
+      // The connection is gone: the server rolled back.
+    }
+  }
+
+  // Runs `body` in a savepoint of the thread's transaction: on a throw, its
+  // changes alone are undone and the exception passes on unchanged.
+  void Savepoint(Transaction& t, const std::string& entity, const std::function<void()>& body) {
+    const std::string name = "strata_" + std::to_string(++t.savepoints);
+    PooledConnection& c = *t.lease;
+    Execute(c, entity, [&](PooledConnection& conn) { conn.native().Exec("SAVEPOINT " + name); });
+    try {
+      body();
+    } catch (...) {
+      c.FinishActive();
+      RollBack(c, "ROLLBACK TO SAVEPOINT " + name);
+      RollBack(c, "RELEASE SAVEPOINT " + name);
+      --t.savepoints;
+      throw;
+    }
+    --t.savepoints;
+    Execute(c, entity,
+            [&](PooledConnection& conn) { conn.native().Exec("RELEASE SAVEPOINT " + name); });
+  }
+
+  // The key that signs page tokens, created by the first store to open the
+  // database (every replica then shares it).
+  std::string TokenKey() {
+    std::string key;
+    Run(false, "setting", [&](PooledConnection& c) {
+      using connection::Type;
+      connection::Statement& select = c.Prepare(
+          "SELECT value FROM strata_settings WHERE name = :name", {Type::kText}, {Type::kText});
+      select.Text(kTokenKeySetting);
+      if (select.Execute()) key = select.GetText(0);
+      select.Finish();
+      if (!key.empty()) return;
+      connection::Statement& insert = c.Prepare(
+          "INSERT INTO strata_settings (name, value) VALUES (:name, :value) "
+          "ON CONFLICT (name) DO NOTHING",
+          {Type::kText, Type::kText}, {});
+      insert.Text(kTokenKeySetting).Text(repositories::PageTokens::NewKey());
+      insert.Execute();
+      select.Text(kTokenKeySetting);
+      if (select.Execute()) key = select.GetText(0);
+      select.Finish();
+    });
+    return key;
+  }
+
+  StoreOptions options_;
+  std::unique_ptr<connection::Pool> pool_;
+  std::unique_ptr<repositories::PageTokens> tokens_;
+  std::unique_ptr<ClusterRepository> clusters_;
+  std::unique_ptr<ServiceRepository> services_;
+  std::unique_ptr<TaskRepository> tasks_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> Store::Open(const StoreOptions& options) {
+  options.Validate();
+  return std::make_unique<StoreImpl>(options);
+}
+
+}  // namespace strata
