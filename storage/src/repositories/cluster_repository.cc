@@ -49,7 +49,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
     Page<Cluster> result;
     context_.Run(true, "cluster", [&](connection::PooledConnection& conn) {
       result = ListPage<Cluster>(
-          conn, table_, context_.tokens(), QueryKey({"clusters"}), "", {},
+          conn, table_, context_.tokens(), "clusters", "", "", "", {},
           [](connection::Statement&) {}, page);
     });
     return result;

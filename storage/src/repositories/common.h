@@ -77,16 +77,42 @@ std::optional<E> ReadOne(connection::Statement& st, const Table<E>& table) {
   return row;
 }
 
+// "\x1f"-joined parts: what a page token is bound to.
+inline std::string QueryKey(std::initializer_list<std::string_view> parts) {
+  std::string key;
+  for (std::string_view part : parts) {
+    key += part;
+    key += '\x1f';
+  }
+  return key;
+}
+
+inline const std::string& ClusterArnOf(const Service& s) { return s.cluster_arn; }
+inline const std::string& ClusterArnOf(const Task& t) { return t.cluster_arn; }
+inline const std::string& ClusterArnOf(const Cluster&) {
+  static const std::string kNone;
+  return kNone;
+}
+
 // Keyset paging over `table` rows matching `where` (which binds the
 // parameters that `bind` binds): ORDER BY created_at, id, one row more than
-// the limit to learn whether a next page exists.
+// the limit to learn whether a next page exists. A token is bound to
+// `list` ("services"), the cluster's ARN (whether `cluster` gives its name
+// or ARN; "" for the cluster list) and `filter_key`.
 template <class E>
 Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const PageTokens& tokens,
-                 const std::string& query, const std::string& where,
-                 const std::vector<connection::Type>& where_types,
+                 std::string_view list, std::string_view cluster, const std::string& filter_key,
+                 const std::string& where, const std::vector<connection::Type>& where_types,
                  const std::function<void(connection::Statement&)>& bind, const PageRequest& page) {
+  const auto query = [&](std::string_view cluster_arn) {
+    return QueryKey({list, cluster_arn}) + filter_key;
+  };
   std::optional<PagePosition> after;
-  if (!page.next_token.empty()) after = tokens.Decode(query, page.next_token);
+  if (!page.next_token.empty()) {
+    std::string cluster_arn(cluster);
+    if (!cluster.empty() && !IsArn(cluster)) cluster_arn = RequireCluster(c, cluster).arn;
+    after = tokens.Decode(query(cluster_arn), page.next_token);
+  }
   std::string sql = std::string("SELECT ") + table.select_list() + " FROM " + table.name();
   std::string condition = where;
   std::vector<connection::Type> types = where_types;
@@ -109,7 +135,8 @@ Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const P
   if (result.items.size() > static_cast<std::size_t>(page.limit)) {
     result.items.pop_back();
     const E& last = result.items.back();
-    result.next_token = tokens.Encode(query, {Micros(last.created_at), last.id});
+    result.next_token =
+        tokens.Encode(query(ClusterArnOf(last)), {Micros(last.created_at), last.id});
   }
   return result;
 }
@@ -129,16 +156,6 @@ Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const P
   if (!exists) throw NotFoundError(entity + " not found");
   throw ConflictError(entity + " was changed by someone else (stored version " +
                       std::to_string(version) + "): read it again and retry");
-}
-
-// "\x1f"-joined parts: what a page token is bound to.
-inline std::string QueryKey(std::initializer_list<std::string_view> parts) {
-  std::string key;
-  for (std::string_view part : parts) {
-    key += part;
-    key += '\x1f';
-  }
-  return key;
 }
 
 }  // namespace strata::repositories

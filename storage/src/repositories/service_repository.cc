@@ -63,8 +63,8 @@ class ServiceRepositoryImpl : public ServiceRepository {
     Page<Service> result;
     context_.Run(true, "service", [&](connection::PooledConnection& conn) {
       result = ListPage<Service>(
-          conn, table_, context_.tokens(),
-          QueryKey({"services", cluster, filter.launch_type, filter.status}),
+          conn, table_, context_.tokens(), "services", cluster,
+          QueryKey({filter.launch_type, filter.status}),
           ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
           [&](connection::Statement& st) {
             st.Text(cluster);

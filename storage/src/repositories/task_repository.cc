@@ -120,7 +120,7 @@ class TaskRepositoryImpl : public TaskRepository {
     Page<Task> result;
     context_.Run(true, "task", [&](connection::PooledConnection& conn) {
       result = ListPage<Task>(
-          conn, table_, context_.tokens(), QueryKey(cluster, filters),
+          conn, table_, context_.tokens(), "tasks", cluster, FilterKey(filters),
           ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
           [&](connection::Statement& st) { BindFilters(st, cluster, filters); }, page);
       if (result.items.empty()) RequireCluster(conn, cluster);
@@ -269,8 +269,8 @@ class TaskRepositoryImpl : public TaskRepository {
   }
 
   // The filter's columns are in filters.sql; the values go with them.
-  static std::string QueryKey(std::string_view cluster, const Filters& filters) {
-    std::string key = repositories::QueryKey({"tasks", cluster, filters.sql});
+  static std::string FilterKey(const Filters& filters) {
+    std::string key = QueryKey({filters.sql});
     for (const std::string& v : filters.values) key += v + '\x1f';
     return key;
   }
