@@ -12,6 +12,12 @@
 
 namespace strata::testing {
 
+inline Cluster Named(const std::string& name) {
+  Cluster c;
+  c.name = name;
+  return c;
+}
+
 class StoreTest : public BackendTest {
  protected:
   void SetUp() override {

@@ -1,0 +1,166 @@
+// Store::Open, Transact, connections and the schema, on every backend.
+#include <libpq-fe.h>
+
+#include <thread>
+
+#include "store_fixture.h"
+
+namespace strata::testing {
+namespace {
+
+class StoreContractTest : public StoreTest {};
+
+struct Boom : std::runtime_error {
+  Boom() : std::runtime_error("boom") {}
+};
+
+TEST_P(StoreContractTest, TransactCommitsWhenWorkReturns) {
+  store().Transact([&](Repositories& r) {
+    r.clusters().Create(Named("a"));
+    Task t = NewTask("a");
+    r.tasks().Create(t);
+    EXPECT_TRUE(r.clusters().Find("a"));  // sees its own writes
+  });
+  EXPECT_TRUE(store().clusters().Find("a"));
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 1);
+}
+
+TEST_P(StoreContractTest, TransactRollsBackAndRethrowsUnchanged) {
+  MakeCluster("kept");
+  EXPECT_THROW(store().Transact([&](Repositories& r) {
+    r.clusters().Create(Named("gone"));
+    r.clusters().Delete("kept");
+    throw Boom();
+  }),
+               Boom);
+  EXPECT_FALSE(store().clusters().Find("gone"));
+  EXPECT_TRUE(store().clusters().Find("kept"));
+  // A strata error inside is rethrown as itself, too.
+  EXPECT_THROW(store().Transact([&](Repositories& r) {
+    r.clusters().Create(Named("x"));
+    r.clusters().Create(Named("x"));
+  }),
+               AlreadyExistsError);
+  EXPECT_FALSE(store().clusters().Find("x"));
+}
+
+TEST_P(StoreContractTest, StoreCallsOnTheThreadJoinTheTransaction) {
+  store().Transact([&](Repositories&) {
+    store().clusters().Create(Named("joined"));
+    // Another thread does not see it before the commit.
+    bool seen = true;
+    std::thread([&] { seen = store().clusters().Find("joined").has_value(); }).join();
+    EXPECT_FALSE(seen);
+  });
+  EXPECT_TRUE(store().clusters().Find("joined"));
+}
+
+TEST_P(StoreContractTest, NestedTransactIsASavepoint) {
+  store().Transact([&](Repositories& r) {
+    r.clusters().Create(Named("outer"));
+    EXPECT_THROW(store().Transact([&](Repositories& inner) {
+      inner.clusters().Create(Named("inner"));
+      throw Boom();
+    }),
+                 Boom);
+    store().Transact([&](Repositories& inner) { inner.clusters().Create(Named("kept")); });
+  });
+  EXPECT_TRUE(store().clusters().Find("outer"));
+  EXPECT_FALSE(store().clusters().Find("inner"));
+  EXPECT_TRUE(store().clusters().Find("kept"));
+}
+
+TEST_P(StoreContractTest, CreateManyInsideATransactionRollsBackAlone) {
+  MakeCluster("c");
+  store().Transact([&](Repositories& r) {
+    r.tasks().Create(NewTask("c"));
+    std::vector<Task> bad = {NewTask("c"), NewTask("missing")};
+    EXPECT_THROW(r.tasks().CreateMany(bad), NotFoundError);
+  });
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 1);
+}
+
+TEST_P(StoreContractTest, ALostConnectionIsReplacedAndAReadRetried) {
+  MakeCluster("c");
+  if (backend() == Backend::kSqlite) {
+    EXPECT_TRUE(store().clusters().Find("c"));  // nothing to lose on SQLite
+    return;
+  }
+  // Every other session of this database is killed: the pooled ones die.
+  const auto kill_others = [&] {
+    db().QueryValue(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
+        "current_database() AND pid <> pg_backend_pid()");
+  };
+  kill_others();
+  EXPECT_TRUE(store().clusters().Find("c"));
+  EXPECT_EQ(store().clusters().List().items.size(), 1u);
+  kill_others();
+  // A write is not retried (it may have committed): a ConnectionError, and
+  // the next call works on a new connection.
+  EXPECT_THROW(MakeCluster("d"), ConnectionError);
+  EXPECT_NO_THROW(MakeCluster("d"));
+}
+
+TEST_P(StoreContractTest, PageTokensWorkAcrossStoresOnOneDatabase) {
+  for (int i = 0; i < 3; ++i) MakeCluster("c" + std::to_string(i));
+  PageRequest request;
+  request.limit = 2;
+  request.next_token = store().clusters().List(request).next_token;
+  StoreOptions o = options();
+  std::unique_ptr<Store> replica = Store::Open(o);
+  EXPECT_EQ(replica->clusters().List(request).items.size(), 1u);
+}
+
+TEST_P(StoreContractTest, OpenWithoutAutoMigrateRefusesAnUnmigratedDatabase) {
+  store_.reset();
+  db().DropAll();
+  StoreOptions o = options();
+  try {
+    Store::Open(o);
+    FAIL() << "expected SchemaError";
+  } catch (const SchemaError& e) {
+    EXPECT_NE(std::string(e.what()).find("pending"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("auto-migrate"), std::string::npos) << e.what();
+  }
+  o.auto_migrate = true;
+  EXPECT_NO_THROW(Store::Open(o)->clusters().Create(Named("works")));
+  o.auto_migrate = false;
+  EXPECT_NO_THROW(Store::Open(o));
+}
+
+TEST_P(StoreContractTest, OpenReportsAnUnreachableDatabase) {
+  StoreOptions o = options();
+  o.url = backend() == Backend::kSqlite ? "/nonexistent-dir/x/strata.db"
+                                        : "postgresql://strata:secret-pw@127.0.0.1:1/nope";
+  try {
+    Store::Open(o);
+    FAIL() << "expected ConnectionError";
+  } catch (const ConnectionError& e) {
+    EXPECT_EQ(std::string(e.what()).find("secret-pw"), std::string::npos) << e.what();
+  }
+}
+
+STRATA_BACKEND_TEST_SUITE(StoreContractTest);
+
+TEST(InMemoryStore, OneDatabaseMigratedOnItsOwnConnection) {
+  StoreOptions o;
+  o.url = ":memory:";
+  o.auto_migrate = true;
+  o.pool_size = 4;
+  std::unique_ptr<Store> store = Store::Open(o);
+  store->clusters().Create(Named("m"));
+  std::thread([&] { EXPECT_TRUE(store->clusters().Find("m")); }).join();
+  store->Transact([](Repositories& r) { EXPECT_TRUE(r.clusters().Find("m")); });
+  // Foreign keys are on again after the migrations.
+  Task t;
+  t.cluster_arn = "m";
+  store->tasks().Create(t);
+  store->clusters().Delete("m");
+  EXPECT_TRUE(store->tasks().FindByArns({}).empty());
+  o.auto_migrate = false;
+  EXPECT_THROW(Store::Open(o), SchemaError);  // a new in-memory database is empty
+}
+
+}  // namespace
+}  // namespace strata::testing
