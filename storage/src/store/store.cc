@@ -59,8 +59,7 @@ class StoreImpl : public Store, public repositories::Context {
       throw;
     }
     Transactions().erase(this);
-    Execute(*transaction.lease, "transaction",
-            [](PooledConnection& c) { c.native().Exec("COMMIT"); });
+    Commit(*transaction.lease, "transaction");
   }
 
   // --- repositories::Context -----------------------------------------------
@@ -92,7 +91,7 @@ class StoreImpl : public Store, public repositories::Context {
       RollBack(*lease, "ROLLBACK");
       throw;
     }
-    Execute(*lease, entity, [](PooledConnection& c) { c.native().Exec("COMMIT"); });
+    Commit(*lease, entity);
   }
 
   const repositories::PageTokens& tokens() const override { return *tokens_; }
@@ -138,6 +137,17 @@ class StoreImpl : public Store, public repositories::Context {
     Execute(c, entity, [&](PooledConnection& conn) {
       conn.native().Exec(options_.backend == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
     });
+  }
+
+  // A failed COMMIT is rolled back, so the connection goes back to the pool
+  // outside any transaction.
+  static void Commit(PooledConnection& c, const std::string& entity) {
+    try {
+      Execute(c, entity, [](PooledConnection& conn) { conn.native().Exec("COMMIT"); });
+    } catch (...) {
+      RollBack(c, "ROLLBACK");
+      throw;
+    }
   }
 
   static void RollBack(PooledConnection& c, const std::string& sql) {
