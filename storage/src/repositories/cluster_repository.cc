@@ -61,27 +61,13 @@ class ClusterRepositoryImpl : public ClusterRepository {
     CheckFields(c);
     Cluster updated = c;
     updated.updated_at = Now();
-    std::optional<Cluster> stored;
+    Cluster stored;
     context_.Run(false, "cluster", [&](connection::PooledConnection& conn) {
-      const std::string column = KeyColumn(key);
-      std::vector<Type> types = table_.MutableTypes();
-      types.push_back(Type::kText);
-      types.push_back(Type::kInt);
-      connection::Statement& st =
-          conn.Prepare(std::string("UPDATE clusters SET ") + table_.SetMutable() +
-                           ", version = version + 1 WHERE " + column +
-                           " = :key AND version = :version " + "RETURNING " + table_.select_list(),
-                       types, table_.read_types());
-      table_.BindMutable(st, updated);
-      st.Text(key).Int(c.version);
-      stored = ReadOne(st, table_);
-      if (!stored) {
-        ThrowMissingOrStale(
-            conn, "clusters", column + " = :key", {Type::kText},
-            [&](connection::Statement& s) { s.Text(key); }, "cluster");
-      }
+      stored = UpdateVersioned(
+          conn, table_, updated, c.version, KeyColumn(key) + " = :key", {Type::kText},
+          [&](connection::Statement& st) { st.Text(key); }, "cluster");
     });
-    return *stored;
+    return stored;
   }
 
   void Delete(std::string_view name_or_arn) override {

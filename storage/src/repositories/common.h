@@ -158,4 +158,29 @@ Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const P
                       std::to_string(version) + "): read it again and retry");
 }
 
+// UPDATE <table> SET <mutable fields>, version = version + 1 WHERE <where>
+// AND version = :version RETURNING the row; `bind_key` binds `where`'s
+// parameters. NotFoundError or ConflictError when nothing matched.
+template <class E>
+E UpdateVersioned(connection::PooledConnection& c, const Table<E>& table, const E& updated,
+                  std::int64_t version, const std::string& where,
+                  const std::vector<connection::Type>& key_types,
+                  const std::function<void(connection::Statement&)>& bind_key,
+                  const std::string& entity) {
+  std::vector<connection::Type> types = table.MutableTypes();
+  types.insert(types.end(), key_types.begin(), key_types.end());
+  types.push_back(connection::Type::kInt);
+  connection::Statement& st =
+      c.Prepare(std::string("UPDATE ") + table.name() + " SET " + table.SetMutable() +
+                    ", version = version + 1 WHERE " + where +
+                    " AND version = :version RETURNING " + table.select_list(),
+                types, table.read_types());
+  table.BindMutable(st, updated);
+  bind_key(st);
+  st.Int(version);
+  std::optional<E> stored = ReadOne(st, table);
+  if (!stored) ThrowMissingOrStale(c, table.name(), where, key_types, bind_key, entity);
+  return *stored;
+}
+
 }  // namespace strata::repositories

@@ -95,22 +95,12 @@ class ServiceRepositoryImpl : public ServiceRepository {
       if (!by_arn) st.Text(s.cluster_arn);
       st.Text(by_arn ? s.arn : s.name);
     };
-    std::optional<Service> stored;
+    Service stored;
     context_.Run(false, "service", [&](connection::PooledConnection& conn) {
-      std::vector<Type> types = table_.MutableTypes();
-      types.insert(types.end(), key_types.begin(), key_types.end());
-      types.push_back(Type::kInt);
-      connection::Statement& st = conn.Prepare(
-          "UPDATE services SET " + table_.SetMutable() + ", version = version + 1 WHERE " + where +
-              " AND version = :version RETURNING " + table_.select_list(),
-          types, table_.read_types());
-      table_.BindMutable(st, updated);
-      bind_key(st);
-      st.Int(s.version);
-      stored = ReadOne(st, table_);
-      if (!stored) ThrowMissingOrStale(conn, "services", where, key_types, bind_key, "service");
+      stored =
+          UpdateVersioned(conn, table_, updated, s.version, where, key_types, bind_key, "service");
     });
-    return *stored;
+    return stored;
   }
 
   void Delete(std::string_view cluster, std::string_view name_or_arn) override {

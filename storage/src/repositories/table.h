@@ -148,14 +148,35 @@ void Read(const connection::Statement& st, std::size_t index, const Field<E>& fi
 template <class E>
 class Table {
  public:
+  // Every fragment is built here, once per store: the repositories' calls
+  // only concatenate their WHERE clauses.
   Table(const char* name, std::vector<Field<E>> fields, Dialect dialect)
       : name_(name), fields_(std::move(fields)), dialect_(dialect) {
-    for (const Field<E>& f : fields_) {
-      if (f.derive != nullptr) continue;
-      if (!select_list_.empty()) select_list_ += ", ";
-      select_list_ += dialect_.Column(f.kind, f.column);
-      read_types_.push_back(Dialect::Exchange(f.kind));
+    std::string columns, values;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const Field<E>& f = fields_[i];
+      const connection::Type type = Dialect::Exchange(f.kind);
+      const char* comma = i > 0 ? ", " : "";
+      columns += comma + std::string(f.column);
+      values += comma + dialect_.Param(f.kind, ":c" + std::to_string(i));
+      insert_types_.push_back(type);
+      if (f.derive == nullptr) {
+        if (!select_list_.empty()) select_list_ += ", ";
+        select_list_ += dialect_.Column(f.kind, f.column);
+        read_types_.push_back(type);
+      }
+      if (f.mutable_field) {
+        if (!set_mutable_.empty()) {
+          set_mutable_ += ", ";
+          set_from_excluded_ += ", ";
+        }
+        set_mutable_ += std::string(f.column) + " = " +
+                        dialect_.Param(f.kind, ":u" + std::to_string(mutable_types_.size()));
+        set_from_excluded_ += std::string(f.column) + " = excluded." + f.column;
+        mutable_types_.push_back(type);
+      }
     }
+    insert_ = std::string("INSERT INTO ") + name_ + " (" + columns + ") VALUES (" + values + ")";
   }
 
   const char* name() const { return name_; }
@@ -166,66 +187,27 @@ class Table {
   const std::vector<connection::Type>& read_types() const { return read_types_; }
 
   // INSERT INTO t (all columns) VALUES (:c0, ...); binds with BindAll.
-  std::string Insert() const {
-    std::string columns, values;
-    for (std::size_t i = 0; i < fields_.size(); ++i) {
-      if (i > 0) {
-        columns += ", ";
-        values += ", ";
-      }
-      columns += fields_[i].column;
-      values += dialect_.Param(fields_[i].kind, ":c" + std::to_string(i));
-    }
-    return std::string("INSERT INTO ") + name_ + " (" + columns + ") VALUES (" + values + ")";
-  }
-  std::vector<connection::Type> InsertTypes() const {
-    std::vector<connection::Type> types;
-    for (const Field<E>& f : fields_) types.push_back(Dialect::Exchange(f.kind));
-    return types;
-  }
+  const std::string& Insert() const { return insert_; }
+  const std::vector<connection::Type>& InsertTypes() const { return insert_types_; }
   void BindAll(connection::Statement& st, const E& entity) const {
     for (const Field<E>& f : fields_) Bind(st, f, entity);
   }
 
   // "a = :u0, b = :u1, ..." over the mutable fields; binds with BindMutable.
-  std::string SetMutable(const std::string& prefix = "") const {
-    std::string out;
-    std::size_t i = 0;
-    for (const Field<E>& f : fields_) {
-      if (!f.mutable_field) continue;
-      if (!out.empty()) out += ", ";
-      out += std::string(f.column) + " = " + prefix +
-             dialect_.Param(f.kind, ":u" + std::to_string(i++));
-    }
-    return out;
-  }
+  const std::string& SetMutable() const { return set_mutable_; }
   // "a = excluded.a, ..." for an upsert's conflict branch.
-  std::string SetMutableFromExcluded() const {
-    std::string out;
-    for (const Field<E>& f : fields_) {
-      if (!f.mutable_field) continue;
-      if (!out.empty()) out += ", ";
-      out += std::string(f.column) + " = excluded." + f.column;
-    }
-    return out;
-  }
-  std::vector<connection::Type> MutableTypes() const {
-    std::vector<connection::Type> types;
-    for (const Field<E>& f : fields_) {
-      if (f.mutable_field) types.push_back(Dialect::Exchange(f.kind));
-    }
-    return types;
-  }
+  const std::string& SetMutableFromExcluded() const { return set_from_excluded_; }
+  const std::vector<connection::Type>& MutableTypes() const { return mutable_types_; }
   void BindMutable(connection::Statement& st, const E& entity) const {
     for (const Field<E>& f : fields_) {
       if (f.mutable_field) Bind(st, f, entity);
     }
   }
 
-  // The current row, read from column `first` on.
-  E ReadRow(const connection::Statement& st, std::size_t first = 0) const {
+  // The current row.
+  E ReadRow(const connection::Statement& st) const {
     E entity;
-    std::size_t index = first;
+    std::size_t index = 0;
     for (const Field<E>& f : fields_) {
       if (f.derive == nullptr) Read(st, index++, f, entity);
     }
@@ -236,8 +218,8 @@ class Table {
   const char* name_;
   std::vector<Field<E>> fields_;
   Dialect dialect_;
-  std::string select_list_;
-  std::vector<connection::Type> read_types_;
+  std::string select_list_, insert_, set_mutable_, set_from_excluded_;
+  std::vector<connection::Type> read_types_, insert_types_, mutable_types_;
 };
 
 }  // namespace strata::repositories

@@ -165,22 +165,12 @@ class TaskRepositoryImpl : public TaskRepository {
       if (!by_arn) st.Text(t.cluster_arn);
       st.Text(by_arn ? t.arn : t.id);
     };
-    std::optional<Task> stored;
+    Task stored;
     context_.Run(false, "task", [&](connection::PooledConnection& conn) {
-      std::vector<Type> types = table_.MutableTypes();
-      types.insert(types.end(), key_types.begin(), key_types.end());
-      types.push_back(Type::kInt);
-      connection::Statement& st = conn.Prepare(
-          "UPDATE tasks SET " + table_.SetMutable() + ", version = version + 1 WHERE " + where +
-              " AND version = :version RETURNING " + table_.select_list(),
-          types, table_.read_types());
-      table_.BindMutable(st, updated);
-      bind_key(st);
-      st.Int(t.version);
-      stored = ReadOne(st, table_);
-      if (!stored) ThrowMissingOrStale(conn, "tasks", where, key_types, bind_key, "task");
+      stored =
+          UpdateVersioned(conn, table_, updated, t.version, where, key_types, bind_key, "task");
     });
-    return *stored;
+    return stored;
   }
 
   void Delete(std::string_view cluster, std::string_view id_or_arn) override {
@@ -294,10 +284,9 @@ class TaskRepositoryImpl : public TaskRepository {
     const bool copying = PQresultStatus(start) == PGRES_COPY_IN;
     PQclear(start);
     if (!copying) {
-      throw backends::DatabaseError(
-          "COPY did not start: " +
-              std::string(PQerrorMessage(pg)).substr(0, std::string(PQerrorMessage(pg)).find('\n')),
-          "", -1, PQstatus(pg) == CONNECTION_BAD);
+      const std::string message = PQerrorMessage(pg);
+      throw backends::DatabaseError("COPY did not start: " + message.substr(0, message.find('\n')),
+                                    "", -1, PQstatus(pg) == CONNECTION_BAD);
     }
     std::string data;
     for (const Task& t : tasks) AppendCopyRow(data, t);
