@@ -6,15 +6,7 @@
 namespace strata::testing {
 namespace {
 
-class ServiceRepositoryTest : public StoreTest {
- protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (HasFatalFailure()) return;
-    cluster_ = MakeCluster("test-cluster");
-  }
-  Cluster cluster_;
-};
+class ServiceRepositoryTest : public ClusterStoreTest {};
 
 TEST_P(ServiceRepositoryTest, CreateDerivesArnAndFindsByNameOrArn) {
   Service in;

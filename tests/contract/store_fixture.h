@@ -57,4 +57,15 @@ class StoreTest : public BackendTest {
   std::unique_ptr<Store> store_;
 };
 
+// The same, with a cluster "test-cluster" to put services and tasks in.
+class ClusterStoreTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (HasFatalFailure()) return;
+    cluster_ = MakeCluster("test-cluster");
+  }
+  Cluster cluster_;
+};
+
 }  // namespace strata::testing

@@ -9,15 +9,7 @@ namespace {
 
 using std::chrono::microseconds;
 
-class TaskRepositoryTest : public StoreTest {
- protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    if (HasFatalFailure()) return;
-    cluster_ = MakeCluster("test-cluster");
-  }
-  Cluster cluster_;
-};
+class TaskRepositoryTest : public ClusterStoreTest {};
 
 TEST_P(TaskRepositoryTest, CreateFindUpdateDelete) {
   Task in = NewTask("test-cluster");
