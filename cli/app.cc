@@ -189,7 +189,11 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       PrintVersion(out);
       return kExitOk;
     }
-    const GlobalOptions options = ResolveGlobalOptions(flags);
+    GlobalOptions options = ResolveGlobalOptions(flags);
+    options.store.logger = [&err, shown = options.log_level](LogLevel level,
+                                                             std::string_view message) {
+      if (level <= shown) err << "strata: " << LogLevelName(level) << ": " << message << "\n";
+    };
     if (line.command.empty()) throw UsageError("no command given");
     if (line.command == "migrate") return RunMigrate(options, line.command_args, out, err);
     throw UsageError("unknown command '" + line.command + "'");

@@ -11,7 +11,6 @@
 namespace strata::cli {
 
 enum class OutputFormat { kTable, kJson };
-enum class LogLevel { kError, kWarn, kInfo, kDebug };
 
 struct GlobalOptions {
   StoreOptions store;

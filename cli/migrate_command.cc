@@ -31,41 +31,15 @@ constexpr const char* kMigrateUsage =
     "  create NAME               write the next version's up/down files for both backends\n"
     "                            into --migrations-dir (default ./migrations)\n\n";
 
-std::string Milliseconds(std::chrono::microseconds d) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f ms", static_cast<double>(d.count()) / 1000.0);
-  return buffer;
-}
-
 // One stderr line per migration (and one more per step at --log-level info).
 std::function<void(const MigrationEvent&)> ProgressPrinter(const GlobalOptions& options,
                                                            std::ostream& err) {
   const bool verbose = options.log_level >= LogLevel::kInfo;
   return [&err, verbose](const MigrationEvent& e) {
-    const std::string id = std::to_string(e.version) + " " + e.name;
-    switch (e.kind) {
-      case MigrationEvent::Kind::kCreatedDatabase:
-        err << "strata: created database '" << e.detail << "'\n";
-        break;
-      case MigrationEvent::Kind::kWaitingForLock:
-        err << "strata: waiting: " << e.detail << "\n";
-        break;
-      case MigrationEvent::Kind::kApplying:
-        if (verbose) err << "strata: applying " << id << "\n";
-        break;
-      case MigrationEvent::Kind::kReverting:
-        if (verbose) err << "strata: reverting " << id << "\n";
-        break;
-      case MigrationEvent::Kind::kApplied:
-        err << "strata: applied " << id << " in " << Milliseconds(e.duration) << "\n";
-        break;
-      case MigrationEvent::Kind::kReverted:
-        err << "strata: reverted " << id << " in " << Milliseconds(e.duration) << "\n";
-        break;
-      case MigrationEvent::Kind::kResuming:
-        err << "strata: resuming " << id << " at statement " << e.statement << "\n";
-        break;
-    }
+    const bool step =
+        e.kind == MigrationEvent::Kind::kApplying || e.kind == MigrationEvent::Kind::kReverting;
+    if (step && !verbose) return;
+    err << "strata: " << DescribeEvent(e) << "\n";
     err.flush();
   };
 }

@@ -1,6 +1,8 @@
 // Store::Open, Transact, connections and the schema, on every backend.
+#include <gmock/gmock.h>
 #include <libpq-fe.h>
 
+#include <mutex>
 #include <thread>
 
 #include "store_fixture.h"
@@ -86,6 +88,14 @@ TEST_P(StoreContractTest, ALostConnectionIsReplacedAndAReadRetried) {
     EXPECT_TRUE(store().clusters().Find("c"));  // nothing to lose on SQLite
     return;
   }
+  std::mutex mutex;
+  std::vector<std::string> warnings;
+  StoreOptions o = options();
+  o.logger = [&](LogLevel level, std::string_view message) {
+    const std::lock_guard lock(mutex);
+    if (level == LogLevel::kWarn) warnings.emplace_back(message);
+  };
+  store_ = Store::Open(o);
   // Every other session of this database is killed: the pooled ones die.
   const auto kill_others = [&] {
     db().QueryValue(
@@ -95,6 +105,9 @@ TEST_P(StoreContractTest, ALostConnectionIsReplacedAndAReadRetried) {
   kill_others();
   EXPECT_TRUE(store().clusters().Find("c"));
   EXPECT_EQ(store().clusters().List().items.size(), 1u);
+  EXPECT_THAT(warnings, ::testing::Contains(
+                            "store: lost the connection to the database; reconnected to retry a "
+                            "cluster read"));
   kill_others();
   // A write is not retried (it may have committed): a ConnectionError, and
   // the next call works on a new connection.

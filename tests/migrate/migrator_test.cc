@@ -468,6 +468,43 @@ TEST_P(MigratorTest, PrepareRefusesAnUnreadySchemaUnlessAutoMigrateIsOn) {
   }
 }
 
+TEST_P(MigratorTest, WithoutAProgressCallbackEventsAndNoticesGoToTheLogger) {
+  Write("0001_t1.up.sql", postgres() ? "CREATE TABLE t1 (id integer);\n"
+                                       "DROP TABLE IF EXISTS not_there;\n"
+                                       "DO $$ BEGIN RAISE WARNING 'careful with %', 't1'; END $$;\n"
+                                     : "CREATE TABLE t1 (id INTEGER);\n");
+  std::vector<std::pair<LogLevel, std::string>> lines;
+  StoreOptions o = migration_options();
+  o.logger = [&](LogLevel level, std::string_view message) {
+    lines.emplace_back(level, std::string(message));
+  };
+  Migrator::Open(o)->Up();
+  auto has = [&](LogLevel level, const std::string& start) {
+    return std::any_of(lines.begin(), lines.end(), [&](const auto& l) {
+      return l.first == level && l.second.starts_with(start);
+    });
+  };
+  EXPECT_TRUE(has(LogLevel::kDebug, "migrate: applying 1 t1"));
+  EXPECT_TRUE(has(LogLevel::kInfo, "migrate: applied 1 t1 in "));
+  if (postgres()) {
+    // Server notices reach the logger at their severity, never stderr.
+    EXPECT_TRUE(
+        has(LogLevel::kInfo, "PostgreSQL NOTICE: table \"not_there\" does not exist, skipping"));
+    EXPECT_TRUE(has(LogLevel::kWarn, "PostgreSQL WARNING: careful with t1"));
+  }
+  for (const auto& [level, message] : lines) EXPECT_NE(LogLevelName(level), "") << message;
+
+  // A progress callback takes the events instead.
+  lines.clear();
+  MigratorOptions m;
+  int events = 0;
+  m.on_progress = [&](const MigrationEvent&) { ++events; };
+  Write("0002_t2.up.sql", "CREATE TABLE t2 (id INTEGER);\n");
+  Migrator::Open(o, m)->Up();
+  EXPECT_EQ(events, 2);
+  EXPECT_FALSE(has(LogLevel::kInfo, "migrate: applied 2"));
+}
+
 STRATA_BACKEND_TEST_SUITE(MigratorTest);
 
 }  // namespace

@@ -88,11 +88,17 @@ struct MigrationEvent {
   std::string detail;                     // kCreatedDatabase: the database; kWaitingForLock: why
 };
 
+// One line for people: "applied 3 create_tasks in 1.2 ms".
+std::string DescribeEvent(const MigrationEvent& event);
+
 struct MigratorOptions {
   // How long up/down/redo/reset/repair wait for another runner to finish.
   std::chrono::milliseconds lock_timeout{std::chrono::minutes(10)};
   // PostgreSQL: up creates the target database when it does not exist.
   bool create_database = true;
+  // Empty: each event goes to StoreOptions::logger instead, as
+  // "migrate: " + DescribeEvent(event) (waiting at warn; created, applied,
+  // reverted and resuming at info; applying and reverting at debug).
   std::function<void(const MigrationEvent&)> on_progress;
 };
 

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,19 @@ std::string_view BackendName(Backend backend);
 // Parses "sqlite" (or "sqlite3") and "postgres" (or "postgresql").
 // Throws InvalidArgumentError naming the accepted values otherwise.
 Backend ParseBackend(std::string_view name);
+
+// How much a logger is told; a message's level is one of these.
+enum class LogLevel { kError, kWarn, kInfo, kDebug };
+
+// "error", "warn", "info", "debug".
+std::string_view LogLevelName(LogLevel level);
+
+// Receives the library's log lines: PostgreSQL notices and warnings (a
+// migration's RAISE NOTICE, "table does not exist, skipping") and what the
+// store does on its own (a lost connection replaced). Messages never carry
+// passwords or bound values. Called on the thread that made the call that
+// caused it, possibly from several threads at once.
+using Logger = std::function<void(LogLevel level, std::string_view message)>;
 
 struct StoreOptions {
   static constexpr std::size_t kMaxPoolSize = 1024;
@@ -31,6 +45,8 @@ struct StoreOptions {
   // Empty: the migration sets embedded in the library. Otherwise a root laid out
   // like the repository's migrations/: DIR/sqlite and DIR/postgres.
   std::string migrations_dir;
+  // Empty: log nothing. Not one of kSettings: an application wires its own.
+  Logger logger;
 
   // The settings that FromEnvironment reads and the CLI's global flags set, in
   // the order they are applied: "storage" comes first because it resets `url`

@@ -91,7 +91,10 @@ class NativeConnection {
 };
 
 // An open connection: the SOCI session owns it, `native` borrows its handle.
+// `logger` is where PostgreSQL's notice receiver sends notices; it lives on
+// the heap so that its address survives moves, and outlives the session.
 struct Connection {
+  std::unique_ptr<Logger> logger;
   std::unique_ptr<soci::session> session;
   std::unique_ptr<NativeConnection> native;
   ~Connection();
@@ -101,8 +104,8 @@ struct Connection {
 };
 
 // Opens a connection for the options: SQLite with a busy timeout and foreign
-// keys on; PostgreSQL with the session time zone UTC and notices kept off
-// stderr. Throws ConnectionError naming the redacted target.
+// keys on; PostgreSQL with the session time zone UTC and notices sent to
+// options.logger (never to stderr). Throws ConnectionError naming the redacted target.
 Connection Connect(const StoreOptions& options);
 
 // PostgreSQL: creates the database that `url` names when it does not exist,
@@ -120,7 +123,7 @@ Connection Connect(const std::string& path);
 // connection alone.
 bool IsSqliteMemory(const std::string& url);
 namespace postgres {
-Connection Connect(const std::string& url);
+Connection Connect(const std::string& url, const Logger& logger = {});
 }
 
 }  // namespace strata::backends

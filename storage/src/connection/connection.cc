@@ -21,7 +21,7 @@ bool IsSqliteMemory(const std::string& url) {
 
 Connection Connect(const StoreOptions& options) {
   return options.backend == Backend::kSqlite ? sqlite::Connect(options.url)
-                                             : postgres::Connect(options.url);
+                                             : postgres::Connect(options.url, options.logger);
 }
 
 }  // namespace strata::backends

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -69,6 +70,29 @@ std::vector<std::string> SchemaStatus::Problems() const {
     }
   }
   return problems;
+}
+
+std::string DescribeEvent(const MigrationEvent& event) {
+  const std::string id = std::to_string(event.version) + " " + event.name;
+  char ms[32];
+  std::snprintf(ms, sizeof ms, " in %.1f ms", static_cast<double>(event.duration.count()) / 1000.0);
+  switch (event.kind) {
+    case MigrationEvent::Kind::kCreatedDatabase:
+      return "created database '" + event.detail + "'";
+    case MigrationEvent::Kind::kWaitingForLock:
+      return "waiting: " + event.detail;
+    case MigrationEvent::Kind::kApplying:
+      return "applying " + id;
+    case MigrationEvent::Kind::kReverting:
+      return "reverting " + id;
+    case MigrationEvent::Kind::kApplied:
+      return "applied " + id + ms;
+    case MigrationEvent::Kind::kReverted:
+      return "reverted " + id + ms;
+    case MigrationEvent::Kind::kResuming:
+      break;
+  }
+  return "resuming " + id + " at statement " + std::to_string(event.statement);
 }
 
 namespace {
@@ -335,7 +359,16 @@ class MigratorImpl : public Migrator {
   }
 
   void Emit(const MigrationEvent& event) const {
-    if (migrator_options_.on_progress) migrator_options_.on_progress(event);
+    if (migrator_options_.on_progress) {
+      migrator_options_.on_progress(event);
+    } else if (options_.logger) {
+      using Kind = MigrationEvent::Kind;
+      const LogLevel level = event.kind == Kind::kWaitingForLock ? LogLevel::kWarn
+                             : event.kind == Kind::kApplying || event.kind == Kind::kReverting
+                                 ? LogLevel::kDebug
+                                 : LogLevel::kInfo;
+      options_.logger(level, "migrate: " + DescribeEvent(event));
+    }
   }
 
   // --- state ---------------------------------------------------------------

@@ -125,6 +125,20 @@ std::string_view BackendName(Backend backend) {
   return backend == Backend::kPostgres ? "postgres" : "sqlite";
 }
 
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kDebug:
+      break;
+  }
+  return "debug";
+}
+
 Backend ParseBackend(std::string_view name) {
   if (name == "sqlite" || name == "sqlite3") return Backend::kSqlite;
   if (name == "postgres" || name == "postgresql") return Backend::kPostgres;

@@ -35,6 +35,8 @@ class StoreImpl : public Store, public repositories::Context {
     clusters_ = repositories::MakeClusterRepository(*this);
     services_ = repositories::MakeServiceRepository(*this);
     tasks_ = repositories::MakeTaskRepository(*this);
+    Log(LogLevel::kInfo, "store: opened " + options.Describe() + " with " +
+                             std::to_string(memory ? 1 : options.pool_size) + " connections");
   }
 
   ~StoreImpl() override { Transactions().erase(this); }
@@ -73,6 +75,8 @@ class StoreImpl : public Store, public repositories::Context {
     bool lost = false;
     Execute(*lease, entity, work, read ? &lost : nullptr);
     if (lost) {
+      Log(LogLevel::kWarn,
+          "store: lost the connection to the database; reconnected to retry a " + entity + " read");
       lease.Replace();
       Execute(*lease, entity, work);
     }
@@ -102,6 +106,10 @@ class StoreImpl : public Store, public repositories::Context {
     connection::Pool::Lease lease;
     int savepoints = 0;
   };
+
+  void Log(LogLevel level, const std::string& message) const {
+    if (options_.logger) options_.logger(level, message);
+  }
 
   // The transactions open on this thread, by store.
   static std::unordered_map<const StoreImpl*, Transaction*>& Transactions() {

@@ -206,9 +206,25 @@ std::string TargetDatabase(const Params& params) {
   return pw != nullptr ? pw->pw_name : "postgres";
 }
 
+// libpq's notice receiver: one log line per notice, its primary message only
+// (a DETAIL line may quote values), at the level its severity maps to.
+void ReceiveNotice(void* arg, const PGresult* result) {
+  const char* severity = PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  const std::string_view level_name = severity != nullptr ? severity : "NOTICE";
+  LogLevel level = LogLevel::kDebug;  // DEBUG1..5, LOG
+  if (level_name == "WARNING") {
+    level = LogLevel::kWarn;
+  } else if (level_name == "NOTICE" || level_name == "INFO") {
+    level = LogLevel::kInfo;
+  }
+  (*static_cast<const Logger*>(arg))(
+      level, "PostgreSQL " + std::string(level_name) + ": " + (primary != nullptr ? primary : ""));
+}
+
 }  // namespace
 
-Connection Connect(const std::string& url) {
+Connection Connect(const std::string& url, const Logger& logger) {
   Params params = ParseUrl(url);
   params.try_emplace("application_name", "strata");
   Connection connection;
@@ -224,8 +240,13 @@ Connection Connect(const std::string& url) {
                           "': " + Flatten(message.substr(message.find_first_not_of('\n'))));
   }
   auto* backend = static_cast<soci::postgresql_session_backend*>(connection.session->get_backend());
-  PQsetNoticeProcessor(
-      backend->conn_, [](void*, const char*) {}, nullptr);
+  if (logger) {
+    connection.logger = std::make_unique<Logger>(logger);
+    PQsetNoticeReceiver(backend->conn_, &ReceiveNotice, connection.logger.get());
+  } else {
+    PQsetNoticeProcessor(
+        backend->conn_, [](void*, const char*) {}, nullptr);
+  }
   auto native = std::make_unique<PostgresNative>(backend->conn_);
   native->Exec("SET TIME ZONE 'UTC'");
   connection.native = std::move(native);
