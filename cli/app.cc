@@ -19,7 +19,9 @@ namespace {
 
 namespace po = boost::program_options;
 
-constexpr const char* kHelpHint = "Run 'strata --help' for usage.";
+std::string HelpHint(const std::string& help = "strata --help") {
+  return "Run '" + help + "' for usage.";
+}
 
 // The CLI-only settings beside StoreOptions::kSettings, same env naming.
 constexpr std::array<std::string_view, 2> kCliSettings = {"output", "log-level"};
@@ -163,11 +165,14 @@ void PrintHelp(std::ostream& out, const po::options_description& desc) {
          "  STRATA_MIGRATIONS_DIR, STRATA_POOL_SIZE, STRATA_OUTPUT, STRATA_LOG_LEVEL.\n\n"
          "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or conflict,\n"
          "  5 schema not ready, 6 connection failure, 7 migration failed.\n\n"
-         "Commands:\n"
-         "  migrate up [--to V] | down [--steps N | --to V] | redo | reset | status |\n"
-         "          validate | repair | create NAME      (strata migrate --help)\n\n"
-         "Examples:\n"
+         "Commands (each takes --help):\n"
+         "  migrate up|down|redo|reset|status|validate|repair|create\n";
+  PrintResourceSummaries(out);
+  out << "\nExamples:\n"
          "  strata migrate up\n"
+         "  strata cluster create prod\n"
+         "  strata task list --cluster prod --service web --all\n"
+         "  strata --output json task get --cluster prod 5f1c0e2a9b7d4c3e8f6a1b2c3d4e5f60\n"
          "  strata --version\n"
          "  STRATA_STORAGE=postgres STRATA_DATABASE_URL=postgresql://app@db/ecs strata --help\n";
 }
@@ -196,17 +201,19 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     };
     if (line.command.empty()) throw UsageError("no command given");
     if (line.command == "migrate") return RunMigrate(options, line.command_args, out, err);
+    if (IsResourceCommand(line.command)) {
+      return RunResource(options, line.command, line.command_args, out, err);
+    }
     throw UsageError("unknown command '" + line.command + "'");
   } catch (const po::error& e) {
-    err << "strata: " << e.what() << ". " << kHelpHint << "\n";
+    err << "strata: " << e.what() << ". " << HelpHint() << "\n";
     return kExitUsage;
   } catch (const UsageError& e) {
-    err << "strata: " << e.what() << ". " << kHelpHint << "\n";
+    err << "strata: " << e.what() << ". " << HelpHint(e.help()) << "\n";
     return kExitUsage;
   } catch (const Error& e) {
     const int code = ExitCodeFor(e);
-    err << "strata: " << e.what() << (code == kExitUsage ? std::string(". ") + kHelpHint : "")
-        << "\n";
+    err << "strata: " << e.what() << (code == kExitUsage ? ". " + HelpHint() : "") << "\n";
     return code;
   }
 }

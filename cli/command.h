@@ -5,6 +5,8 @@
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app.h"
@@ -12,13 +14,30 @@
 namespace strata::cli {
 
 // Anything the user typed wrong: exit 2 with a one-line hint.
+// `help` is the command whose --help answers it ("strata task list --help").
 class UsageError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit UsageError(const std::string& what, std::string help = "strata --help")
+      : std::runtime_error(what), help_(std::move(help)) {}
+  const std::string& help() const { return help_; }
+
+ private:
+  std::string help_;
 };
 
 // `strata migrate ...`; returns the exit code, throws strata::Error and UsageError.
 int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& args,
                std::ostream& out, std::ostream& err);
+
+// `strata cluster|service|task ...`: true for those command names.
+bool IsResourceCommand(std::string_view command);
+
+// Runs one resource command; returns the exit code, throws strata::Error and
+// UsageError.
+int RunResource(const GlobalOptions& options, std::string_view command,
+                const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// "  cluster create|get|list|update|delete" lines for `strata --help`.
+void PrintResourceSummaries(std::ostream& out);
 
 }  // namespace strata::cli

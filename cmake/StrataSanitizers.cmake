@@ -20,6 +20,6 @@ if(_strata_sanitizers)
 endif()
 
 if(STRATA_COVERAGE)
-  add_compile_options(--coverage -O0 -fno-inline)
+  add_compile_options(--coverage -O0 -fno-inline -fprofile-update=atomic)
   add_link_options(--coverage)
 endif()

@@ -59,7 +59,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
   std::vector<char*> c_env = CStrings(environment);
 
   int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0)
+  int err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe2: " + std::string(strerror(errno)));
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork: " + std::string(strerror(errno)));
@@ -67,7 +68,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
     const int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, STDIN_FILENO);
     dup2(out[1], STDOUT_FILENO);
-    dup2(out[1], STDERR_FILENO);
+    dup2(err[1], STDERR_FILENO);
     setpgid(0, 0);  // so that a timeout can kill the command and its children
     execvpe(c_args[0], c_args.data(), c_env.data());
     const char msg[] = "exec failed\n";
@@ -75,11 +76,14 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
     _exit(127);
   }
   close(out[1]);
+  close(err[1]);
   CommandResult result;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buffer[4096];
-  bool open_pipe = true;
-  while (open_pipe) {
+  // Both pipes are read as data arrives, so `output` keeps their order.
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  std::string* streams[2] = {&result.out, &result.err};
+  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
@@ -87,17 +91,21 @@ CommandResult RunCommand(const std::vector<std::string>& argv, std::chrono::mill
       kill(-pid, SIGKILL);
       break;
     }
-    pollfd fd = {out[0], POLLIN, 0};
-    if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
-    const ssize_t n = read(out[0], buffer, sizeof buffer);
-    if (n > 0) {
-      result.output.append(buffer, static_cast<std::size_t>(n));
-      if (on_output) on_output(pid, result.output);
-    } else if (n == 0 || errno != EINTR) {
-      open_pipe = false;
+    if (poll(fds, 2, static_cast<int>(left.count())) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        streams[i]->append(buffer, static_cast<std::size_t>(n));
+        result.output.append(buffer, static_cast<std::size_t>(n));
+        if (on_output) on_output(pid, result.output);
+      } else if (n == 0 || errno != EINTR) {
+        fds[i].fd = -1;  // poll ignores negative descriptors
+      }
     }
   }
   close(out[0]);
+  close(err[0]);
   int status = 0;
   if (!result.timed_out) {
     // The pipe closed, but a command may have handed it to a daemon child:

@@ -17,6 +17,8 @@ struct CommandResult {
   int exit_code = -1;  // -1 when killed by a signal or timed out
   bool timed_out = false;
   std::string output;  // stdout and stderr, interleaved
+  std::string out;     // stdout alone
+  std::string err;     // stderr alone
 };
 
 // Runs argv[0] (searched on PATH) with stdin from /dev/null, waiting at most

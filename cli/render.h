@@ -1,0 +1,40 @@
+// How the CLI prints clusters, services and tasks: one field list per entity
+// serves the JSON document (DESIGN.md §5), the `get` listing and the list
+// tables.
+#pragma once
+
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "strata/entities.h"
+
+namespace strata::cli {
+
+using json = nlohmann::ordered_json;
+
+// The contract's resource object: snake_case struct fields in struct order,
+// timestamps RFC 3339 UTC with microseconds, absent optional values null.
+// JSON fields are embedded as JSON values (null when absent), so that
+// `jq .tags` sees the document the caller stored.
+json ToJson(const Cluster& cluster);
+json ToJson(const Service& service);
+json ToJson(const Task& task);
+
+// One resource: the JSON object, or "field  value" lines for people.
+template <class E>
+void PrintResource(const GlobalOptions& options, const E& resource, std::ostream& out);
+
+// A list: {"items": [...], "next_token": "..."}, or an aligned table with the
+// columns people scan first (`get` shows every field). In a table, a
+// next_token is a hint on `err` so that stdout holds only rows.
+template <class E>
+void PrintList(const GlobalOptions& options, const std::vector<E>& items,
+               const std::string& next_token, std::ostream& out, std::ostream& err);
+
+// Text of a JSON value in a table cell: strings bare, null as "-".
+std::string CellText(const json& value);
+
+}  // namespace strata::cli
