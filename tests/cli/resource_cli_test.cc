@@ -138,7 +138,7 @@ TEST_P(ResourceCliTest, ServicesByClusterWithFilters) {
       "already exists");
   ExpectFailure(
       {"service", "create", "--cluster", "nope", "api", "--task-definition", kTaskDefinition}, 3,
-      "not exist");
+      "cluster not found");
   ExpectFailure({"service", "create", "--cluster", "prod", "api"}, 2, "needs --task-definition");
   ExpectFailure({"service", "get", "--cluster", "prod", "api"}, 3, "service not found");
   ExpectFailure({"service", "update", "--cluster", "prod", "web"}, 2, "needs --desired-count");
