@@ -94,7 +94,7 @@ void PrintStatusTable(const SchemaStatus& status, std::ostream& out) {
   for (const MigrationStatus& m : status.migrations)
     name_width = std::max(name_width, m.name.size());
   char line[512];
-  std::snprintf(line, sizeof line, "%-14s %-*s %-17s %-27s %s\n", "VERSION",
+  std::snprintf(line, sizeof line, "%-14s %-*s  %-17s %-27s %s\n", "VERSION",
                 static_cast<int>(name_width), "NAME", "STATE", "APPLIED AT", "CHECKSUM");
   out << line;
   for (const MigrationStatus& m : status.migrations) {
@@ -102,7 +102,7 @@ void PrintStatusTable(const SchemaStatus& status, std::ostream& out) {
     if (m.state == MigrationState::kFailed) {
       state += " @" + std::to_string(m.failed_statement.value_or(1));
     }
-    std::snprintf(line, sizeof line, "%-14lld %-*s %-17s %-27s %s\n",
+    std::snprintf(line, sizeof line, "%-14lld %-*s  %-17s %-27s %s\n",
                   static_cast<long long>(m.version), static_cast<int>(name_width), m.name.c_str(),
                   state.c_str(), m.applied_at ? FormatTimestamp(*m.applied_at).c_str() : "-",
                   m.checksum.substr(0, 12).c_str());

@@ -32,9 +32,7 @@ template <>
 struct Columns<Cluster> {
   static constexpr Column kList[] = {{"NAME", "name"},
                                      {"STATUS", "status"},
-                                     {"SERVICES", "active_services_count"},
-                                     {"RUNNING", "running_tasks_count"},
-                                     {"PENDING", "pending_tasks_count"},
+                                     {"REGION", "region"},
                                      {"VERSION", "version"},
                                      {"CREATED", "created_at"}};
 };
