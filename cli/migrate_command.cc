@@ -1,4 +1,5 @@
 // `strata migrate ...` (DESIGN.md §5, docs/migrations.md).
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
@@ -29,7 +30,17 @@ constexpr const char* kMigrateUsage =
     "  validate                  exit 5 unless every migration is applied and unedited\n"
     "  repair                    accept edited files, forget failed and missing migrations\n"
     "  create NAME               write the next version's up/down files for both backends\n"
-    "                            into --migrations-dir (default ./migrations)\n\n";
+    "                            into --migrations-dir (default ./migrations)\n\n"
+    "Options:\n"
+    "  --lock-timeout SECONDS    up/down/redo/reset/repair: how long to wait for another\n"
+    "                            runner to finish (default 600)\n\n"
+    "Examples:\n"
+    "  strata migrate up\n"
+    "  strata --output json migrate status\n"
+    "  strata migrate down --steps 1\n"
+    "  STRATA_STORAGE=postgres STRATA_DATABASE_URL=postgresql://app@db/ecs strata migrate up\n\n"
+    "Exit codes: 0 ok, 1 error, 2 usage, 5 schema not ready or invalid set, 6 connection\n"
+    "failure, 7 migration failed. docs/migrations.md explains every state and command.\n";
 
 // One stderr line per migration (and one more per step at --log-level info).
 std::function<void(const MigrationEvent&)> ProgressPrinter(const GlobalOptions& options,
@@ -174,11 +185,21 @@ MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
 
 int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& args,
                std::ostream& out, std::ostream& err) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+  const bool help = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+    return arg == "--help" || arg == "-h";
+  });
+  if (help || (!args.empty() && args[0] == "help")) {
     out << kMigrateUsage;
     return kExitOk;
   }
-  const MigrateArgs parsed = ParseMigrateArgs(args);
+  MigrateArgs parsed;
+  try {
+    parsed = ParseMigrateArgs(args);
+  } catch (const po::error& e) {
+    throw UsageError(e.what(), "strata migrate --help");
+  } catch (const UsageError& e) {
+    throw UsageError(e.what(), "strata migrate --help");
+  }
   const std::string& sub = parsed.subcommand;
   if (sub == "create") {
     const std::string root =
@@ -195,7 +216,8 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
                                                   "status", "validate", "repair"};
   if (std::find(kKnown.begin(), kKnown.end(), sub) == kKnown.end()) {
     throw UsageError("unknown migrate subcommand '" + sub +
-                     "' (up, down, redo, reset, status, validate, repair, create)");
+                         "' (up, down, redo, reset, status, validate, repair, create)",
+                     "strata migrate --help");
   }
   MigratorOptions migrator_options;
   migrator_options.lock_timeout =

@@ -147,11 +147,23 @@ E UpdateWithRetry(const Invocation& in, const std::function<E()>& find,
 
 // --- clusters ---------------------------------------------------------------
 
+// The library's words for a missing cluster, with where to look.
+constexpr const char* kClusterNotFound =
+    "cluster not found: check its name or ARN ('strata cluster list')";
+
+// A service or task that is not there: says whether its cluster is missing.
+[[noreturn]] void NotFoundInCluster(Invocation& in, const std::string& what,
+                                    const std::string& key) {
+  if (!in.store().clusters().Find(in.cluster())) throw NotFoundError(kClusterNotFound);
+  throw NotFoundError(what + " not found in that cluster: check its " + key + " or ARN ('strata " +
+                      what + " list --cluster C')");
+}
+
 std::optional<Cluster> FindCluster(Invocation& in) { return in.store().clusters().Find(in.target); }
 
 Cluster RequireCluster(Invocation& in) {
   std::optional<Cluster> cluster = FindCluster(in);
-  if (!cluster) throw NotFoundError("cluster not found: 'strata cluster list' shows the clusters");
+  if (!cluster) throw NotFoundError(kClusterNotFound);
   return *cluster;
 }
 
@@ -248,8 +260,7 @@ std::optional<Service> FindService(Invocation& in) {
 Service RequireService(Invocation& in) {
   std::optional<Service> service = FindService(in);
   if (!service) {
-    throw NotFoundError(
-        "service not found in that cluster: 'strata service list --cluster C' shows its services");
+    NotFoundInCluster(in, "service", "name");
   }
   return *service;
 }
@@ -362,8 +373,7 @@ std::optional<Task> FindTask(Invocation& in) {
 Task RequireTask(Invocation& in) {
   std::optional<Task> task = FindTask(in);
   if (!task) {
-    throw NotFoundError(
-        "task not found in that cluster: 'strata task list --cluster C' shows its tasks");
+    NotFoundInCluster(in, "task", "id");
   }
   return *task;
 }
@@ -543,8 +553,9 @@ void PrintVerbHelp(const Resource& resource, const Verb& verb, std::ostream& out
   out << Describe(verb) << "\nExamples:\n";
   for (const char* example : verb.examples) out << "  " << example << "\n";
   out << "\nGlobal options (strata --help) go before the command: --storage, --database-url,\n"
-         "--auto-migrate, --output table|json, ... Exit codes: 0 ok, 2 usage, 3 not found,\n"
-         "4 already exists or stale version, 5 schema not ready, 6 connection failure.\n";
+         "--auto-migrate, --output table|json, ...\n"
+         "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or stale version,\n"
+         "5 schema not ready, 6 connection failure, 7 migration failed.\n";
 }
 
 void PrintResourceHelp(const Resource& resource, std::ostream& out) {

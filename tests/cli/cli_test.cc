@@ -74,6 +74,18 @@ TEST(CliTest, FlagWinsOverEnvironment) {
   EXPECT_NE(bad_flag.output.find("--output must be"), std::string::npos) << bad_flag.output;
 }
 
+TEST(CliTest, EveryMigrateSubcommandTakesHelp) {
+  for (const char* sub : {"up", "down", "status", "validate", "repair", "create"}) {
+    const CommandResult run =
+        Strata({"migrate", sub, "--help"}, {"STRATA_DATABASE_URL=/nonexistent/x.db"});
+    EXPECT_EQ(run.exit_code, 0) << sub << ": " << run.output;
+    EXPECT_NE(run.out.find("--lock-timeout"), std::string::npos) << run.out;
+  }
+  const CommandResult bad = Strata({"migrate", "up", "--bogus"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("Run 'strata migrate --help'"), std::string::npos) << bad.err;
+}
+
 TEST(CliTest, UnknownCommandIsNamed) {
   const CommandResult run = Strata({"--storage=postgres", "frobnicate", "--flag"});
   EXPECT_EQ(run.exit_code, 2);

@@ -141,6 +141,7 @@ TEST_P(ResourceCliTest, ServicesByClusterWithFilters) {
       "cluster not found");
   ExpectFailure({"service", "create", "--cluster", "prod", "api"}, 2, "needs --task-definition");
   ExpectFailure({"service", "get", "--cluster", "prod", "api"}, 3, "service not found");
+  ExpectFailure({"service", "get", "--cluster", "nope", "web"}, 3, "cluster not found");
   ExpectFailure({"service", "update", "--cluster", "prod", "web"}, 2, "needs --desired-count");
 
   EXPECT_EQ(Json({"service", "delete", "--cluster", "prod", "worker"})["deleted"],
@@ -198,6 +199,7 @@ TEST_P(ResourceCliTest, TasksRunListStopCountDelete) {
   EXPECT_EQ(Json({"task", "delete", "--cluster", "prod", id})["deleted"], stopped["arn"]);
   ExpectFailure({"task", "get", "--cluster", "prod", id}, 3, "task not found");
   ExpectFailure({"task", "stop", "--cluster", "prod", id}, 3, "task not found");
+  ExpectFailure({"task", "get", "--cluster", "nope", id}, 3, "cluster not found");
   ExpectFailure(
       {"task", "run", "--cluster", "prod", "--task-definition", kTaskDefinition, "--count", "0"}, 2,
       "--count must be an integer from 1 to 1000");

@@ -77,7 +77,9 @@ void RethrowTranslated(PooledConnection& connection, const std::string& entity) 
   // PostgreSQL SQLSTATEs; SQLite extended codes: 2067 UNIQUE, 1555 PRIMARY
   // KEY, 787 FOREIGN KEY, 275 CHECK, 5/517 BUSY, 6 LOCKED.
   if (c == "23505" || c == "2067" || c == "1555") {
-    throw AlreadyExistsError("a " + entity + " with the same key (name, ARN or id) already exists");
+    throw AlreadyExistsError("a " + entity +
+                             " with the same name, ARN or id already exists: choose another "
+                             "name, or get or update the existing one");
   }
   if (c == "23503" || c == "787") {
     throw NotFoundError("the cluster of the " + entity + " does not exist");

@@ -44,9 +44,12 @@ inline std::optional<ClusterRef> FindCluster(connection::PooledConnection& c,
   return found;
 }
 
+// Where a cluster named by a call does not exist.
+inline constexpr const char* kClusterNotFound = "cluster not found: check its name or ARN";
+
 inline ClusterRef RequireCluster(connection::PooledConnection& c, std::string_view name_or_arn) {
   std::optional<ClusterRef> found = FindCluster(c, name_or_arn);
-  if (!found) throw NotFoundError("cluster not found");
+  if (!found) throw NotFoundError(kClusterNotFound);
   return *found;
 }
 
