@@ -74,7 +74,17 @@ std::int64_t Ledger::CurrentVersion() {
   return rows.empty() || !rows[0][0] ? 0 : std::stoll(*rows[0][0]);
 }
 
-void Ledger::Create() { db_.Exec(postgres() ? kPostgresTable : kSqliteTable); }
+void Ledger::Create() {
+  if (!postgres()) {
+    db_.Exec(kSqliteTable);
+    return;
+  }
+  // IF NOT EXISTS on an existing table is a NOTICE on every run: not news
+  // for the application's logger.
+  db_.Exec("SET client_min_messages = warning");
+  db_.Exec(kPostgresTable);
+  db_.Exec("RESET client_min_messages");
+}
 
 void Ledger::Write(const LedgerRow& row, Mode mode) {
   const backends::BatchItem item = WriteStatement(row, mode);
