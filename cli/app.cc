@@ -50,31 +50,53 @@ po::options_description GlobalOptionsDescription() {
 }
 
 struct CommandLine {
-  std::vector<std::string> global;  // options before the command
+  std::vector<std::string> global;  // global options, wherever they were given
   std::string command;
   std::vector<std::string> command_args;
 };
 
+// The global option that `arg` spells (--name or --name=value), or nullptr.
+const po::option_description* GlobalOption(const std::string& arg,
+                                           const po::options_description& desc) {
+  if (arg.size() < 2 || arg[0] != '-') return nullptr;
+  const bool long_form = arg.starts_with("--");
+  std::string name = long_form ? arg.substr(2) : arg.substr(1);
+  name = name.substr(0, name.find('='));
+  return desc.find_nothrow(name, false, false, !long_form);
+}
+
+// Moves args[i] (and its value when it takes one and has no '=') to `to`;
+// returns the index of the last argument taken.
+std::size_t TakeOption(const std::vector<std::string>& args, std::size_t i,
+                       const po::option_description* option, std::vector<std::string>& to) {
+  to.push_back(args[i]);
+  const bool has_value = args[i].find('=') != std::string::npos;
+  if (option != nullptr && !has_value && option->semantic()->min_tokens() > 0 &&
+      i + 1 < args.size()) {
+    to.push_back(args[++i]);
+  }
+  return i;
+}
+
 // Splits argv at the first word that is neither a global option nor the value
-// of one, so that each command can parse its own options.
+// of one, so that each command can parse its own options. Global options after
+// the command (`strata cluster list --output json`) count as given before it,
+// except --help, which belongs to the command.
 CommandLine SplitCommandLine(const std::vector<std::string>& args,
                              const po::options_description& desc) {
   CommandLine line;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg.size() < 2 || arg[0] != '-') {
-      line.command = arg;
-      line.command_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
-      return line;
-    }
-    line.global.push_back(arg);
-    const bool long_form = arg.starts_with("--");
-    if (long_form && arg.find('=') != std::string::npos) continue;
-    const std::string name = long_form ? arg.substr(2) : arg.substr(1);
-    const po::option_description* option = desc.find_nothrow(name, false, false, !long_form);
-    if (option != nullptr && option->semantic()->min_tokens() > 0 && i + 1 < args.size()) {
-      line.global.push_back(args[++i]);
-    }
+  std::size_t i = 0;
+  for (; i < args.size(); ++i) {
+    if (args[i].size() < 2 || args[i][0] != '-') break;
+    i = TakeOption(args, i, GlobalOption(args[i], desc), line.global);
+  }
+  if (i == args.size()) return line;
+  line.command = args[i];
+  for (++i; i < args.size(); ++i) {
+    const po::option_description* option = GlobalOption(args[i], desc);
+    const bool global =
+        option != nullptr && option->long_name() != "help" && option->long_name() != "version";
+    i = TakeOption(args, i, option, global ? line.global : line.command_args);
   }
   return line;
 }

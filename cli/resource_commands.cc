@@ -552,7 +552,8 @@ void PrintVerbHelp(const Resource& resource, const Verb& verb, std::ostream& out
   }
   out << Describe(verb) << "\nExamples:\n";
   for (const char* example : verb.examples) out << "  " << example << "\n";
-  out << "\nGlobal options (strata --help) go before the command: --storage, --database-url,\n"
+  out << "\nGlobal options (strata --help) go before or after the command: --storage, "
+         "--database-url,\n"
          "--auto-migrate, --output table|json, ...\n"
          "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or stale version,\n"
          "5 schema not ready, 6 connection failure, 7 migration failed.\n";

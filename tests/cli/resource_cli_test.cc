@@ -281,6 +281,12 @@ TEST_P(ResourceCliTest, FlagsWinOverTheEnvironment) {
              {"STRATA_DATABASE_URL=" + broken});
   EXPECT_EQ(flag_url.exit_code, 0) << flag_url.output;
   EXPECT_EQ(json::parse(flag_url.out)["items"].size(), 1u);
+  // Global options may also follow the command, as with the AWS CLI.
+  const CommandResult after = Strata(
+      {"cluster", "list", "--output", "json", "--database-url=" + options().url, "--limit", "5"},
+      {"STRATA_DATABASE_URL=" + broken});
+  EXPECT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(json::parse(after.out, nullptr, false)["items"].size(), 1u) << after.out;
 }
 
 TEST_P(ResourceCliTest, ConnectionFailuresExitSixWithoutThePassword) {
