@@ -91,8 +91,10 @@ class NativeConnection {
 };
 
 // An open connection: the SOCI session owns it, `native` borrows its handle.
-// `logger` is where PostgreSQL's notice receiver sends notices; it lives on
-// the heap so that its address survives moves, and outlives the session.
+// `logger` is options.logger (null when empty): where PostgreSQL's notice
+// receiver sends notices and the pool logs each statement it prepares. It
+// lives on the heap so that its address survives moves, and outlives the
+// session.
 struct Connection {
   std::unique_ptr<Logger> logger;
   std::unique_ptr<soci::session> session;

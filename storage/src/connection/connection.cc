@@ -20,8 +20,10 @@ bool IsSqliteMemory(const std::string& url) {
 }
 
 Connection Connect(const StoreOptions& options) {
-  return options.backend == Backend::kSqlite ? sqlite::Connect(options.url)
-                                             : postgres::Connect(options.url, options.logger);
+  if (options.backend == Backend::kPostgres) return postgres::Connect(options.url, options.logger);
+  Connection connection = sqlite::Connect(options.url);
+  if (options.logger) connection.logger = std::make_unique<Logger>(options.logger);
+  return connection;
 }
 
 }  // namespace strata::backends

@@ -16,6 +16,8 @@ Statement& PooledConnection::Prepare(const std::string& sql, const std::vector<T
                                      const std::vector<Type>& columns) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
+    // SQL text only: values are always bound, never part of it.
+    if (connection_.logger) (*connection_.logger)(LogLevel::kDebug, "prepared: " + sql);
     it = statements_
              .emplace(sql, std::make_unique<Statement>(*connection_.session, sql, params, columns,
                                                        &active_))
