@@ -5,22 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "process.h"
 #include "strata/version.h"
+#include "strata_cli.h"
 
 namespace strata::testing {
 namespace {
 
-// The environment of every run: no STRATA_* setting leaks in from the caller.
-const std::vector<std::string> kCleanEnv = {
-    "STRATA_STORAGE=", "STRATA_DATABASE_URL=", "STRATA_AUTO_MIGRATE=",  "STRATA_POOL_SIZE=",
-    "STRATA_OUTPUT=",  "STRATA_LOG_LEVEL=",    "STRATA_MIGRATIONS_DIR="};
-
 CommandResult Strata(std::vector<std::string> args, std::vector<std::string> env = {}) {
-  args.insert(args.begin(), STRATA_CLI);
-  std::vector<std::string> all_env = kCleanEnv;
-  all_env.insert(all_env.end(), env.begin(), env.end());
-  return RunCommand(args, std::chrono::milliseconds(30'000), all_env);
+  return RunStrata(std::move(args), env, std::chrono::milliseconds(30'000));
 }
 
 TEST(CliTest, VersionNamesTheLinkedLibraries) {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "environment.h"
-#include "process.h"
 #include "strata/migrator.h"
+#include "strata_cli.h"
 
 namespace strata::testing {
 namespace {
@@ -31,16 +31,9 @@ class ResourceCliTest : public BackendTest {
   // Runs the CLI on this test's database; the URL comes from the environment,
   // as in a deployment manifest. `env` entries are added after (and so win).
   CommandResult Strata(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), STRATA_CLI);
-    std::vector<std::string> all_env = {"STRATA_STORAGE=" + std::string(BackendName(backend())),
-                                        "STRATA_DATABASE_URL=" + options().url,
-                                        "STRATA_MIGRATIONS_DIR=",
-                                        "STRATA_AUTO_MIGRATE=",
-                                        "STRATA_POOL_SIZE=",
-                                        "STRATA_OUTPUT=",
-                                        "STRATA_LOG_LEVEL="};
-    all_env.insert(all_env.end(), env.begin(), env.end());
-    return RunCommand(args, std::chrono::seconds(60), all_env);
+    env.insert(env.begin(), {"STRATA_STORAGE=" + std::string(BackendName(backend())),
+                             "STRATA_DATABASE_URL=" + options().url});
+    return RunStrata(std::move(args), env);
   }
 
   // `--output json ARGS`, which must succeed; its stdout parsed.

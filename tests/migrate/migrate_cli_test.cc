@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "migration_fixture.h"
+#include "strata_cli.h"
 
 namespace strata::testing {
 namespace {
@@ -23,16 +24,10 @@ class MigrateCliTest : public MigrationTest {
   CommandResult Strata(std::vector<std::string> args,
                        const std::function<void(pid_t, const std::string&)>& on_output = {},
                        std::vector<std::string> env = {}) {
-    args.insert(args.begin(), STRATA_CLI);
-    std::vector<std::string> all_env = {"STRATA_STORAGE=" + std::string(BackendName(backend())),
-                                        "STRATA_DATABASE_URL=" + options().url,
-                                        "STRATA_MIGRATIONS_DIR=" + root(),
-                                        "STRATA_AUTO_MIGRATE=",
-                                        "STRATA_POOL_SIZE=",
-                                        "STRATA_OUTPUT=",
-                                        "STRATA_LOG_LEVEL="};
-    all_env.insert(all_env.end(), env.begin(), env.end());
-    return RunCommand(args, std::chrono::seconds(60), all_env, on_output);
+    env.insert(env.begin(),
+               {"STRATA_STORAGE=" + std::string(BackendName(backend())),
+                "STRATA_DATABASE_URL=" + options().url, "STRATA_MIGRATIONS_DIR=" + root()});
+    return RunStrata(std::move(args), env, std::chrono::seconds(60), on_output);
   }
 
   std::string SlowStatement() const {
