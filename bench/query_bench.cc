@@ -198,14 +198,18 @@ struct Fixture {
   Task after_deep;      // the last row before it
   TaskFilter filter;    // desired status + service
 
-  // The SQL the store prepared while running `call` (its first call on a
-  // connection prepares; later calls reuse).
+  // The SQL that `call` prepares, on a store of its own with an empty
+  // statement cache (the main store's may already hold it), on the same
+  // database and logger.
   std::vector<std::string> Capture(const std::function<void()>& call) {
+    std::unique_ptr<Store> fresh = Store::Open(options);
     {
       const std::lock_guard lock(mutex);
       prepared.clear();
     }
+    std::swap(fresh, store);
     call();
+    std::swap(fresh, store);
     const std::lock_guard lock(mutex);
     return prepared;
   }
@@ -361,16 +365,7 @@ void Strata(benchmark::State& state, Backend backend, const ReadPath& path) {
 
 void RawRead(benchmark::State& state, Backend backend, const ReadPath& path) {
   Fixture& f = Seeded(backend);
-  std::vector<std::string> sql = f.Capture([&] { path.strata(f); });
-  if (sql.empty()) {
-    // Already prepared by an earlier run of the strata side: a store of its
-    // own, on the same database, shows the SQL again.
-    StoreOptions options = f.options;
-    std::unique_ptr<Store> store = Store::Open(options);
-    std::swap(store, f.store);
-    sql = f.Capture([&] { path.strata(f); });
-    std::swap(store, f.store);
-  }
+  const std::vector<std::string> sql = f.Capture([&] { path.strata(f); });
   // A deep page with a cluster ARN prepares only its page query; reads never
   // prepare more than one statement.
   if (sql.size() != 1) {
