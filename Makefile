@@ -61,12 +61,16 @@ coverage: setup
 	  --html-details $(COVERAGE_DIR)/coverage.html --txt - --print-summary --fail-under-line 90
 	@echo "details: $(COVERAGE_DIR)/coverage.html"
 
-# Release build; results also go to $(BENCH_DIR)/<binary>.json.
+# Release build; each binary writes bench/results/<binary>.json, then
+# scripts/bench-report pairs raw and strata into ratios.tsv and ratios.svg.
 bench: setup
 	$(call configure,$(BENCH_DIR),-DCMAKE_BUILD_TYPE=Release -DSTRATA_BUILD_BENCHMARKS=ON)
 	@cmake --build $(BENCH_DIR) -j $(JOBS)
+	@mkdir -p bench/results
 	@for b in $(BENCH_DIR)/bench/*_bench; do \
-	  $$b --benchmark_out=$$b.json --benchmark_out_format=json $(BENCH_ARGS) || exit 1; done
+	  $$b --benchmark_out=bench/results/$$(basename $$b).json --benchmark_out_format=json \
+	    $(BENCH_ARGS) || exit 1; done
+	@scripts/bench-report bench/results/*_bench.json
 
 format:
 	@clang-format -i $(SOURCES)

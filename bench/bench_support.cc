@@ -65,6 +65,19 @@ class RatioReporter : public benchmark::ConsoleReporter {
                   unit.c_str(), strata.real, unit.c_str(), strata.real / raw->second.real,
                   strata.cpu / raw->second.cpu);
     }
+    // Bulk against one at a time: "<backend>/create_many_<N>" beside
+    // "<backend>/create_task", per row.
+    for (const auto& [name, many] : strata_) {
+      const std::size_t at = name.rfind("/create_many_");
+      if (at == std::string::npos) continue;
+      const auto one = strata_.find(name.substr(0, at) + "/create_task");
+      if (one == strata_.end() || units_[name] != units_[one->first]) continue;
+      const double per_row = many.real / std::stod(name.substr(at + 13));
+      std::printf(
+          "%s: CreateMany %.2f %s per row, a loop of Create %.2f %s per row: %.1fx faster\n",
+          name.substr(0, at).c_str(), per_row, units_[name].c_str(), one->second.real,
+          units_[name].c_str(), one->second.real / per_row);
+    }
   }
 
  private:

@@ -29,11 +29,18 @@ constexpr int kTasksInBigCluster = 91'000;  // the deep page starts after 90,000
 constexpr int kTasksPerOtherCluster = 1'000;
 constexpr int kPageLimit = 100;
 
-using Value = std::variant<std::int64_t, std::string>;
+// A bound value: NULL, an integer, or text.
+using Value = std::variant<std::monostate, std::int64_t, std::string>;
+
+// A placeholder of a strata statement and where it stands in the SQL.
+struct Placeholder {
+  std::string name;  // ":c3"
+  std::size_t at;
+};
 
 // `:name` placeholders of a strata statement, in order of appearance.
-std::vector<std::string> Placeholders(const std::string& sql) {
-  std::vector<std::string> names;
+std::vector<Placeholder> Placeholders(const std::string& sql) {
+  std::vector<Placeholder> names;
   bool quoted = false;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     if (sql[i] == '\'') quoted = !quoted;
@@ -46,7 +53,7 @@ std::vector<std::string> Placeholders(const std::string& sql) {
            (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) {
       ++end;
     }
-    names.push_back(sql.substr(i, end - i));
+    names.push_back({sql.substr(i, end - i), i});
     i = end - 1;
   }
   return names;
@@ -57,8 +64,13 @@ std::vector<std::string> Placeholders(const std::string& sql) {
 class Raw {
  public:
   virtual ~Raw() = default;
-  // Runs `sql`; returns the number of rows, each column copied out.
+  // Runs `sql`: the rows it returned, each column copied out, or for a
+  // statement without columns the rows it changed.
   virtual std::size_t Run(const std::string& sql, const std::vector<Value>& values) = 0;
+  // A statement without values or rows: BEGIN, COMMIT.
+  virtual void Exec(const char* sql) = 0;
+  // PostgreSQL: `copy` (COPY ... FROM STDIN) with `data` in text format.
+  virtual void Copy(const std::string& copy, const std::string& data) = 0;
 };
 
 class RawSqlite : public Raw {
@@ -81,8 +93,8 @@ class RawSqlite : public Raw {
           SQLITE_OK) {
         throw std::runtime_error(sqlite3_errmsg(db_));
       }
-      for (const std::string& name : Placeholders(sql)) {
-        p.index.push_back(sqlite3_bind_parameter_index(p.stmt, name.c_str()));
+      for (const Placeholder& placeholder : Placeholders(sql)) {
+        p.index.push_back(sqlite3_bind_parameter_index(p.stmt, placeholder.name.c_str()));
       }
       it = statements_.emplace(sql, p).first;
     }
@@ -91,9 +103,10 @@ class RawSqlite : public Raw {
       const int index = it->second.index.at(i);
       if (const auto* n = std::get_if<std::int64_t>(&values[i])) {
         sqlite3_bind_int64(stmt, index, *n);
+      } else if (const auto* s = std::get_if<std::string>(&values[i])) {
+        sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
       } else {
-        const std::string& s = std::get<std::string>(values[i]);
-        sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+        sqlite3_bind_null(stmt, index);
       }
     }
     std::size_t rows = 0;
@@ -109,7 +122,18 @@ class RawSqlite : public Raw {
     }
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
+    if (sqlite3_column_count(stmt) == 0) rows = static_cast<std::size_t>(sqlite3_changes(db_));
     return rows;
+  }
+
+  void Exec(const char* sql) override {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sqlite3_errmsg(db_));
+    }
+  }
+
+  void Copy(const std::string&, const std::string&) override {
+    throw std::logic_error("SQLite has no COPY");
   }
 
  private:
@@ -126,7 +150,7 @@ class RawPostgres : public Raw {
  public:
   explicit RawPostgres(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
     if (PQstatus(conn_) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn_));
-    PQclear(PQexec(conn_, "SET TIME ZONE 'UTC'"));
+    Exec("SET TIME ZONE 'UTC'");
   }
   ~RawPostgres() override { PQfinish(conn_); }
 
@@ -136,34 +160,33 @@ class RawPostgres : public Raw {
       // :name occurrences become $1, $2, ... in order, as SOCI sends them.
       std::string text = sql;
       int n = 0;
-      for (const std::string& name : Placeholders(sql)) {
-        text.replace(text.find(name), name.size(), "$" + std::to_string(++n));
+      for (const Placeholder& p : Placeholders(sql)) {
+        text.replace(text.find(p.name), p.name.size(), "$" + std::to_string(++n));
       }
       const std::string name = "s" + std::to_string(names_.size());
-      PGresult* r = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
-      const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-      PQclear(r);
-      if (!ok) throw std::runtime_error(PQerrorMessage(conn_));
+      Check(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
       it = names_.emplace(sql, name).first;
     }
-    std::vector<std::string> text(values.size());
-    std::vector<const char*> params(values.size());
+    text_.resize(values.size());
+    params_.resize(values.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (const auto* n = std::get_if<std::int64_t>(&values[i])) {
-        text[i] = std::to_string(*n);
+        text_[i] = std::to_string(*n);
+        params_[i] = text_[i].c_str();
+      } else if (const auto* s = std::get_if<std::string>(&values[i])) {
+        params_[i] = s->c_str();
       } else {
-        text[i] = std::get<std::string>(values[i]);
+        params_[i] = nullptr;
       }
-      params[i] = text[i].c_str();
     }
-    PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                                 params.data(), nullptr, nullptr, 0);
-    const ExecStatusType status = PQresultStatus(r);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-      const std::string error = PQerrorMessage(conn_);
+    PGresult* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params_.size()),
+                                 params_.data(), nullptr, nullptr, 0);
+    if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+      const std::size_t changed = std::stoul(PQcmdTuples(r));
       PQclear(r);
-      throw std::runtime_error(error);
+      return changed;
     }
+    Check(r, PGRES_TUPLES_OK, false);
     const int rows = PQntuples(r);
     const int columns = PQnfields(r);
     row_.resize(static_cast<std::size_t>(columns));
@@ -177,10 +200,34 @@ class RawPostgres : public Raw {
     return static_cast<std::size_t>(rows);
   }
 
+  void Exec(const char* sql) override { Check(PQexec(conn_, sql)); }
+
+  void Copy(const std::string& copy, const std::string& data) override {
+    Check(PQexec(conn_, copy.c_str()), PGRES_COPY_IN);
+    if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1 ||
+        PQputCopyEnd(conn_, nullptr) != 1) {
+      throw std::runtime_error(PQerrorMessage(conn_));
+    }
+    Check(PQgetResult(conn_));
+    while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+  }
+
  private:
+  // Clears `r` unless `clear` is false; throws unless its status is `want`.
+  void Check(PGresult* r, ExecStatusType want = PGRES_COMMAND_OK, bool clear = true) {
+    const bool ok = PQresultStatus(r) == want;
+    if (!ok) {
+      const std::string error = PQerrorMessage(conn_);
+      PQclear(r);
+      throw std::runtime_error(error);
+    }
+    if (clear) PQclear(r);
+  }
+
   PGconn* conn_;
   std::map<std::string, std::string> names_;
-  std::vector<std::string> row_;
+  std::vector<std::string> row_, text_;
+  std::vector<const char*> params_;
 };
 
 // The seeded database of one backend, its store, the SQL that store
@@ -197,6 +244,7 @@ struct Fixture {
   PageRequest deep;     // the page after row 90,000
   Task after_deep;      // the last row before it
   TaskFilter filter;    // desired status + service
+  Cluster writes;       // where the write paths create their tasks
 
   // The SQL that `call` prepares, on a store of its own with an empty
   // statement cache (the main store's may already hold it), on the same
@@ -214,6 +262,24 @@ struct Fixture {
     return prepared;
   }
 };
+
+// The `t`th task of a seeded cluster: one service in 20, one task in 10 stopped.
+Task SeedTask(const std::string& cluster_arn, int t) {
+  const int s = t % kServicesPerCluster;
+  Task task;
+  task.cluster_arn = cluster_arn;
+  task.task_definition_arn =
+      "arn:aws:ecs:us-east-1:000000000000:task-definition/service-" + std::to_string(s) + ":1";
+  task.group = "service:service-" + std::to_string(s);
+  task.desired_status = t % 10 == 0 ? "STOPPED" : "RUNNING";
+  task.last_status = t % 10 == 0 ? "STOPPED" : "RUNNING";
+  task.started_by = "ecs-svc/" + std::to_string(s);
+  task.cpu = "256";
+  task.memory = "512";
+  task.containers = R"([{"name":"app","image":"nginx:1.25","cpu":256,"memory":512}])";
+  task.started_at = Timestamp(std::chrono::microseconds(1'790'000'000'000'000));
+  return task;
+}
 
 Fixture& Seeded(Backend backend) {
   static std::map<Backend, std::unique_ptr<Fixture>> fixtures;
@@ -248,18 +314,7 @@ Fixture& Seeded(Backend backend) {
     const int tasks = c == 0 ? kTasksInBigCluster : kTasksPerOtherCluster;
     std::vector<Task> batch;
     for (int t = 0; t < tasks; ++t) {
-      Task task;
-      task.cluster_arn = cluster.arn;
-      const int s = t % kServicesPerCluster;
-      task.task_definition_arn = td + "service-" + std::to_string(s) + ":1";
-      task.group = "service:service-" + std::to_string(s);
-      task.desired_status = t % 10 == 0 ? "STOPPED" : "RUNNING";
-      task.last_status = t % 10 == 0 ? "STOPPED" : "RUNNING";
-      task.started_by = "ecs-svc/" + std::to_string(s);
-      task.cpu = "256";
-      task.memory = "512";
-      task.containers = R"([{"name":"app","image":"nginx:1.25","cpu":256,"memory":512}])";
-      batch.push_back(std::move(task));
+      batch.push_back(SeedTask(cluster.arn, t));
       if (batch.size() == 10'000 || t + 1 == tasks) {
         std::vector<Task> created = f.store->tasks().CreateMany(std::move(batch));
         if (c == 0 && t < 10'000) f.some_task = created[4321];
@@ -277,12 +332,18 @@ Fixture& Seeded(Backend backend) {
   }
   f.deep.limit = kPageLimit;
   f.deep.next_token = page.next_token;
+  Cluster writes;
+  writes.name = "cluster-writes";
+  f.writes = f.store->clusters().Create(writes);
   f.filter.desired_status = "RUNNING";
   f.filter.service_name = "service-7";
   if (backend == Backend::kSqlite) {
     f.raw = std::make_unique<RawSqlite>(f.options.url);
   } else {
     f.raw = std::make_unique<RawPostgres>(f.options.url);
+    // What autovacuum would do soon after the bulk load, done now so that
+    // it does not run in the middle of a measurement.
+    f.raw->Exec("VACUUM ANALYZE");
   }
   return f;
 }
@@ -358,6 +419,417 @@ std::vector<ReadPath> ReadPaths() {
   };
 }
 
+// --- write paths -------------------------------------------------------------
+
+// How the raw side gets a task's value for a column, written out by hand
+// as code on the C APIs would (independent of strata's own row mapping).
+enum class ColumnKind { kText, kJson, kInt, kBool, kTime, kOptionalTime };
+
+struct Column {
+  ColumnKind kind;
+  std::function<void(const Task&, Value&)> get;
+};
+
+void SetText(Value& value, std::string_view text) {
+  if (auto* s = std::get_if<std::string>(&value)) {
+    s->assign(text);  // keeps the capacity: no allocation per row
+  } else {
+    value = std::string(text);
+  }
+}
+
+Column Text(std::string Task::*m) {
+  return {ColumnKind::kText, [m](const Task& t, Value& v) { SetText(v, t.*m); }};
+}
+Column Json(std::string Task::*m) {
+  return {ColumnKind::kJson, [m](const Task& t, Value& v) {
+            if ((t.*m).empty()) {
+              v = std::monostate{};
+            } else {
+              SetText(v, t.*m);
+            }
+          }};
+}
+Column Time(Timestamp Task::*m) {
+  return {ColumnKind::kTime, [m](const Task& t, Value& v) { v = Micros(t.*m); }};
+}
+Column OptionalTime(std::optional<Timestamp> Task::*m) {
+  return {ColumnKind::kOptionalTime, [m](const Task& t, Value& v) {
+            if (t.*m) {
+              v = Micros(*(t.*m));
+            } else {
+              v = std::monostate{};
+            }
+          }};
+}
+
+// "family" from ".../task-definition/family:revision".
+std::string_view Family(std::string_view task_definition) {
+  task_definition.remove_prefix(task_definition.rfind('/') + 1);
+  return task_definition.substr(0, task_definition.rfind(':'));
+}
+
+const std::map<std::string, Column>& TaskColumns() {
+  using T = Task;
+  static const std::map<std::string, Column> columns = {
+      {"id", Text(&T::id)},
+      {"arn", Text(&T::arn)},
+      {"cluster_arn", Text(&T::cluster_arn)},
+      {"task_definition_arn", Text(&T::task_definition_arn)},
+      {"family",
+       {ColumnKind::kText,
+        [](const Task& t, Value& v) { SetText(v, Family(t.task_definition_arn)); }}},
+      {"container_instance_arn", Text(&T::container_instance_arn)},
+      {"last_status", Text(&T::last_status)},
+      {"desired_status", Text(&T::desired_status)},
+      {"cpu", Text(&T::cpu)},
+      {"memory", Text(&T::memory)},
+      {"task_group", Text(&T::group)},
+      {"started_by", Text(&T::started_by)},
+      {"launch_type", Text(&T::launch_type)},
+      {"platform_version", Text(&T::platform_version)},
+      {"platform_family", Text(&T::platform_family)},
+      {"connectivity", Text(&T::connectivity)},
+      {"health_status", Text(&T::health_status)},
+      {"stop_code", Text(&T::stop_code)},
+      {"stopped_reason", Text(&T::stopped_reason)},
+      {"capacity_provider_name", Text(&T::capacity_provider_name)},
+      {"enable_execute_command",
+       {ColumnKind::kBool,
+        [](const Task& t, Value& v) { v = std::int64_t{t.enable_execute_command ? 1 : 0}; }}},
+      {"region", Text(&T::region)},
+      {"account_id", Text(&T::account_id)},
+      {"containers", Json(&T::containers)},
+      {"overrides", Json(&T::overrides)},
+      {"attachments", Json(&T::attachments)},
+      {"attributes", Json(&T::attributes)},
+      {"tags", Json(&T::tags)},
+      {"started_at", OptionalTime(&T::started_at)},
+      {"stopping_at", OptionalTime(&T::stopping_at)},
+      {"stopped_at", OptionalTime(&T::stopped_at)},
+      {"connectivity_at", OptionalTime(&T::connectivity_at)},
+      {"pull_started_at", OptionalTime(&T::pull_started_at)},
+      {"pull_stopped_at", OptionalTime(&T::pull_stopped_at)},
+      {"execution_stopped_at", OptionalTime(&T::execution_stopped_at)},
+      {"version", {ColumnKind::kInt, [](const Task& t, Value& v) { v = t.version; }}},
+      {"created_at", Time(&T::created_at)},
+      {"updated_at", Time(&T::updated_at)},
+  };
+  return columns;
+}
+
+const Column& TaskColumn(const std::string& name) {
+  const auto it = TaskColumns().find(name);
+  if (it == TaskColumns().end()) {
+    throw std::runtime_error("the benchmark has no value for tasks." + name + ": add it");
+  }
+  return it->second;
+}
+
+// The column list of "INSERT INTO t (a, b, ...) VALUES ...".
+std::vector<std::string> InsertColumns(const std::string& sql) {
+  const std::size_t open = sql.find('(');
+  const std::string list = sql.substr(open + 1, sql.find(')', open) - open - 1);
+  std::vector<std::string> columns;
+  for (std::size_t start = 0; start <= list.size();) {
+    const std::size_t comma = std::min(list.find(", ", start), list.size());
+    columns.push_back(list.substr(start, comma - start));
+    start = comma + 2;
+  }
+  return columns;
+}
+
+// One captured statement with, for each of its placeholders, where the raw
+// side takes the value from: strata's INSERT binds column N as :cN and its
+// UPDATE binds "column = ... :uN ..."; other names come from `named`.
+class Plan {
+ public:
+  using Get = std::function<void(const Task&, Value&)>;
+
+  Plan(std::string sql, const std::map<std::string, Get>& named) : sql_(std::move(sql)) {
+    for (const Placeholder& p : Placeholders(sql_)) {
+      if (const auto it = named.find(p.name); it != named.end()) {
+        get_.push_back(it->second);
+      } else if (p.name.starts_with(":c")) {
+        get_.push_back(TaskColumn(InsertColumns(sql_).at(std::stoul(p.name.substr(2)))).get);
+      } else if (p.name.starts_with(":u")) {
+        const std::size_t equals = sql_.rfind(" = ", p.at);
+        const std::size_t start = sql_.find_last_of(" ,", equals - 1) + 1;
+        get_.push_back(TaskColumn(sql_.substr(start, equals - start)).get);
+      } else {
+        throw std::runtime_error("no value for " + p.name + " in: " + sql_);
+      }
+    }
+    values_.resize(get_.size());
+  }
+
+  const std::string& sql() const { return sql_; }
+
+  std::size_t Run(Raw& raw, const Task& task) {
+    for (std::size_t i = 0; i < get_.size(); ++i) get_[i](task, values_[i]);
+    return raw.Run(sql_, values_);
+  }
+
+ private:
+  std::string sql_;
+  std::vector<Get> get_;
+  std::vector<Value> values_;
+};
+
+// What strata's Create fills in, done by hand on the raw side.
+class RawTasks {
+ public:
+  explicit RawTasks(const Cluster& cluster) : cluster_(cluster) {}
+
+  void Complete(Task& t) {
+    char id[33];
+    std::snprintf(id, sizeof id, "%016llx%016llx", 0xbe7cULL,
+                  static_cast<unsigned long long>(++n_));
+    t.id = id;
+    t.cluster_arn = cluster_.arn;
+    t.region = cluster_.region;
+    t.account_id = cluster_.account_id;
+    t.arn = "arn:aws:ecs:" + t.region + ":" + t.account_id + ":task/" + cluster_.name + "/" + t.id;
+    t.version = 1;
+    t.created_at = t.updated_at = Now();
+  }
+
+ private:
+  const Cluster& cluster_;
+  unsigned long long n_ = 0;
+};
+
+// COPY's text format for `value` of a column of `kind`.
+void AppendCopy(std::string& out, ColumnKind kind, const Value& value) {
+  if (std::holds_alternative<std::monostate>(value)) {
+    out += "\\N";
+  } else if (kind == ColumnKind::kBool) {
+    out += std::get<std::int64_t>(value) != 0 ? 't' : 'f';
+  } else if (kind == ColumnKind::kTime || kind == ColumnKind::kOptionalTime) {
+    out += FormatTimestamp(Timestamp(std::chrono::microseconds(std::get<std::int64_t>(value))));
+  } else if (const auto* n = std::get_if<std::int64_t>(&value)) {
+    out += std::to_string(*n);
+  } else {
+    for (const char c : std::get<std::string>(value)) {
+      switch (c) {
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out += c;
+      }
+    }
+  }
+}
+
+// The statements strata prepares for the write paths, captured once per
+// backend; and the raw side's plans for them.
+struct Writes {
+  std::string find_cluster, insert, update, upsert, delete_cluster;
+};
+
+Writes& CapturedWrites(Fixture& f) {
+  static std::map<Fixture*, Writes> captured;
+  if (const auto it = captured.find(&f); it != captured.end()) return it->second;
+  Writes w;
+  const auto one = [](const std::vector<std::string>& sql, std::size_t want, std::size_t i) {
+    if (sql.size() != want) {
+      throw std::runtime_error("expected " + std::to_string(want) +
+                               " statements, strata prepared " + std::to_string(sql.size()));
+    }
+    return sql[i];
+  };
+  Task task = SeedTask(f.writes.arn, 1);
+  const std::vector<std::string> create = f.Capture([&] { task = f.store->tasks().Create(task); });
+  w.find_cluster = one(create, 2, 0);
+  w.insert = one(create, 2, 1);
+  w.update = one(f.Capture([&] { task = f.store->tasks().Update(task); }), 1, 0);
+  w.upsert = one(f.Capture([&] { task = f.store->tasks().Upsert(task); }), 2, 1);
+  Cluster doomed;
+  doomed.name = "cluster-doomed";
+  doomed = f.store->clusters().Create(doomed);
+  w.delete_cluster = one(f.Capture([&] { f.store->clusters().Delete(doomed.arn); }), 1, 0);
+  f.store->tasks().Delete(f.writes.arn, task.arn);
+  return captured[&f] = w;
+}
+
+const std::map<std::string, Plan::Get> kClusterKey = {
+    {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }}};
+
+// Removes the tasks the write paths created (outside the timing).
+void ClearWrites(Fixture& f) {
+  f.raw->Run("DELETE FROM tasks WHERE cluster_arn = :c", {f.writes.arn});
+}
+
+void CreateTask(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  const Task seed = SeedTask(f.writes.arn, 7);
+  if (raw) {
+    Plan find(w.find_cluster, kClusterKey), insert(w.insert, {});
+    RawTasks tasks(f.writes);
+    for (auto _ : state) {
+      Task t = seed;
+      tasks.Complete(t);
+      if (find.Run(*f.raw, t) != 1 || insert.Run(*f.raw, t) != 1) {
+        state.SkipWithError("raw create failed");
+      }
+    }
+  } else {
+    for (auto _ : state) benchmark::DoNotOptimize(f.store->tasks().Create(seed));
+  }
+  state.SetItemsProcessed(state.iterations());
+  ClearWrites(f);
+}
+
+void UpdateTask(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  Task t = f.store->tasks().Create(SeedTask(f.writes.arn, 8));
+  const char* status[] = {"RUNNING", "STOPPED"};
+  if (raw) {
+    Plan update(w.update, {{":key", [](const Task& task, Value& v) { SetText(v, task.arn); }},
+                           {":version", [](const Task& task, Value& v) { v = task.version; }}});
+    for (auto _ : state) {
+      t.desired_status = status[t.version % 2];
+      t.updated_at = Now();
+      if (update.Run(*f.raw, t) != 1) state.SkipWithError("raw update matched no row");
+      ++t.version;
+    }
+  } else {
+    for (auto _ : state) {
+      t.desired_status = status[t.version % 2];
+      t = f.store->tasks().Update(t);
+    }
+  }
+  ClearWrites(f);
+}
+
+void UpsertTask(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  Task t = f.store->tasks().Create(SeedTask(f.writes.arn, 9));
+  if (raw) {
+    Plan find(w.find_cluster, kClusterKey), upsert(w.upsert, {});
+    for (auto _ : state) {
+      t.version = 1;
+      t.created_at = t.updated_at = Now();
+      if (find.Run(*f.raw, t) != 1 || upsert.Run(*f.raw, t) != 1) {
+        state.SkipWithError("raw upsert failed");
+      }
+    }
+  } else {
+    for (auto _ : state) benchmark::DoNotOptimize(f.store->tasks().Upsert(t));
+  }
+  ClearWrites(f);
+}
+
+constexpr int kCreateMany = 10'000;
+
+// CreateMany of 10,000 tasks. Raw: on SQLite the same transaction of
+// INSERTs strata runs; on PostgreSQL a COPY of the same rows, the fastest
+// way in (strata's CreateMany is a COPY too, in a transaction with its
+// cluster check).
+void CreateMany(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  std::vector<Task> seeds;
+  for (int i = 0; i < kCreateMany; ++i) seeds.push_back(SeedTask(f.writes.arn, i));
+  Plan find(w.find_cluster, kClusterKey), insert(w.insert, {});
+  RawTasks tasks(f.writes);
+  std::vector<std::pair<ColumnKind, std::function<void(const Task&, Value&)>>> columns;
+  std::string copy = "COPY tasks (";
+  for (const std::string& column : InsertColumns(w.insert)) {
+    columns.emplace_back(TaskColumn(column).kind, TaskColumn(column).get);
+    copy += (columns.size() > 1 ? ", " : "") + column;
+  }
+  copy += ") FROM STDIN";
+  std::string data;
+  Value value;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<Task> batch = seeds;
+    ClearWrites(f);
+    state.ResumeTiming();
+    if (!raw) {
+      benchmark::DoNotOptimize(f.store->tasks().CreateMany(std::move(batch)));
+    } else if (backend == Backend::kSqlite) {
+      f.raw->Exec("BEGIN IMMEDIATE");
+      find.Run(*f.raw, batch.front());
+      for (Task& t : batch) {
+        tasks.Complete(t);
+        insert.Run(*f.raw, t);
+      }
+      f.raw->Exec("COMMIT");
+    } else {
+      data.clear();
+      for (Task& t : batch) {
+        tasks.Complete(t);
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          if (c > 0) data += '\t';
+          columns[c].second(t, value);
+          AppendCopy(data, columns[c].first, value);
+        }
+        data += '\n';
+      }
+      f.raw->Copy(copy, data);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kCreateMany);
+  ClearWrites(f);
+}
+
+constexpr int kDoomedTasks = 1'000;
+
+// Deleting a cluster deletes its tasks (ON DELETE CASCADE); each iteration
+// first creates a cluster with 1,000 tasks through strata, untimed.
+void DeleteCluster(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  Plan remove(w.delete_cluster, kClusterKey);
+  static int next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Cluster c;
+    c.name = "doomed-" + std::to_string(++next);
+    c = f.store->clusters().Create(c);
+    std::vector<Task> batch;
+    for (int i = 0; i < kDoomedTasks; ++i) batch.push_back(SeedTask(c.arn, i));
+    f.store->tasks().CreateMany(std::move(batch));
+    Task key;
+    key.cluster_arn = c.arn;
+    state.ResumeTiming();
+    if (raw) {
+      if (remove.Run(*f.raw, key) != 1) state.SkipWithError("raw delete matched no cluster");
+    } else {
+      f.store->clusters().Delete(c.arn);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kDoomedTasks);
+}
+
+struct WritePath {
+  const char* name;
+  void (*run)(benchmark::State&, Backend, bool);
+};
+
+const WritePath kWritePaths[] = {
+    {"create_task", CreateTask},
+    {"update_task", UpdateTask},
+    {"upsert_task", UpsertTask},
+    {"create_many_10000", CreateMany},
+    {"delete_cluster_1000_tasks", DeleteCluster},
+};
+
 void Strata(benchmark::State& state, Backend backend, const ReadPath& path) {
   Fixture& f = Seeded(backend);
   for (auto _ : state) benchmark::DoNotOptimize(path.strata(f));
@@ -391,6 +863,14 @@ void Register() {
   for (const Backend backend : {Backend::kSqlite, Backend::kPostgres}) {
     if (!Selected(backend)) continue;
     const std::string b(BackendName(backend));
+    for (const WritePath& path : kWritePaths) {
+      for (const bool raw : {true, false}) {
+        benchmark::RegisterBenchmark((b + "/" + path.name + (raw ? "/raw" : "/strata")).c_str(),
+                                     path.run, backend, raw)
+            ->Unit(benchmark::kMicrosecond)
+            ->UseRealTime();
+      }
+    }
     for (const ReadPath& path : paths) {
       for (const bool raw : {true, false}) {
         benchmark::RegisterBenchmark((b + "/" + path.name + (raw ? "/raw" : "/strata")).c_str(),
