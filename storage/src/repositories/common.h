@@ -72,10 +72,18 @@ std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table) {
   return rows;
 }
 
+// The row of a statement that returns at most one (a key lookup, or a write
+// with RETURNING). It is stepped to its end, not just reset: SQLite runs its
+// automatic WAL checkpoint only when a write's statement steps to completion,
+// so a write committed by a reset would let the WAL grow without bound.
 template <class E>
 std::optional<E> ReadOne(connection::Statement& st, const Table<E>& table) {
   std::optional<E> row;
-  if (st.Execute()) row = table.ReadRow(st);
+  if (st.Execute()) {
+    row = table.ReadRow(st);
+    while (st.Next()) {
+    }
+  }
   st.Finish();
   return row;
 }
