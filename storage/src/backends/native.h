@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -63,6 +64,36 @@ class BatchError : public DatabaseError {
   std::size_t index_;
 };
 
+// A parameter of a prepared statement: NULL, an integer or text.
+struct Param {
+  bool null = false;
+  bool integer = false;
+  std::int64_t number = 0;
+  std::string text;  // the text value; PostgreSQL also writes an integer's digits here
+};
+
+// A statement prepared once on the native handle and executed many times.
+// SOCI's statements cost up to half of a 100-row page read in their
+// per-column conversions (docs/benchmarks.md), so the repositories' queries
+// run here. Values read are valid until the next Next, Execute or Finish.
+class Prepared {
+ public:
+  virtual ~Prepared() = default;
+  // Binds `params` (which must outlive the execution) in order and runs the
+  // statement; true when a first row is there to read. DatabaseError on failure.
+  virtual bool Execute(std::vector<Param>& params) = 0;
+  // Moves to the next row; false after the last.
+  virtual bool Next() = 0;
+  // Rows changed by the last execution (a statement without RETURNING).
+  virtual long long AffectedRows() const = 0;
+  // Ends the execution: SQLite resets the statement (ending its transaction
+  // or snapshot); PostgreSQL frees the result.
+  virtual void Finish() = 0;
+  virtual std::int64_t GetInt(std::size_t column) const = 0;
+  virtual std::string_view GetText(std::size_t column) const = 0;
+  virtual bool IsNull(std::size_t column) const = 0;
+};
+
 class NativeConnection {
  public:
   virtual ~NativeConnection() = default;
@@ -84,6 +115,9 @@ class NativeConnection {
       }
     }
   }
+  // Prepares `sql`, whose parameters are :name placeholders, each used once,
+  // `params` of them. std::logic_error when the count differs.
+  virtual std::unique_ptr<Prepared> Prepare(const std::string& sql, std::size_t params) = 0;
   // True when `error` says that a table does not exist.
   virtual bool IsUndefinedTable(const DatabaseError& error) const = 0;
   // SQLite: how long a writer waits for another; PostgreSQL: ignored.

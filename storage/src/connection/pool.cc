@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include "strata/error.h"
 
@@ -19,7 +20,7 @@ Statement& PooledConnection::Prepare(const std::string& sql, const std::vector<T
     // SQL text only: values are always bound, never part of it.
     if (connection_.logger) (*connection_.logger)(LogLevel::kDebug, "prepared: " + sql);
     it = statements_
-             .emplace(sql, std::make_unique<Statement>(*connection_.session, sql, params, columns,
+             .emplace(sql, std::make_unique<Statement>(*connection_.native, sql, params, columns,
                                                        &active_))
              .first;
   }

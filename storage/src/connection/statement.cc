@@ -1,50 +1,34 @@
 #include "connection/statement.h"
 
-#include <soci/sqlite3/soci-sqlite3.h>
-
 #include <stdexcept>
 
 namespace strata::connection {
 
-Statement::Statement(soci::session& session, const std::string& sql,
+Statement::Statement(backends::NativeConnection& native, const std::string& sql,
                      const std::vector<Type>& params, const std::vector<Type>& columns,
                      std::vector<Statement*>* active)
-    : statement_(session), sqlite_(session.get_backend_name() == "sqlite3"), active_(active) {
-  for (const Type type : params) {
-    Slot& slot = params_.emplace_back();
-    slot.type = type;
-    if (type == Type::kInt) {
-      statement_.exchange(soci::use(slot.integer, slot.indicator));
-    } else {
-      statement_.exchange(soci::use(slot.text, slot.indicator));
-    }
+    : prepared_(native.Prepare(sql, params.size())),
+      types_(params),
+      params_(params.size()),
+      columns_(columns.size()),
+      active_(active) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    params_[i].integer = params[i] == Type::kInt;
   }
-  for (const Type type : columns) {
-    Slot& slot = columns_.emplace_back();
-    slot.type = type;
-    if (type == Type::kInt) {
-      statement_.exchange(soci::into(slot.integer, slot.indicator));
-    } else {
-      statement_.exchange(soci::into(slot.text, slot.indicator));
-    }
-  }
-  statement_.alloc();
-  statement_.prepare(sql);
-  statement_.define_and_bind();
 }
 
-Statement::Slot& Statement::NextParam(Type type) {
-  if (next_param_ >= params_.size() || params_[next_param_].type != type) {
+backends::Param& Statement::NextParam(Type type) {
+  if (next_param_ >= params_.size() || types_[next_param_] != type) {
     throw std::logic_error("statement parameter " + std::to_string(next_param_ + 1) +
                            " bound with the wrong type or count");
   }
-  Slot& slot = params_[next_param_++];
-  slot.indicator = soci::i_ok;
-  return slot;
+  backends::Param& param = params_[next_param_++];
+  param.null = false;
+  return param;
 }
 
 Statement& Statement::Int(std::int64_t value) {
-  NextParam(Type::kInt).integer = value;
+  NextParam(Type::kInt).number = value;
   return *this;
 }
 
@@ -55,7 +39,7 @@ Statement& Statement::Text(std::string_view value) {
 
 Statement& Statement::Null() {
   if (next_param_ >= params_.size()) throw std::logic_error("too many statement parameters");
-  params_[next_param_++].indicator = soci::i_null;
+  params_[next_param_++].null = true;
   return *this;
 }
 
@@ -65,34 +49,29 @@ bool Statement::Execute() {
                            std::to_string(params_.size()) + " parameters bound");
   }
   next_param_ = 0;
-  if (sqlite_ && active_ != nullptr) active_->push_back(this);
-  return statement_.execute(true);
+  if (active_ != nullptr) active_->push_back(this);
+  return prepared_->Execute(params_);
 }
 
-void Statement::Finish() {
-  if (!sqlite_) return;
-  // SOCI resets again before its next execution; a second reset is a no-op.
-  sqlite_api::sqlite3_reset(
-      static_cast<soci::sqlite3_statement_backend*>(statement_.get_backend())->stmt_);
-}
+bool Statement::Next() { return prepared_->Next(); }
 
-bool Statement::Next() { return statement_.fetch(); }
+long long Statement::AffectedRows() { return prepared_->AffectedRows(); }
 
-long long Statement::AffectedRows() { return statement_.get_affected_rows(); }
+void Statement::Finish() { prepared_->Finish(); }
 
 std::int64_t Statement::GetInt(std::size_t column) const {
-  const Slot& slot = columns_.at(column);
-  return slot.indicator == soci::i_null ? 0 : slot.integer;
+  if (column >= columns_) throw std::out_of_range("statement column " + std::to_string(column));
+  return prepared_->GetInt(column);  // 0 for NULL on both backends
 }
 
-const std::string& Statement::GetText(std::size_t column) const {
-  static const std::string kEmpty;
-  const Slot& slot = columns_.at(column);
-  return slot.indicator == soci::i_null ? kEmpty : slot.text;
+std::string_view Statement::GetText(std::size_t column) const {
+  if (column >= columns_) throw std::out_of_range("statement column " + std::to_string(column));
+  return prepared_->GetText(column);
 }
 
 bool Statement::IsNull(std::size_t column) const {
-  return columns_.at(column).indicator == soci::i_null;
+  if (column >= columns_) throw std::out_of_range("statement column " + std::to_string(column));
+  return prepared_->IsNull(column);
 }
 
 }  // namespace strata::connection

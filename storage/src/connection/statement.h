@@ -1,19 +1,21 @@
-// A SOCI statement prepared once per connection and executed many times, with
-// its parameter and column buffers (SOCI binds by address, so they live as
-// long as the statement). Values are exchanged as 64-bit integers or text;
-// the SQL converts where a column's type differs (see repositories/dialect.h).
+// A statement prepared once per connection on the native handle (sqlite3 or
+// libpq) and executed many times, with its parameters. Values are exchanged
+// as 64-bit integers or text; the SQL converts where a column's type differs
+// (see repositories/table.h).
 //
-// Why not one-shot `session << sql`: it re-prepares on every call, 1.4-2.5x
-// the cost of a reused statement (SOCI_NOTES.md).
+// Why not SOCI statements: a reused soci::statement costs the same as the C
+// API for a point read, but its per-column conversions took half the time of
+// a 100-row page (docs/benchmarks.md). Why not one-shot `session << sql`: it
+// re-prepares on every call (SOCI_NOTES.md).
 #pragma once
 
-#include <soci/soci.h>
-
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "backends/native.h"
 
 namespace strata::connection {
 
@@ -21,11 +23,13 @@ enum class Type { kInt, kText };
 
 class Statement {
  public:
-  // `sql` uses SOCI's :name placeholders, each once, in the order of `params`.
-  // `active` collects the statements executed since the connection last
-  // finished them (PooledConnection::FinishActive).
-  Statement(soci::session& session, const std::string& sql, const std::vector<Type>& params,
-            const std::vector<Type>& columns, std::vector<Statement*>* active);
+  // `sql` uses :name placeholders, each once, in the order of `params`.
+  // `columns` are the types the caller reads. `active` collects the
+  // statements executed since the connection last finished them
+  // (PooledConnection::FinishActive).
+  Statement(backends::NativeConnection& native, const std::string& sql,
+            const std::vector<Type>& params, const std::vector<Type>& columns,
+            std::vector<Statement*>* active);
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -39,28 +43,26 @@ class Statement {
   // Moves to the next row; false after the last.
   bool Next();
   long long AffectedRows();
-  // Ends the execution: SQLite resets the statement, which completes a write
-  // with RETURNING and lets a read go of its snapshot (a statement left on a
-  // row holds both). PostgreSQL has the whole result already.
+  // Ends the execution: SQLite resets the statement, which ends a read's
+  // snapshot (a statement left on a row holds it); PostgreSQL frees the
+  // result. A write with RETURNING must step to its end first (Next), not
+  // be finished on its row: SQLite checkpoints its WAL only then.
   void Finish();
 
+  // The current row's columns; text is valid until the next Next, Execute
+  // or Finish. NULL reads as 0 or "".
   std::int64_t GetInt(std::size_t column) const;
-  const std::string& GetText(std::size_t column) const;
+  std::string_view GetText(std::size_t column) const;
   bool IsNull(std::size_t column) const;
 
  private:
-  struct Slot {
-    Type type;
-    long long integer = 0;
-    std::string text;
-    soci::indicator indicator = soci::i_ok;
-  };
-  Slot& NextParam(Type type);
+  backends::Param& NextParam(Type type);
 
-  soci::statement statement_;
-  bool sqlite_;
+  std::unique_ptr<backends::Prepared> prepared_;
+  std::vector<Type> types_;
+  std::vector<backends::Param> params_;
+  std::size_t columns_;
   std::vector<Statement*>* active_;
-  std::deque<Slot> params_, columns_;  // stable addresses
   std::size_t next_param_ = 0;
 };
 

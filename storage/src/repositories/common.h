@@ -39,7 +39,10 @@ inline std::optional<ClusterRef> FindCluster(connection::PooledConnection& c,
                 {Type::kText}, {Type::kText, Type::kText, Type::kText, Type::kText});
   st.Text(name_or_arn);
   std::optional<ClusterRef> found;
-  if (st.Execute()) found = ClusterRef{st.GetText(0), st.GetText(1), st.GetText(2), st.GetText(3)};
+  if (st.Execute()) {
+    found = ClusterRef{std::string(st.GetText(0)), std::string(st.GetText(1)),
+                       std::string(st.GetText(2)), std::string(st.GetText(3))};
+  }
   st.Finish();
   return found;
 }

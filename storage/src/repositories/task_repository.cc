@@ -2,6 +2,7 @@
 // upserted in one statement, created in bulk (COPY on PostgreSQL).
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include <map>
 #include <nlohmann/json.hpp>

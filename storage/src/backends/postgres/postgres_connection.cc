@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -18,6 +19,136 @@
 
 namespace strata::backends::postgres {
 namespace {
+
+std::string FirstLine(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  return line.empty() ? "connection lost" : line;
+}
+
+// Throws DatabaseError for a failed command; returns the result when `keep`.
+PGresult* Check(PGconn* conn, PGresult* result, bool keep = false) {
+  const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+    if (keep) return result;
+    PQclear(result);
+    return nullptr;
+  }
+  std::string message;
+  std::string code;
+  int position = -1;
+  if (result != nullptr) {
+    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    const char* hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT);
+    const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    const char* where = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
+    if (primary != nullptr) message = primary;
+    // DETAIL is left out: it can quote row values (a unique violation's key).
+    if (hint != nullptr) message += std::string(" (hint: ") + hint + ")";
+    if (sqlstate != nullptr) code = sqlstate;
+    if (where != nullptr) position = std::atoi(where) - 1;
+  }
+  if (message.empty()) message = FirstLine(PQerrorMessage(conn));
+  PQclear(result);
+  throw DatabaseError(message, code, position, PQstatus(conn) == CONNECTION_BAD);
+}
+
+// `sql` with its :name placeholders numbered $1, $2, ... in order; quoted
+// text and `::` casts are left alone. `count` receives how many there were.
+std::string NumberPlaceholders(const std::string& sql, std::size_t& count) {
+  std::string out;
+  out.reserve(sql.size());
+  count = 0;
+  const auto name_char = [](char c, bool first) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           (!first && c >= '0' && c <= '9');
+  };
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {
+      const std::size_t end = sql.find(c, i + 1);
+      const std::size_t stop = end == std::string::npos ? sql.size() : end + 1;
+      out.append(sql, i, stop - i);
+      i = stop - 1;
+    } else if (c == ':' && i + 1 < sql.size() && sql[i + 1] == ':') {
+      out += "::";
+      ++i;
+    } else if (c == ':' && i + 1 < sql.size() && name_char(sql[i + 1], true)) {
+      std::size_t end = i + 1;
+      while (end < sql.size() && name_char(sql[end], false)) ++end;
+      out += '$';
+      out += std::to_string(++count);
+      i = end - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class PostgresPrepared : public Prepared {
+ public:
+  PostgresPrepared(PGconn* conn, const std::string& sql, std::size_t params, std::string name)
+      : conn_(conn), name_(std::move(name)), values_(params) {
+    std::size_t count = 0;
+    const std::string numbered = NumberPlaceholders(sql, count);
+    if (count != params) {
+      throw std::logic_error("statement has a different number of parameters than bound: " + sql);
+    }
+    Check(conn_, PQprepare(conn_, name_.c_str(), numbered.c_str(), 0, nullptr));
+  }
+  ~PostgresPrepared() override { PQclear(result_); }
+
+  bool Execute(std::vector<Param>& params) override {
+    Finish();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      Param& p = params[i];
+      if (p.integer && !p.null) p.text = std::to_string(p.number);
+      values_[i] = p.null ? nullptr : p.text.c_str();
+    }
+    result_ = Check(conn_,
+                    PQexecPrepared(conn_, name_.c_str(), static_cast<int>(values_.size()),
+                                   values_.data(), nullptr, nullptr, 0),
+                    /*keep=*/true);
+    row_ = 0;
+    rows_ = PQntuples(result_);
+    return rows_ > 0;
+  }
+
+  bool Next() override { return ++row_ < rows_; }
+
+  long long AffectedRows() const override {
+    return result_ == nullptr ? 0 : std::atoll(PQcmdTuples(result_));
+  }
+
+  void Finish() override {
+    PQclear(result_);
+    result_ = nullptr;
+    rows_ = 0;
+  }
+
+  std::int64_t GetInt(std::size_t column) const override {
+    const std::string_view text = GetText(column);
+    std::int64_t value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+  }
+
+  std::string_view GetText(std::size_t column) const override {
+    const int c = static_cast<int>(column);
+    return {PQgetvalue(result_, row_, c), static_cast<std::size_t>(PQgetlength(result_, row_, c))};
+  }
+
+  bool IsNull(std::size_t column) const override {
+    return PQgetisnull(result_, row_, static_cast<int>(column)) == 1;
+  }
+
+ private:
+  PGconn* conn_;
+  std::string name_;
+  std::vector<const char*> values_;
+  PGresult* result_ = nullptr;
+  int row_ = 0, rows_ = 0;
+};
 
 class PostgresNative : public NativeConnection {
  public:
@@ -53,6 +184,11 @@ class PostgresNative : public NativeConnection {
       rows.push_back(std::move(row));
     }
     return rows;
+  }
+
+  std::unique_ptr<Prepared> Prepare(const std::string& sql, std::size_t params) override {
+    return std::make_unique<PostgresPrepared>(conn_, sql, params,
+                                              "strata_" + std::to_string(++statements_));
   }
 
   bool IsUndefinedTable(const DatabaseError& error) const override {
@@ -113,39 +249,13 @@ class PostgresNative : public NativeConnection {
   void SetBusyTimeout(std::chrono::milliseconds) override {}
 
  private:
-  // Throws DatabaseError for a failed command; returns the result when `keep`.
   PGresult* Check(PGresult* result, bool keep = false) {
-    const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
-      if (keep) return result;
-      PQclear(result);
-      return nullptr;
-    }
-    std::string message;
-    std::string code;
-    int position = -1;
-    if (result != nullptr) {
-      const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-      const char* hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT);
-      const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-      const char* where = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
-      if (primary != nullptr) message = primary;
-      // DETAIL is left out: it can quote row values (a unique violation's key).
-      if (hint != nullptr) message += std::string(" (hint: ") + hint + ")";
-      if (sqlstate != nullptr) code = sqlstate;
-      if (where != nullptr) position = std::atoi(where) - 1;
-    }
-    if (message.empty()) message = FirstLine(PQerrorMessage(conn_));
-    PQclear(result);
-    throw DatabaseError(message, code, position, PQstatus(conn_) == CONNECTION_BAD);
+    return postgres::Check(conn_, result, keep);
   }
-
-  static std::string FirstLine(const std::string& text) {
-    std::string line = text.substr(0, text.find('\n'));
-    return line.empty() ? "connection lost" : line;
-  }
+  static std::string FirstLine(const std::string& text) { return postgres::FirstLine(text); }
 
   PGconn* conn_;
+  std::size_t statements_ = 0;  // names strata_1, strata_2, ... on this connection
 };
 
 using Params = std::map<std::string, std::string>;

@@ -15,6 +15,77 @@ namespace {
 
 using namespace sqlite_api;
 
+[[noreturn]] void Fail(sqlite3* db) {
+  throw DatabaseError(sqlite3_errmsg(db), std::to_string(sqlite3_extended_errcode(db)),
+                      sqlite3_error_offset(db), false);
+}
+
+class SqlitePrepared : public Prepared {
+ public:
+  SqlitePrepared(sqlite3* db, const std::string& sql, std::size_t params) : db_(db) {
+    // Persistent: it lives as long as the connection's statement cache.
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+      Fail(db_);
+    }
+    if (static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt_)) != params) {
+      sqlite3_finalize(stmt_);
+      throw std::logic_error("statement has a different number of parameters than bound: " + sql);
+    }
+  }
+  ~SqlitePrepared() override { sqlite3_finalize(stmt_); }
+
+  bool Execute(std::vector<Param>& params) override {
+    sqlite3_reset(stmt_);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i + 1);
+      const Param& p = params[i];
+      // Static: `params` outlives the execution (Prepared's contract).
+      const int rc = p.null ? sqlite3_bind_null(stmt_, index)
+                     : p.integer
+                         ? sqlite3_bind_int64(stmt_, index, p.number)
+                         : sqlite3_bind_text(stmt_, index, p.text.data(),
+                                             static_cast<int>(p.text.size()), SQLITE_STATIC);
+      if (rc != SQLITE_OK) Fail(db_);
+    }
+    return Step();
+  }
+
+  bool Next() override { return Step(); }
+
+  long long AffectedRows() const override { return sqlite3_changes64(db_); }
+
+  void Finish() override { sqlite3_reset(stmt_); }
+
+  std::int64_t GetInt(std::size_t column) const override {
+    return sqlite3_column_int64(stmt_, static_cast<int>(column));
+  }
+
+  std::string_view GetText(std::size_t column) const override {
+    const int c = static_cast<int>(column);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    if (text == nullptr) return {};
+    return {text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
+  }
+
+  bool IsNull(std::size_t column) const override {
+    return sqlite3_column_type(stmt_, static_cast<int>(column)) == SQLITE_NULL;
+  }
+
+ private:
+  // Steps once. A write commits when its statement steps to SQLITE_DONE,
+  // which is also when SQLite runs its automatic WAL checkpoint.
+  bool Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    Fail(db_);
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
 class SqliteNative : public NativeConnection {
  public:
   explicit SqliteNative(sqlite3* db) : db_(db) {}
@@ -73,6 +144,10 @@ class SqliteNative : public NativeConnection {
     return rows;
   }
 
+  std::unique_ptr<Prepared> Prepare(const std::string& sql, std::size_t params) override {
+    return std::make_unique<SqlitePrepared>(db_, sql, params);
+  }
+
   bool IsUndefinedTable(const DatabaseError& error) const override {
     return std::string_view(error.what()).starts_with("no such table");
   }
@@ -82,10 +157,7 @@ class SqliteNative : public NativeConnection {
   }
 
  private:
-  [[noreturn]] void Fail() {
-    throw DatabaseError(sqlite3_errmsg(db_), std::to_string(sqlite3_extended_errcode(db_)),
-                        sqlite3_error_offset(db_), false);
-  }
+  [[noreturn]] void Fail() { sqlite::Fail(db_); }
 
   sqlite3* db_;
 };
