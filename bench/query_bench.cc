@@ -3,15 +3,18 @@
 // its `<backend>/<path>/raw` runs the SQL that strata prepared for that call
 // (captured from the store's debug log, so it cannot drift from the library)
 // through sqlite3 or libpq, prepared once, with the same values bound, and
-// copies every column of every row into strings as hand-written code would.
+// copies every column of every row out as hand-written code would (text into
+// strings, integers as integers).
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <cctype>
+#include <charconv>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -96,6 +99,13 @@ class RawSqlite : public Raw {
       for (const Placeholder& placeholder : Placeholders(sql)) {
         p.index.push_back(sqlite3_bind_parameter_index(p.stmt, placeholder.name.c_str()));
       }
+      // Hand-written code knows its columns' types: integers are read as
+      // integers, not converted to text.
+      for (int c = 0; c < sqlite3_column_count(p.stmt); ++c) {
+        const char* type = sqlite3_column_decltype(p.stmt, c);
+        p.integer.push_back(type != nullptr &&
+                            std::string_view(type).find("INT") != std::string_view::npos);
+      }
       it = statements_.emplace(sql, p).first;
     }
     sqlite3_stmt* stmt = it->second.stmt;
@@ -111,12 +121,19 @@ class RawSqlite : public Raw {
     }
     std::size_t rows = 0;
     int rc;
+    const std::vector<bool>& integer = it->second.integer;
+    row_.resize(integer.size());
+    numbers_.resize(integer.size());
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      row_.resize(static_cast<std::size_t>(sqlite3_column_count(stmt)));
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-        row_[static_cast<std::size_t>(c)].assign(
-            text != nullptr ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, c)));
+      for (std::size_t c = 0; c < integer.size(); ++c) {
+        const int column = static_cast<int>(c);
+        if (integer[c]) {
+          numbers_[c] = sqlite3_column_int64(stmt, column);
+          continue;
+        }
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+        row_[c].assign(text != nullptr ? text : "",
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
       }
       ++rows;
     }
@@ -140,10 +157,12 @@ class RawSqlite : public Raw {
   struct Prepared {
     sqlite3_stmt* stmt = nullptr;
     std::vector<int> index;
+    std::vector<bool> integer;  // per column: declared INTEGER
   };
   sqlite3* db_ = nullptr;
   std::map<std::string, Prepared> statements_;
   std::vector<std::string> row_;
+  std::vector<std::int64_t> numbers_;
 };
 
 class RawPostgres : public Raw {
@@ -190,10 +209,18 @@ class RawPostgres : public Raw {
     const int rows = PQntuples(r);
     const int columns = PQnfields(r);
     row_.resize(static_cast<std::size_t>(columns));
+    numbers_.resize(static_cast<std::size_t>(columns));
     for (int i = 0; i < rows; ++i) {
       for (int c = 0; c < columns; ++c) {
-        row_[static_cast<std::size_t>(c)].assign(PQgetvalue(r, i, c),
-                                                 static_cast<std::size_t>(PQgetlength(r, i, c)));
+        const char* value = PQgetvalue(r, i, c);
+        const auto length = static_cast<std::size_t>(PQgetlength(r, i, c));
+        const Oid type = PQftype(r, c);
+        if (type == kInt8 || type == kInt4 || type == kInt2) {
+          // Integers parsed, as hand-written code would.
+          std::from_chars(value, value + length, numbers_[static_cast<std::size_t>(c)]);
+        } else {
+          row_[static_cast<std::size_t>(c)].assign(value, length);
+        }
       }
     }
     PQclear(r);
@@ -224,8 +251,11 @@ class RawPostgres : public Raw {
     if (clear) PQclear(r);
   }
 
+  static constexpr Oid kInt8 = 20, kInt2 = 21, kInt4 = 23;  // pg_type OIDs
+
   PGconn* conn_;
   std::map<std::string, std::string> names_;
+  std::vector<std::int64_t> numbers_;
   std::vector<std::string> row_, text_;
   std::vector<const char*> params_;
 };
@@ -582,9 +612,11 @@ class RawTasks {
   explicit RawTasks(const Cluster& cluster) : cluster_(cluster) {}
 
   void Complete(Task& t) {
+    // Random like strata's: where new keys land in the id and ARN indexes
+    // (scattered, not appended) costs the database more than making them.
     char id[33];
-    std::snprintf(id, sizeof id, "%016llx%016llx", 0xbe7cULL,
-                  static_cast<unsigned long long>(++n_));
+    std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(random_()),
+                  static_cast<unsigned long long>(random_()));
     t.id = id;
     t.cluster_arn = cluster_.arn;
     t.region = cluster_.region;
@@ -596,7 +628,7 @@ class RawTasks {
 
  private:
   const Cluster& cluster_;
-  unsigned long long n_ = 0;
+  std::mt19937_64 random_{std::random_device{}()};
 };
 
 // COPY's text format for `value` of a column of `kind`.

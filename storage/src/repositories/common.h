@@ -68,9 +68,12 @@ struct Filters {
 };
 
 // Every row of an executed statement, then the statement finished.
+// `expected`: room to reserve, so that a page's entities are not moved as
+// the vector grows.
 template <class E>
-std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table) {
+std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table, std::size_t expected = 0) {
   std::vector<E> rows;
+  rows.reserve(expected);
   for (bool more = st.Execute(); more; more = st.Next()) rows.push_back(table.ReadRow(st));
   return rows;
 }
@@ -145,7 +148,7 @@ Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const P
   if (after) st.Int(after->created_at).Text(after->id);
   st.Int(page.limit + 1);
   Page<E> result;
-  result.items = ReadAll(st, table);
+  result.items = ReadAll(st, table, static_cast<std::size_t>(page.limit) + 1);
   if (result.items.size() > static_cast<std::size_t>(page.limit)) {
     result.items.pop_back();
     const E& last = result.items.back();
