@@ -890,6 +890,10 @@ void RawRead(benchmark::State& state, Backend backend, const ReadPath& path) {
   for (auto _ : state) benchmark::DoNotOptimize(f.raw->Run(sql[0], values));
 }
 
+// Each pair is measured 5 times, the repetitions of all pairs interleaved at
+// random (bench_support.cc); ratios use the medians.
+constexpr int kRepetitions = 5;
+
 void Register() {
   static const std::vector<ReadPath> paths = ReadPaths();
   for (const Backend backend : {Backend::kSqlite, Backend::kPostgres}) {
@@ -900,6 +904,9 @@ void Register() {
         benchmark::RegisterBenchmark((b + "/" + path.name + (raw ? "/raw" : "/strata")).c_str(),
                                      path.run, backend, raw)
             ->Unit(benchmark::kMicrosecond)
+            ->MinTime(0.2)
+            ->Repetitions(kRepetitions)
+            ->ReportAggregatesOnly(true)
             ->UseRealTime();
       }
     }
@@ -908,6 +915,9 @@ void Register() {
         benchmark::RegisterBenchmark((b + "/" + path.name + (raw ? "/raw" : "/strata")).c_str(),
                                      raw ? RawRead : Strata, backend, std::cref(path))
             ->Unit(benchmark::kMicrosecond)
+            ->MinTime(0.2)
+            ->Repetitions(kRepetitions)
+            ->ReportAggregatesOnly(true)
             ->UseRealTime();
       }
     }
