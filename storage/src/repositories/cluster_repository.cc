@@ -12,7 +12,10 @@ using connection::Type;
 class ClusterRepositoryImpl : public ClusterRepository {
  public:
   explicit ClusterRepositoryImpl(Context& context)
-      : context_(context), table_("clusters", ClusterFields(), Dialect{context.backend()}) {}
+      : context_(context),
+        table_("clusters", ClusterFields(), Dialect{context.backend()}),
+        select_by_arn_(Select("arn")),
+        select_by_name_(Select("name")) {}
 
   Cluster Create(Cluster c) override {
     CheckName("cluster name", c.name);
@@ -36,8 +39,9 @@ class ClusterRepositoryImpl : public ClusterRepository {
     CheckReference("cluster", name_or_arn);
     std::optional<Cluster> found;
     context_.Run(true, "cluster", [&](connection::PooledConnection& conn) {
-      connection::Statement& st =
-          conn.Prepare(Select(KeyColumn(name_or_arn)), {Type::kText}, table_.read_types());
+      static const std::vector<Type> kKey = {Type::kText};
+      connection::Statement& st = conn.Prepare(
+          IsArn(name_or_arn) ? select_by_arn_ : select_by_name_, kKey, table_.read_types());
       st.Text(name_or_arn);
       found = ReadOne(st, table_);
     });
@@ -104,6 +108,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
 
   Context& context_;
   Table<Cluster> table_;
+  const std::string select_by_arn_, select_by_name_;  // Find's statements, built once
 };
 
 }  // namespace

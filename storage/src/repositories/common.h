@@ -33,10 +33,14 @@ struct ClusterRef {
 inline std::optional<ClusterRef> FindCluster(connection::PooledConnection& c,
                                              std::string_view name_or_arn) {
   using connection::Type;
-  connection::Statement& st =
-      c.Prepare(std::string("SELECT arn, name, region, account_id FROM clusters WHERE ") +
-                    (IsArn(name_or_arn) ? "arn" : "name") + " = :key",
-                {Type::kText}, {Type::kText, Type::kText, Type::kText, Type::kText});
+  // Built once: this lookup runs before every write of a service or task.
+  static const std::string kByArn =
+      "SELECT arn, name, region, account_id FROM clusters WHERE arn = :key";
+  static const std::string kByName =
+      "SELECT arn, name, region, account_id FROM clusters WHERE name = :key";
+  static const std::vector<Type> kParams = {Type::kText};
+  static const std::vector<Type> kColumns(4, Type::kText);
+  connection::Statement& st = c.Prepare(IsArn(name_or_arn) ? kByArn : kByName, kParams, kColumns);
   st.Text(name_or_arn);
   std::optional<ClusterRef> found;
   if (st.Execute()) {

@@ -20,7 +20,17 @@ using connection::Type;
 class TaskRepositoryImpl : public TaskRepository {
  public:
   explicit TaskRepositoryImpl(Context& context)
-      : context_(context), table_("tasks", TaskFields(), Dialect{context.backend()}) {}
+      : context_(context), table_("tasks", TaskFields(), Dialect{context.backend()}) {
+    // Find's four statements (cluster by name or ARN, task by id or ARN),
+    // built once: a point read should not pay for assembling its SQL.
+    for (const bool cluster_arn : {false, true}) {
+      for (const bool task_arn : {false, true}) {
+        find_[cluster_arn][task_arn] = std::string("SELECT ") + table_.select_list() +
+                                       " FROM tasks WHERE " +
+                                       KeyWhere(cluster_arn ? "arn:" : "", task_arn ? "arn:" : "");
+      }
+    }
+  }
 
   Task Create(Task t) override {
     Check(t);
@@ -78,10 +88,9 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckReference("task", id_or_arn);
     std::optional<Task> found;
     context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+      static const std::vector<Type> kKeys(2, Type::kText);
       connection::Statement& st =
-          conn.Prepare(std::string("SELECT ") + table_.select_list() + " FROM tasks WHERE " +
-                           KeyWhere(cluster, id_or_arn),
-                       {Type::kText, Type::kText}, table_.read_types());
+          conn.Prepare(find_[IsArn(cluster)][IsArn(id_or_arn)], kKeys, table_.read_types());
       st.Text(cluster).Text(id_or_arn);
       found = ReadOne(st, table_);
     });
@@ -364,6 +373,7 @@ class TaskRepositoryImpl : public TaskRepository {
 
   Context& context_;
   Table<Task> table_;
+  std::string find_[2][2];  // [cluster is an ARN][task key is an ARN]
 };
 
 }  // namespace
