@@ -1,4 +1,4 @@
-// The one place that turns SOCI, sqlite3 and libpq errors into strata::Error
+// The one place that turns sqlite3 and libpq errors into strata::Error
 // types. Messages name the entity and the constraint, never a bound value.
 #pragma once
 
