@@ -78,7 +78,7 @@ template <class E>
 std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table, std::size_t expected = 0) {
   std::vector<E> rows;
   rows.reserve(expected);
-  for (bool more = st.Execute(); more; more = st.Next()) rows.push_back(table.ReadRow(st));
+  for (bool more = st.Execute(); more; more = st.Next()) table.ReadRow(st, rows.emplace_back());
   return rows;
 }
 
@@ -90,7 +90,7 @@ template <class E>
 std::optional<E> ReadOne(connection::Statement& st, const Table<E>& table) {
   std::optional<E> row;
   if (st.Execute()) {
-    row = table.ReadRow(st);
+    table.ReadRow(st, row.emplace());
     while (st.Next()) {
     }
   }

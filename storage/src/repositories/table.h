@@ -204,14 +204,13 @@ class Table {
     }
   }
 
-  // The current row.
-  E ReadRow(const connection::Statement& st) const {
-    E entity;
+  // The current row, into `entity` (in place: a page's rows are read
+  // straight into the vector that returns them).
+  void ReadRow(const connection::Statement& st, E& entity) const {
     std::size_t index = 0;
     for (const Field<E>& f : fields_) {
       if (f.derive == nullptr) Read(st, index++, f, entity);
     }
-    return entity;
   }
 
  private:
