@@ -1,7 +1,9 @@
 // Store::Open, Transact, connections and the schema, on every backend.
 #include <gmock/gmock.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -263,6 +265,50 @@ TEST(SqliteStore, UpdatesKeepTheWriteAheadLogBounded) {
   // most about 1,000 with the automatic checkpoint.
   const auto wal = std::filesystem::file_size(o.url + "-wal");
   EXPECT_LT(wal, 1'200u * (4096 + 24)) << "the WAL was not checkpointed";
+  store.reset();
+  std::filesystem::remove_all(dir);
+}
+
+// A new SQLite database has no planner statistics; without the ones that
+// migration 5 seeds, SQLite took the desired-status index for a list or count
+// filtered by service and status, and read most of the cluster (46 ms against
+// 2.9 ms over 91,000 tasks). The plan is checked on the statement the store
+// prepares for that filter.
+TEST(SqliteStore, AServiceFilterUsesTheServiceIndexFromTheStart) {
+  const std::string dir = TestEnvironment::Get().MakeGuardedDirectory("strata-plan-");
+  StoreOptions o;
+  o.url = dir + "/plan.db";
+  o.auto_migrate = true;
+  std::vector<std::string> prepared;
+  o.logger = [&](LogLevel level, std::string_view message) {
+    if (level == LogLevel::kDebug && message.starts_with("prepared: ")) {
+      prepared.emplace_back(message.substr(10));
+    }
+  };
+  std::unique_ptr<Store> store = Store::Open(o);
+  store->clusters().Create(Named("c"));
+  TaskFilter filter;
+  filter.service_name = "web";
+  filter.desired_status = "RUNNING";
+  store->tasks().Count("c", filter);
+  const auto count = std::find_if(prepared.begin(), prepared.end(), [](const std::string& sql) {
+    return sql.starts_with("SELECT count(*) FROM tasks");
+  });
+  ASSERT_NE(count, prepared.end());
+  // EXPLAIN QUERY PLAN's fourth column is the plan's text.
+  std::string plan;
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(o.url.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(raw, ("EXPLAIN QUERY PLAN " + *count).c_str(), -1, &stmt, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(raw);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(raw);
+  EXPECT_THAT(plan, ::testing::HasSubstr("tasks_cluster_arn_task_group_idx"));
   store.reset();
   std::filesystem::remove_all(dir);
 }

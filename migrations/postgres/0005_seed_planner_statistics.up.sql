@@ -1,0 +1,3 @@
+-- PostgreSQL gathers its own planner statistics (autovacuum runs ANALYZE as
+-- tables grow), so there is nothing to seed. This version exists so that
+-- both backends' sets keep the same versions (see the SQLite file).
