@@ -1,8 +1,8 @@
 -- Planner statistics for a database that has none yet. Without them SQLite
 -- guesses that every index is as selective as the next, and for a task list
 -- filtered by service and desired status it may walk the desired-status index
--- (most of a cluster's tasks) instead of the service's one: 46 ms against
--- 2.9 ms for a count over 91,000 tasks (docs/benchmarks.md).
+-- (most of a cluster's tasks) instead of the service's one: a count over a
+-- cluster of 91,000 tasks took 44 ms instead of 12 ms (docs/benchmarks.md).
 --
 -- The figures describe a control plane, not this database: 100,000 tasks in
 -- 10 clusters, tens of services per cluster, a handful of statuses. Only
