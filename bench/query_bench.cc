@@ -894,31 +894,31 @@ void RawRead(benchmark::State& state, Backend backend, const ReadPath& path) {
 // random (bench_support.cc); ratios use the medians.
 constexpr int kRepetitions = 5;
 
+// How every pair is run.
+void Configure(benchmark::internal::Benchmark* bench) {
+  bench->Unit(benchmark::kMicrosecond)
+      ->MinTime(0.2)
+      ->Repetitions(kRepetitions)
+      ->ReportAggregatesOnly(true)
+      ->UseRealTime();
+}
+
 void Register() {
   static const std::vector<ReadPath> paths = ReadPaths();
   for (const Backend backend : {Backend::kSqlite, Backend::kPostgres}) {
     if (!Selected(backend)) continue;
     const std::string b(BackendName(backend));
-    for (const WritePath& path : kWritePaths) {
-      for (const bool raw : {true, false}) {
-        benchmark::RegisterBenchmark((b + "/" + path.name + (raw ? "/raw" : "/strata")).c_str(),
-                                     path.run, backend, raw)
-            ->Unit(benchmark::kMicrosecond)
-            ->MinTime(0.2)
-            ->Repetitions(kRepetitions)
-            ->ReportAggregatesOnly(true)
-            ->UseRealTime();
+    const auto name = [&](const char* path, bool raw) {
+      return b + "/" + path + (raw ? "/raw" : "/strata");
+    };
+    for (const bool raw : {true, false}) {
+      for (const WritePath& path : kWritePaths) {
+        Configure(
+            benchmark::RegisterBenchmark(name(path.name, raw).c_str(), path.run, backend, raw));
       }
-    }
-    for (const ReadPath& path : paths) {
-      for (const bool raw : {true, false}) {
-        benchmark::RegisterBenchmark((b + "/" + path.name + (raw ? "/raw" : "/strata")).c_str(),
-                                     raw ? RawRead : Strata, backend, std::cref(path))
-            ->Unit(benchmark::kMicrosecond)
-            ->MinTime(0.2)
-            ->Repetitions(kRepetitions)
-            ->ReportAggregatesOnly(true)
-            ->UseRealTime();
+      for (const ReadPath& path : paths) {
+        Configure(benchmark::RegisterBenchmark(name(path.name, raw).c_str(), raw ? RawRead : Strata,
+                                               backend, std::cref(path)));
       }
     }
   }

@@ -8,7 +8,6 @@ Statement::Statement(backends::NativeConnection& native, const std::string& sql,
                      const std::vector<Type>& params, const std::vector<Type>& columns,
                      std::vector<Statement*>* active)
     : prepared_(native.Prepare(sql, params.size())),
-      types_(params),
       params_(params.size()),
       columns_(columns.size()),
       active_(active) {
@@ -18,7 +17,7 @@ Statement::Statement(backends::NativeConnection& native, const std::string& sql,
 }
 
 backends::Param& Statement::NextParam(Type type) {
-  if (next_param_ >= params_.size() || types_[next_param_] != type) {
+  if (next_param_ >= params_.size() || params_[next_param_].integer != (type == Type::kInt)) {
     throw std::logic_error("statement parameter " + std::to_string(next_param_ + 1) +
                            " bound with the wrong type or count");
   }

@@ -59,8 +59,7 @@ class Statement {
   backends::Param& NextParam(Type type);
 
   std::unique_ptr<backends::Prepared> prepared_;
-  std::vector<Type> types_;
-  std::vector<backends::Param> params_;
+  std::vector<backends::Param> params_;  // each one's type is its `integer` flag
   std::size_t columns_;
   std::vector<Statement*>* active_;
   std::size_t next_param_ = 0;
