@@ -65,9 +65,9 @@ TEST(MigrationSetTest, SortsByVersionAndPairsDowns) {
   EXPECT_EQ(set[0].version, 1);
   EXPECT_EQ(set[1].version, 2);
   EXPECT_EQ(set[2].version, 10);
-  EXPECT_EQ(set[1].down_sql, "b");
+  EXPECT_EQ(set[1].down_sql(), "b");
   EXPECT_EQ(set[1].down_file, "migrations/sqlite/2_second.down.sql");
-  EXPECT_FALSE(set[0].down_sql.has_value());
+  EXPECT_FALSE(set[0].down_file.has_value());
   EXPECT_EQ(set[0].up_file, "migrations/sqlite/1_first.up.sql");
   EXPECT_EQ(set[0].checksum.size(), 64u);
 }
@@ -103,9 +103,9 @@ TEST(MigrationSetTest, NoTransactionAnnotationOnTheFirstLineOnly) {
   EXPECT_TRUE(set[1].transactional);
   EXPECT_FALSE(set[2].transactional);
   // Down files follow the same rule: the whole first line is the annotation.
-  EXPECT_FALSE(set[0].down_transactional);
-  EXPECT_TRUE(set[1].down_transactional);
-  EXPECT_TRUE(set[2].down_transactional) << "no down file";
+  EXPECT_FALSE(set[0].down_transactional());
+  EXPECT_TRUE(set[1].down_transactional());
+  EXPECT_TRUE(set[2].down_transactional()) << "no down file";
 }
 
 class MigrationDirectoryTest : public ::testing::Test {
@@ -130,11 +130,11 @@ TEST_F(MigrationDirectoryTest, LoadsTheSelectedBackendsSet) {
   const auto sqlite = LoadMigrationDirectory(root_.string(), Backend::kSqlite);
   ASSERT_EQ(sqlite.size(), 1u);
   EXPECT_EQ(sqlite[0].up_sql, "CREATE TABLE things (id INTEGER);");
-  EXPECT_EQ(sqlite[0].down_sql, "DROP TABLE things;");
+  EXPECT_EQ(sqlite[0].down_sql(), "DROP TABLE things;");
   const auto postgres = LoadMigrationDirectory(root_.string(), Backend::kPostgres);
   ASSERT_EQ(postgres.size(), 1u);
   EXPECT_EQ(postgres[0].up_sql, "CREATE TABLE things (id bigint);");
-  EXPECT_FALSE(postgres[0].down_sql.has_value());
+  EXPECT_FALSE(postgres[0].down_file.has_value());
 
   StoreOptions options;
   options.migrations_dir = root_.string();
@@ -155,6 +155,31 @@ TEST_F(MigrationDirectoryTest, BadFileNameInADirectoryNamesItsPath) {
       SchemaErrorOf([&] { LoadMigrationDirectory(root_.string(), Backend::kSqlite); });
   EXPECT_NE(error.find((root_ / "sqlite").string()), std::string::npos) << error;
   EXPECT_NE(error.find("'1_Bad.up.sql'"), std::string::npos) << error;
+}
+
+TEST_F(MigrationDirectoryTest, UpFilesAreReadWholeAndDownFilesOnFirstUse) {
+  // Larger than any single read a pipe or short buffer would give.
+  std::string big = "-- padding\n";
+  while (big.size() < 300'000) big += "INSERT INTO t VALUES ('" + std::string(100, 'x') + "');\n";
+  Write("sqlite/0001_big.up.sql", big);
+  Write("sqlite/0001_big.down.sql", "DROP TABLE t;");
+  Write("sqlite/0002_gone.up.sql", "SELECT 1;");
+  Write("sqlite/0002_gone.down.sql", "SELECT 2;");
+  const auto set = LoadMigrationDirectory(root_.string(), Backend::kSqlite);
+  ASSERT_EQ(set.size(), 2u);
+  EXPECT_EQ(set[0].up_sql, big);
+  // Down files are read when first needed: an edit before then is what runs,
+  // and a file gone by then is an error naming it.
+  Write("sqlite/0001_big.down.sql", "-- strata:no-transaction\nDROP TABLE t;");
+  EXPECT_FALSE(set[0].down_transactional());
+  EXPECT_EQ(set[0].down_sql(), "-- strata:no-transaction\nDROP TABLE t;");
+  fs::remove(root_ / "sqlite/0002_gone.down.sql");
+  EXPECT_TRUE(set[1].down_file.has_value());
+  const std::string error = SchemaErrorOf([&] { set[1].down_sql(); });
+  EXPECT_NE(error.find("cannot read migration file '" +
+                       (root_ / "sqlite/0002_gone.down.sql").string() + "'"),
+            std::string::npos)
+      << error;
 }
 
 TEST(EmbeddedMigrationsTest, BothSetsLoadAndCarryTheSameVersionsAndNames) {

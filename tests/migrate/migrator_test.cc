@@ -237,6 +237,39 @@ TEST_P(MigratorTest, EveryPendingFileIsCheckedBeforeTheFirstRuns) {
   EXPECT_EQ(Open()->CheckFiles().size(), 1u);
 }
 
+TEST_P(MigratorTest, DownFilesAreCheckedByTheCommandsThatRunThemAndByValidate) {
+  WriteThree();
+  // VACUUM cannot run in a transaction on either backend.
+  Write("0002_t2.down.sql", "DROP TABLE t2;\nVACUUM;\n");
+  auto migrator = Open();
+  EXPECT_EQ(migrator->Up().applied, (Versions{1, 2, 3})) << "up runs no down file";
+  const std::vector<std::string> problems = migrator->CheckFiles();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0], HasSubstr("0002_t2.down.sql:2"));
+  EXPECT_THROW(migrator->Validate(), SchemaError);
+  // Down checks every down file it will run before the first one runs.
+  try {
+    migrator->Down(2);
+    FAIL() << "a transactional down file with VACUUM ran";
+  } catch (const SchemaError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0002_t2.down.sql:2"));
+  }
+  EXPECT_THAT(States(), ElementsAre("1:applied", "2:applied", "3:applied"));
+  EXPECT_EQ(Tables().size(), 3u) << "t3 was not dropped before 2 was checked";
+  // A down file removed after the set was opened (and before anything read
+  // it): named when down needs it.
+  migrator = Open();
+  Remove("0003_t3.down.sql");
+  try {
+    migrator->Down(1);
+    FAIL() << "an unreadable down file";
+  } catch (const SchemaError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cannot read migration file"));
+    EXPECT_THAT(e.what(), HasSubstr("0003_t3.down.sql"));
+  }
+  EXPECT_EQ(migrator->CurrentVersion(), 3);
+}
+
 TEST_P(MigratorTest, StatementsThatCannotRunInATransactionNeedTheAnnotation) {
   const std::string create = "CREATE TABLE big (id INTEGER, name TEXT);\n";
   const std::string index =

@@ -170,7 +170,9 @@ TEST(TransactionRefusalTest, PostgresStatementsThatCannotRunInATransaction) {
        {"CREATE INDEX CONCURRENTLY i ON t (x);", "create unique index concurrently i on t (x);",
         "DROP INDEX CONCURRENTLY i;", "REINDEX INDEX CONCURRENTLY i;", "VACUUM t;",
         "CREATE DATABASE x;", "ALTER SYSTEM SET work_mem = '8MB';",
-        "ALTER TABLE p DETACH PARTITION c CONCURRENTLY;"}) {
+        "ALTER TABLE p DETACH PARTITION c CONCURRENTLY;", "REINDEX (VERBOSE) TABLE CONCURRENTLY t;",
+        "ALTER TABLE ONLY public.p DETACH PARTITION public.c CONCURRENTLY;",
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);"}) {
     const auto refusal = TransactionRefusal(statement, Dialect::kPostgres);
     ASSERT_TRUE(refusal.has_value()) << statement;
     EXPECT_NE(refusal->find("-- strata:no-transaction"), std::string::npos);
@@ -181,6 +183,17 @@ TEST(TransactionRefusalTest, PostgresStatementsThatCannotRunInATransaction) {
   EXPECT_FALSE(TransactionRefusal("CREATE INDEX i ON t (x);", Dialect::kPostgres));
   EXPECT_FALSE(
       TransactionRefusal("COMMENT ON TABLE t IS 'VACUUM CONCURRENTLY';", Dialect::kPostgres));
+  // Only an index, REINDEX or ALTER TABLE is read past its third word.
+  EXPECT_FALSE(
+      TransactionRefusal("CREATE TABLE t (concurrently int, detach int);", Dialect::kPostgres));
+  EXPECT_FALSE(TransactionRefusal("CREATE INDEX i ON t (concurrently);", Dialect::kSqlite));
+}
+
+TEST(SqlTextTest, ContainsIgnoringCase) {
+  EXPECT_TRUE(ContainsIgnoringCase("id int references t (id)", "REFERENCES"));
+  EXPECT_TRUE(ContainsIgnoringCase("REFERENCES", "REFERENCES"));
+  EXPECT_FALSE(ContainsIgnoringCase("id int referenc", "REFERENCES"));
+  EXPECT_FALSE(ContainsIgnoringCase("", "REFERENCES"));
 }
 
 TEST(TransactionRefusalTest, SqlitePragmasThatAreIgnoredInATransaction) {

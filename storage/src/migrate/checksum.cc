@@ -7,9 +7,20 @@
 
 namespace strata::migrate {
 
+namespace {
+
+// Fetched once: EVP_sha256() makes every EVP_DigestInit_ex look the
+// algorithm up again in OpenSSL 3's provider store.
+const EVP_MD* Sha256() {
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+}  // namespace
+
 std::string MigrationChecksum(std::string_view up_sql) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+  if (!ctx || Sha256() == nullptr || EVP_DigestInit_ex(ctx.get(), Sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 is unavailable in OpenSSL");
   }
   // Feed the text in runs between CRs, dropping each CR that precedes an LF.

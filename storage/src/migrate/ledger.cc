@@ -1,5 +1,6 @@
 #include "migrate/ledger.h"
 
+#include <charconv>
 #include <string>
 
 namespace strata::migrate {
@@ -29,9 +30,6 @@ constexpr const char* kSqliteTable = R"(CREATE TABLE IF NOT EXISTS strata_schema
   failed_statement INTEGER,
   error TEXT
 ))";
-
-constexpr const char* kColumns =
-    "version, name, checksum, applied_at, duration_ms, state, failed_statement, error";
 
 }  // namespace
 
@@ -92,29 +90,65 @@ void Ledger::Write(const LedgerRow& row, Mode mode) {
 }
 
 backends::BatchItem Ledger::WriteStatement(const LedgerRow& row, Mode mode) const {
-  // A bigint parameter is sent as text: PostgreSQL needs the cast, SQLite's
-  // INTEGER affinity converts it.
-  const std::string values =
-      postgres() ? "CAST($1 AS bigint), $2, $3, CAST($4 AS timestamptz), CAST($5 AS double "
-                   "precision), $6, CAST($7 AS integer), $8"
-                 : "$1, $2, $3, $4, $5, $6, $7, $8";
-  std::string sql =
-      std::string("INSERT INTO ") + kLedgerTable + " (" + kColumns + ") VALUES (" + values + ")";
-  if (mode == Mode::kUpsert) {
-    sql +=
-        " ON CONFLICT (version) DO UPDATE SET name = excluded.name, "
-        "checksum = excluded.checksum, applied_at = excluded.applied_at, "
-        "duration_ms = excluded.duration_ms, state = excluded.state, "
-        "failed_statement = excluded.failed_statement, error = excluded.error";
-  }
   char duration[32];
-  std::snprintf(duration, sizeof duration, "%.3f", row.duration_ms);
-  return {
-      sql,
-      {std::to_string(row.version), row.name, row.checksum, FormatTimestamp(row.applied_at),
-       std::string(duration), row.state,
-       row.failed_statement ? backends::Value(std::to_string(*row.failed_statement)) : std::nullopt,
-       row.error.empty() ? std::nullopt : backends::Value(row.error)}};
+  const auto [end, ec] = std::to_chars(duration, duration + sizeof duration, row.duration_ms,
+                                       std::chars_format::fixed, 3);
+  // Values go as text: PostgreSQL needs the casts, SQLite's column affinity
+  // converts them.
+  struct Column {
+    std::string_view name;
+    std::string_view postgres_type;  // empty for text
+    backends::Value value;
+  };
+  Column columns[] = {
+      {"version", "bigint", std::to_string(row.version)},
+      {"name", "", row.name},
+      {"checksum", "", row.checksum},
+      {"applied_at", "timestamptz", FormatTimestamp(row.applied_at)},
+      {"duration_ms", "double precision",
+       std::string(duration, ec == std::errc() ? end : duration)},
+      {"state", "", row.state},
+      {"failed_statement", "integer",
+       row.failed_statement ? backends::Value(std::to_string(*row.failed_statement))
+                            : std::nullopt},
+      {"error", "", row.error.empty() ? std::nullopt : backends::Value(row.error)},
+  };
+  // A plain INSERT leaves out the columns at their defaults (state
+  // 'applied', no failure): SQLite compiles this statement again after every
+  // migration's schema change, and a shorter one compiles faster. An upsert
+  // sets every column, so that a resumed row loses its failure.
+  const auto at_default = [&](const Column& c) {
+    return mode == Mode::kInsert &&
+           ((c.name == "state" && c.value == "applied") ||
+            ((c.name == "failed_statement" || c.name == "error") && !c.value));
+  };
+  backends::BatchItem item;
+  std::string names;
+  std::string values;
+  std::string updates;
+  for (Column& c : columns) {
+    if (at_default(c)) continue;
+    item.params.push_back(std::move(c.value));
+    const std::string placeholder = "$" + std::to_string(item.params.size());
+    if (!names.empty()) {
+      names += ", ";
+      values += ", ";
+    }
+    names += c.name;
+    if (postgres() && !c.postgres_type.empty()) {
+      values.append("CAST(").append(placeholder).append(" AS ").append(c.postgres_type) += ')';
+    } else {
+      values += placeholder;
+    }
+    if (mode == Mode::kUpsert && c.name != "version") {
+      if (!updates.empty()) updates += ", ";
+      updates.append(c.name).append(" = excluded.").append(c.name);
+    }
+  }
+  item.sql =
+      std::string("INSERT INTO ") + kLedgerTable + " (" + names + ") VALUES (" + values + ")";
+  if (mode == Mode::kUpsert) item.sql += " ON CONFLICT (version) DO UPDATE SET " + updates;
+  return item;
 }
 
 void Ledger::Remove(std::int64_t version) {

@@ -36,19 +36,28 @@ bool IsTransactional(std::string_view sql) {
   return first != kNoTransactionAnnotation;
 }
 
-// The whole file in one read(2) sized by fstat (a quarter of an ifstream's
-// cost per file, which counts with thousands of files); nullopt with errno.
+// The whole file, usually in one read(2) sized by fstat (a quarter of an
+// ifstream's cost per file, which counts with thousands of files); nullopt
+// with errno. A regular file's read returns less than asked only at its end,
+// so asking for one byte more than fstat's size finds the end in that read.
 std::optional<std::string> ReadFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat info {};
   std::string content;
-  if (::fstat(fd, &info) == 0) content.resize(static_cast<std::size_t>(info.st_size));
+  if (::fstat(fd, &info) == 0) content.resize(static_cast<std::size_t>(info.st_size) + 1);
   std::size_t size = 0;
   while (true) {
     if (size == content.size()) content.resize(size + 4096);  // grew since fstat
-    const ssize_t n = ::read(fd, content.data() + size, content.size() - size);
+    const std::size_t asked = content.size() - size;
+    const ssize_t n = ::read(fd, content.data() + size, asked);
     if (n < 0 && errno == EINTR) continue;
+    if (n > 0 && static_cast<std::size_t>(n) < asked && S_ISREG(info.st_mode)) {
+      size += static_cast<std::size_t>(n);
+      ::close(fd);
+      content.resize(size);
+      return content;
+    }
     if (n <= 0) {
       const int saved = errno;
       ::close(fd);
@@ -63,7 +72,22 @@ std::optional<std::string> ReadFile(const std::string& path) {
   }
 }
 
+std::string ReadMigrationFile(const std::string& path) {
+  std::optional<std::string> content = ReadFile(path);
+  if (!content) {
+    throw SchemaError("cannot read migration file '" + path + "': " + std::strerror(errno));
+  }
+  return std::move(*content);
+}
+
 }  // namespace
+
+const std::string& Migration::down_sql() const {
+  if (!down_text) down_text = ReadMigrationFile(down_path);
+  return *down_text;
+}
+
+bool Migration::down_transactional() const { return !down_file || IsTransactional(down_sql()); }
 
 ParsedFileName ParseMigrationFileName(std::string_view file_name) {
   ParsedFileName parsed;
@@ -144,8 +168,11 @@ std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files
       throw SchemaError("duplicate down migration " + path);
     }
     it->second.down_file = path;
-    it->second.down_sql = file->content;
-    it->second.down_transactional = IsTransactional(file->content);
+    if (file->unread_path.empty()) {
+      it->second.down_text = file->content;
+    } else {
+      it->second.down_path = file->unread_path;
+    }
   }
   std::vector<Migration> set;
   set.reserve(ups.size());
@@ -165,12 +192,12 @@ std::vector<Migration> LoadMigrationDirectory(const std::string& root, Backend b
   std::vector<MigrationFile> files;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file()) continue;
-    std::optional<std::string> content = ReadFile(entry.path().string());
-    if (!content) {
-      throw SchemaError("cannot read migration file '" + entry.path().string() +
-                        "': " + std::strerror(errno));
+    MigrationFile file{entry.path().filename().string(), "", entry.path().string()};
+    if (file.file_name.ends_with(kUpSuffix)) {
+      file.content = ReadMigrationFile(file.unread_path);
+      file.unread_path.clear();
     }
-    files.push_back({entry.path().filename().string(), std::move(*content)});
+    files.push_back(std::move(file));
   }
   if (ec) throw SchemaError("cannot list '" + dir.string() + "': " + ec.message());
   return BuildMigrationSet(files, dir.string());

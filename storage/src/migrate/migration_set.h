@@ -17,17 +17,28 @@ struct Migration {
   std::string name;     // [a-z0-9_]+
   std::string up_file;  // where it came from, for messages
   std::string up_sql;
-  std::optional<std::string> down_file;
-  std::optional<std::string> down_sql;
-  std::string checksum;            // of the up file, CRLF normalised
-  bool transactional = true;       // false: first line "-- strata:no-transaction"
-  bool down_transactional = true;  // the same, for the down file
+  std::string checksum;                  // of the up file, CRLF normalised
+  bool transactional = true;             // false: first line "-- strata:no-transaction"
+  std::optional<std::string> down_file;  // set when the set has a down file
+
+  // The down file's text. A directory's down files are read on first use
+  // (down, redo, reset, validate), so that `up` reads only the files it runs.
+  // Requires down_file; throws SchemaError when the file cannot be read.
+  const std::string& down_sql() const;
+  // Whether the down file runs in a transaction (true without a down file).
+  bool down_transactional() const;
+
+  // Where down_sql() reads from when down_text is not yet known.
+  std::string down_path;
+  mutable std::optional<std::string> down_text;
 };
 
-// One file of a set before validation: its name and content.
+// One file of a set before validation: its name and content, or where to
+// read the content on first use (`unread_path`, for a directory's down file).
 struct MigrationFile {
   std::string file_name;  // "0001_create_clusters.up.sql"
   std::string content;
+  std::string unread_path = {};
 };
 
 struct ParsedFileName {
@@ -47,8 +58,9 @@ ParsedFileName ParseMigrationFileName(std::string_view file_name);
 std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files,
                                          const std::string& origin);
 
-// DIR/sqlite or DIR/postgres (DESIGN.md §4). Throws SchemaError when the
-// directory is missing or a file cannot be read.
+// DIR/sqlite or DIR/postgres (DESIGN.md §4). Reads the up files; down files
+// are read when first needed. Throws SchemaError when the directory is
+// missing or an up file cannot be read.
 std::vector<Migration> LoadMigrationDirectory(const std::string& root, Backend backend);
 
 // The set compiled into the library from migrations/<backend>/.

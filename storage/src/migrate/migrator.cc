@@ -2,7 +2,6 @@
 #include "strata/migrator.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -384,7 +383,7 @@ class MigratorImpl : public Migrator {
       s.name = m.name;
       s.file = m.up_file;
       s.checksum = m.checksum;
-      s.has_down = m.down_sql.has_value();
+      s.has_down = m.down_file.has_value();
       s.transactional = m.transactional;
       const auto it = ledger.find(m.version);
       if (it == ledger.end()) {
@@ -435,19 +434,31 @@ class MigratorImpl : public Migrator {
 
   // Throws SchemaError when a file holds a statement its mode cannot run.
   void CheckFiles(const Migration& m) const {
-    CheckScript(m, m.up_file, m.up_sql, m.transactional);
-    if (m.down_sql) CheckScript(m, *m.down_file, *m.down_sql, m.down_transactional);
+    UpStatements(m);
+    if (m.down_file) DownStatements(m);
   }
 
-  void CheckScript(const Migration& m, const std::string& file, const std::string& sql,
-                   bool transactional) const {
-    if (!transactional) return;
-    for (const migrate::SqlChunk& chunk : migrate::SplitStatements(sql, dialect_)) {
+  // A file's statements, split once per run: the check before anything runs
+  // and the run itself use the same split.
+  using Statements = std::vector<migrate::SqlChunk>;
+  Statements UpStatements(const Migration& m) const {
+    return CheckedStatements(m, m.up_file, m.up_sql, m.transactional);
+  }
+  Statements DownStatements(const Migration& m) const {
+    return CheckedStatements(m, *m.down_file, m.down_sql(), m.down_transactional());
+  }
+
+  Statements CheckedStatements(const Migration& m, const std::string& file, std::string_view sql,
+                               bool transactional) const {
+    Statements statements = migrate::SplitStatements(sql, dialect_);
+    if (!transactional) return statements;
+    for (const migrate::SqlChunk& chunk : statements) {
       if (auto why = migrate::TransactionRefusal(chunk.text, dialect_)) {
         throw SchemaError("migration " + Id(m) + " (" + file + ":" + std::to_string(chunk.line) +
                           ") " + *why);
       }
     }
+    return statements;
   }
 
   // --- up ------------------------------------------------------------------
@@ -482,21 +493,25 @@ class MigratorImpl : public Migrator {
             "; give it a version above " + std::to_string(status.current_version));
       }
     }
-    // Every file is checked before the first one runs.
-    for (const MigrationStatus* s : plan) CheckFiles(*by_version_.at(s->version));
-    for (const MigrationStatus* s : plan) {
-      const Migration& m = *by_version_.at(s->version);
-      Apply(m, s->state == MigrationState::kFailed ? s->failed_statement.value_or(1) : 0);
+    // Every file that will run is checked before the first one runs. Down
+    // files are not read: down and validate check them.
+    std::vector<Statements> statements;
+    statements.reserve(plan.size());
+    for (const MigrationStatus* s : plan)
+      statements.push_back(UpStatements(*by_version_.at(s->version)));
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      const Migration& m = *by_version_.at(plan[i]->version);
+      Apply(m, statements[i],
+            plan[i]->state == MigrationState::kFailed ? plan[i]->failed_statement.value_or(1) : 0);
       result.applied.push_back(m.version);
     }
   }
 
   // Applies one migration; `resume_at` > 0 continues a failed no-transaction
   // one at that statement.
-  void Apply(const Migration& m, int resume_at) {
+  void Apply(const Migration& m, const Statements& statements, int resume_at) {
     backends::NativeConnection& db = *connection_.native;
     migrate::Ledger ledger(db);
-    const std::vector<migrate::SqlChunk> statements = migrate::SplitStatements(m.up_sql, dialect_);
     const auto started = Clock::now();
     Emit(Event(MigrationEvent::Kind::kApplying, m));
     LedgerRow row;
@@ -628,9 +643,7 @@ class MigratorImpl : public Migrator {
                .empty();
     }
     if (!*foreign_keys_possible_) {
-      std::string upper(script);
-      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (upper.find("REFERENCES") == std::string::npos) return;
+      if (!migrate::ContainsIgnoringCase(script, "REFERENCES")) return;
       foreign_keys_possible_ = true;
     }
     const auto rows = connection_.native->Query("PRAGMA foreign_key_check");
@@ -662,6 +675,7 @@ class MigratorImpl : public Migrator {
       if (to && it->version <= *to) break;
       plan.push_back(&*it);
     }
+    std::vector<Statements> statements;
     for (const MigrationStatus* s : plan) {
       const std::string id = std::to_string(s->version) + " " + s->name;
       switch (s->state) {
@@ -680,27 +694,26 @@ class MigratorImpl : public Migrator {
           break;
       }
       const Migration& m = *by_version_.at(s->version);
-      if (!m.down_sql) {
+      if (!m.down_file) {
         throw SchemaError("cannot revert " + id + ": it has no down file; add " +
                           m.up_file.substr(0, m.up_file.size() - 7) + ".down.sql");
       }
-      CheckFiles(m);
+      statements.push_back(DownStatements(m));
     }
-    for (const MigrationStatus* s : plan) {
-      Revert(*by_version_.at(s->version));
-      result.reverted.push_back(s->version);
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      Revert(*by_version_.at(plan[i]->version), statements[i]);
+      result.reverted.push_back(plan[i]->version);
     }
   }
 
-  void Revert(const Migration& m) {
+  void Revert(const Migration& m, const Statements& statements) {
     backends::NativeConnection& db = *connection_.native;
     migrate::Ledger ledger(db);
     const std::string& file = *m.down_file;
-    const std::string& script = *m.down_sql;
-    const auto statements = migrate::SplitStatements(script, dialect_);
+    const std::string& script = m.down_sql();
     const auto started = Clock::now();
     Emit(Event(MigrationEvent::Kind::kReverting, m));
-    if (m.down_transactional) {
+    if (m.down_transactional()) {
       db.Exec(dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
       try {
         for (std::size_t i = 0; i < statements.size(); ++i) {

@@ -1,23 +1,32 @@
 #include "migrate/sql_splitter.h"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 
 namespace strata::migrate {
 namespace {
 
+// ASCII classes, as both databases' tokenizers use (and no locale lookup per
+// character: the lexer reads every byte of every migration).
+bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 bool IsWordStart(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
-bool IsWordChar(char c) {
-  return IsWordStart(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+bool IsWordChar(char c) { return IsWordStart(c) || (c >= '0' && c <= '9') || c == '$'; }
+
+char UpperAscii(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// `word` equals the upper-case keyword `upper`, ignoring ASCII case.
+bool IsKeyword(std::string_view word, std::string_view upper) {
+  return word.size() == upper.size() &&
+         std::equal(word.begin(), word.end(), upper.begin(),
+                    [](char a, char b) { return UpperAscii(a) == b; });
 }
 
 std::string Upper(std::string_view word) {
   std::string out(word);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), UpperAscii);
   return out;
 }
 
@@ -36,7 +45,7 @@ class Lexer {
   // Consumes one token; `word` receives the text of a kWord.
   Token Next(std::string_view& word) {
     const char c = s_[pos_];
-    if (std::isspace(static_cast<unsigned char>(c))) {
+    if (IsSpace(c)) {
       Step();
       return Token::kSpace;
     }
@@ -146,13 +155,12 @@ class BodyTracker {
  public:
   explicit BodyTracker(Dialect dialect) : dialect_(dialect) {}
 
-  void OnWord(std::string_view raw) {
-    const std::string word = Upper(raw);
-    if (words_.size() < 4) words_.push_back(word);
+  void OnWord(std::string_view word) {
+    if (count_ < words_.size()) words_[count_++] = word;
     if (in_body_) {
-      if (word == "CASE") {
+      if (IsKeyword(word, "CASE")) {
         ++case_depth_;
-      } else if (word == "END") {
+      } else if (IsKeyword(word, "END")) {
         if (case_depth_ > 0) {
           --case_depth_;
         } else {
@@ -163,10 +171,10 @@ class BodyTracker {
     }
     if (awaiting_atomic_) {
       awaiting_atomic_ = false;
-      in_body_ = word == "ATOMIC";
+      in_body_ = IsKeyword(word, "ATOMIC");
       return;
     }
-    if (word != "BEGIN") return;
+    if (!IsKeyword(word, "BEGIN")) return;
     if (dialect_ == Dialect::kSqlite && StartsTrigger()) in_body_ = true;
     if (dialect_ == Dialect::kPostgres && StartsRoutine()) awaiting_atomic_ = true;
   }
@@ -176,20 +184,22 @@ class BodyTracker {
   void Reset() { *this = BodyTracker(dialect_); }
 
  private:
+  bool At(std::size_t i, std::string_view upper) const {
+    return i < count_ && IsKeyword(words_[i], upper);
+  }
   bool StartsTrigger() const {
-    if (words_.size() < 2 || words_[0] != "CREATE") return false;
-    return words_[1] == "TRIGGER" ||
-           (words_.size() > 2 && (words_[1] == "TEMP" || words_[1] == "TEMPORARY") &&
-            words_[2] == "TRIGGER");
+    if (!At(0, "CREATE")) return false;
+    return At(1, "TRIGGER") || ((At(1, "TEMP") || At(1, "TEMPORARY")) && At(2, "TRIGGER"));
   }
   bool StartsRoutine() const {
-    if (words_.size() < 2 || words_[0] != "CREATE") return false;
-    const std::size_t kind = words_[1] == "OR" ? 3 : 1;  // CREATE OR REPLACE FUNCTION
-    return kind < words_.size() && (words_[kind] == "FUNCTION" || words_[kind] == "PROCEDURE");
+    if (!At(0, "CREATE")) return false;
+    const std::size_t kind = At(1, "OR") ? 3 : 1;  // CREATE OR REPLACE FUNCTION
+    return At(kind, "FUNCTION") || At(kind, "PROCEDURE");
   }
 
   Dialect dialect_;
-  std::vector<std::string> words_;
+  std::array<std::string_view, 4> words_{};  // the statement's first words
+  std::size_t count_ = 0;
   bool in_body_ = false;
   bool awaiting_atomic_ = false;
   int case_depth_ = 0;
@@ -245,14 +255,26 @@ std::vector<std::string> LeadingWords(std::string_view statement, std::size_t co
   return words;
 }
 
+bool ContainsIgnoringCase(std::string_view text, std::string_view upper) {
+  return std::search(text.begin(), text.end(), upper.begin(), upper.end(),
+                     [](char a, char b) { return UpperAscii(a) == b; }) != text.end();
+}
+
 std::optional<std::string> TransactionRefusal(std::string_view statement, Dialect dialect) {
-  const std::vector<std::string> w = LeadingWords(statement, 12, dialect);
+  // Three words decide, except for the PostgreSQL statements whose
+  // CONCURRENTLY or DETACH may come later: only those are read further.
+  std::vector<std::string> w = LeadingWords(statement, 3, dialect);
   if (w.empty()) return std::nullopt;
+  const auto at = [&](std::size_t i) { return i < w.size() ? w[i] : std::string(); };
+  if (dialect == Dialect::kPostgres &&
+      ((w[0] == "CREATE" && (at(1) == "INDEX" || at(2) == "INDEX")) || w[0] == "REINDEX" ||
+       (w[0] == "ALTER" && at(1) == "TABLE"))) {
+    w = LeadingWords(statement, 12, dialect);
+  }
   const auto has = [&](std::string_view word) {
     return std::find(w.begin(), w.end(), word) != w.end();
   };
-  const auto at = [&](std::size_t i) { return i < w.size() ? w[i] : std::string(); };
-  const std::string& first = w[0];
+  const std::string first = w[0];
 
   const bool rollback_to_savepoint = first == "ROLLBACK" && (at(1) == "TO" || at(2) == "TO");
   if (first == "BEGIN" || first == "COMMIT" || first == "END" || first == "ABORT" ||

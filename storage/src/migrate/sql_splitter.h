@@ -43,6 +43,9 @@ std::vector<SqlChunk> SplitStatements(std::string_view script, Dialect dialect);
 std::vector<std::string> LeadingWords(std::string_view statement, std::size_t count,
                                       Dialect dialect);
 
+// Whether `text` contains `upper` (upper-case ASCII), ignoring ASCII case.
+bool ContainsIgnoringCase(std::string_view text, std::string_view upper);
+
 // Why a statement must not appear in a transactional migration, with the fix,
 // or nullopt when it may. Covers top-level transaction control (BEGIN, COMMIT,
 // ...: the runner owns the transaction) and statements the database refuses or

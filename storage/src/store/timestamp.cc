@@ -1,7 +1,5 @@
 #include "strata/timestamp.h"
 
-#include <time.h>
-
 #include <cstdio>
 
 #include "strata/error.h"
@@ -9,16 +7,37 @@
 namespace strata {
 
 std::string FormatTimestamp(Timestamp t) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  const auto micros = (t - seconds).count();
-  const time_t epoch = static_cast<time_t>(seconds.time_since_epoch().count());
-  struct tm parts {};
-  gmtime_r(&epoch, &parts);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
-                parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min,
-                parts.tm_sec, static_cast<long long>(micros));
-  return buffer;
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const year_month_day date{day};
+  const hh_mm_ss time{t - day};
+  const int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) {
+    // Outside RFC 3339's four digits: written as it comes, never parsed back.
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%d-%02u-%02uT%02d:%02d:%02d.%06lldZ", year,
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()),
+                  static_cast<long long>(time.subseconds().count()));
+    return buffer;
+  }
+  // Digits written in place: every stored row has several timestamps, and
+  // snprintf's format parsing was most of their cost.
+  std::string text = "0000-00-00T00:00:00.000000Z";
+  const auto put = [&](std::size_t pos, std::size_t width, long long value) {
+    for (std::size_t i = pos + width; i-- > pos; value /= 10) {
+      text[i] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, 4, year);
+  put(5, 2, static_cast<unsigned>(date.month()));
+  put(8, 2, static_cast<unsigned>(date.day()));
+  put(11, 2, time.hours().count());
+  put(14, 2, time.minutes().count());
+  put(17, 2, time.seconds().count());
+  put(20, 6, time.subseconds().count());
+  return text;
 }
 
 Timestamp ParseTimestamp(std::string_view text) {
