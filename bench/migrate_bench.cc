@@ -2,7 +2,10 @@
 // C API, one transaction per migration (issue 3; docs/benchmarks.md).
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -119,29 +122,85 @@ void RawPostgres(const std::string& conninfo, const std::vector<std::string>& sc
   PQfinish(conn);
 }
 
-void MigrateUp(benchmark::State& state, Backend backend, bool raw, bool ledger) {
+const std::string& UpSet() {
   static const std::string root = GenerateSet(kMigrations, false);
+  return root;
+}
+
+// One run of the floor (`raw`) or of strata into the empty database of
+// `options`, whose migrations_dir is UpSet().
+void RunUp(benchmark::State& state, const StoreOptions& options, bool raw, bool ledger) {
+  if (raw) {
+    const std::vector<std::string> scripts = ReadUpFiles(options.migrations_dir, options.backend);
+    if (options.backend == Backend::kSqlite) {
+      RawSqlite(options.url, scripts, ledger);
+    } else {
+      RawPostgres(options.url, scripts);
+    }
+  } else {
+    const MigrationResult result = Migrator::Open(options)->Up();
+    if (result.applied.size() != kMigrations) state.SkipWithError("not all applied");
+  }
+}
+
+void MigrateUp(benchmark::State& state, Backend backend, bool raw, bool ledger) {
   StoreOptions options = Options(backend, "up.db");
-  options.migrations_dir = root;
+  options.migrations_dir = UpSet();
   for (auto _ : state) {
     state.PauseTiming();
     EmptyDatabase(options);
     state.ResumeTiming();
-    if (raw) {
-      const std::vector<std::string> scripts = ReadUpFiles(root, backend);
-      if (backend == Backend::kSqlite) {
-        RawSqlite(options.url, scripts, ledger);
-      } else {
-        RawPostgres(options.url, scripts);
-      }
-    } else {
-      const MigrationResult result = Migrator::Open(options)->Up();
-      if (result.applied.size() != kMigrations) state.SkipWithError("not all applied");
-    }
+    RunUp(state, options, raw, ledger);
   }
   state.counters["migrations"] = kMigrations;
   state.counters["per_migration_us"] = benchmark::Counter(
       kMigrations, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+// This process's user + system CPU time, in seconds.
+double CpuSeconds() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// The floor and strata back to back in each iteration, in alternating order,
+// each timed on its own: a neighbour's load that drifts over seconds falls
+// on both runs of a pair, so the median of the per-pair ratios is steadier on
+// a shared machine than a ratio of two medians taken apart.
+void MigrateUpPaired(benchmark::State& state, Backend backend) {
+  StoreOptions options = Options(backend, "paired.db");
+  options.migrations_dir = UpSet();
+  std::vector<double> real_ratios;
+  std::vector<double> cpu_ratios;
+  bool raw_first = true;
+  for (auto _ : state) {
+    double real[2] = {0, 0};  // floor, strata
+    double cpu[2] = {0, 0};
+    for (const bool raw : {raw_first, !raw_first}) {
+      EmptyDatabase(options);
+      const double cpu_start = CpuSeconds();
+      const auto started = std::chrono::steady_clock::now();
+      RunUp(state, options, raw, /*ledger=*/false);
+      real[raw ? 0 : 1] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      cpu[raw ? 0 : 1] = CpuSeconds() - cpu_start;
+    }
+    real_ratios.push_back(real[1] / real[0]);
+    cpu_ratios.push_back(cpu[1] / cpu[0]);
+    raw_first = !raw_first;
+  }
+  const auto quantile = [](std::vector<double>& values, double q) {
+    std::sort(values.begin(), values.end());
+    return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5)];
+  };
+  state.counters["ratio_p10"] = quantile(real_ratios, 0.1);
+  state.counters["ratio_median"] = quantile(real_ratios, 0.5);
+  state.counters["ratio_p90"] = quantile(real_ratios, 0.9);
+  state.counters["cpu_ratio_median"] = quantile(cpu_ratios, 0.5);
 }
 
 // Loading the set: reading, checksumming and checking 500 files.
@@ -236,6 +295,12 @@ void Register() {
             ->ReportAggregatesOnly(true)
             ->UseRealTime();
       }
+    }
+    if (backend == Backend::kSqlite) {
+      benchmark::RegisterBenchmark(("migrate_up_500_paired/" + b).c_str(), MigrateUpPaired, backend)
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(21)
+          ->UseRealTime();
     }
     benchmark::RegisterBenchmark(("open_500/" + b).c_str(), OpenSet, backend)
         ->Unit(benchmark::kMillisecond)
