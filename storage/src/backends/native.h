@@ -122,6 +122,15 @@ class NativeConnection {
   virtual bool IsUndefinedTable(const DatabaseError& error) const = 0;
   // SQLite: how long a writer waits for another; PostgreSQL: ignored.
   virtual void SetBusyTimeout(std::chrono::milliseconds timeout) = 0;
+  // Lets commits return before they reach the disk, until MakeDurable; each
+  // stays atomic. SQLite in WAL mode: synchronous = NORMAL, where a power
+  // loss can undo the newest commits but never leaves half of one. False,
+  // and nothing changes, where that does not apply: PostgreSQL (the server
+  // decides), or SQLite in another journal mode.
+  virtual bool DeferSyncs() { return false; }
+  // Syncs every commit made since DeferSyncs to the disk and makes commits
+  // sync again. A no-op without DeferSyncs.
+  virtual void MakeDurable() {}
 };
 
 // An open connection: the SOCI session owns it, `native` borrows its handle.

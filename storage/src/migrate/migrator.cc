@@ -321,13 +321,29 @@ class MigratorImpl : public Migrator {
 
   // Runs `work` with the lock held and the ledger in place, then fills
   // current_version.
+  //
+  // Each migration commits without waiting for the disk, and the run syncs
+  // once at its end, failed or not, before it reports: a power loss mid-run
+  // can undo the newest migrations, each whole with its ledger row, never
+  // half of one (docs/decisions/0006).
   void Locked(const std::function<void()>& work, MigrationResult& result) {
     Translated([&] {
       backends::NativeConnection& db = Db(true);
       auto lock = Lock(db);
       foreign_keys_possible_.reset();  // read again under the lock
-      migrate::Ledger(db).Create();
-      work();
+      db.DeferSyncs();
+      try {
+        migrate::Ledger(db).Create();
+        work();
+      } catch (...) {
+        try {
+          db.MakeDurable();
+        } catch (const backends::DatabaseError&) {
+          // The run's own error says more; a failed sync is the disk's.
+        }
+        throw;
+      }
+      db.MakeDurable();
       result.current_version = migrate::Ledger(db).CurrentVersion();
     });
   }
