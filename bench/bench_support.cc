@@ -1,6 +1,8 @@
 #include "bench_support.h"
 
 #include <libpq-fe.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -27,6 +29,7 @@ struct Environment {
   std::string scratch;
   int scratch_lock = -1;
   std::set<std::string> databases;
+  std::vector<std::string> directories;  // outside scratch, removed at the end
 };
 
 Environment& Env() {
@@ -103,6 +106,18 @@ std::string ScratchDirectory() {
   return dir;
 }
 
+std::string DiskDirectory() {
+  const std::string base = testing::GetEnv("STRATA_BENCH_DISK_DIR").value_or(".");
+  struct statfs fs {};
+  if (statfs(base.c_str(), &fs) != 0 || fs.f_type == TMPFS_MAGIC) return "";
+  std::string pattern = base + "/.strata-bench-disk-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  const std::string dir = std::filesystem::absolute(pattern).string();
+  Env().guard->AddDirectory(dir);
+  Env().directories.push_back(dir);
+  return dir;
+}
+
 StoreOptions Options(Backend backend, const std::string& name) {
   StoreOptions options;
   options.backend = backend;
@@ -167,6 +182,7 @@ int Main(int argc, char** argv) {
     env.postgres->Stop();
   }
   testing::RemoveTree(env.scratch);
+  for (const std::string& dir : env.directories) testing::RemoveTree(dir);
   env.guard->Disarm();
   return 0;
 }

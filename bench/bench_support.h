@@ -1,6 +1,7 @@
 // What every strata benchmark binary shares: one PostgreSQL server for the
 // binary (the test harness's, fsync off: these benchmarks measure strata's
-// own cost, not the disk), scratch directories on tmpfs, and a reporter that
+// own cost, not the disk), scratch directories on tmpfs (and one on disk for
+// the pair that measures syncs), and a reporter that
 // prints each `.../strata` result as a ratio of its `.../raw` baseline, both
 // measured in the same run.
 #pragma once
@@ -19,6 +20,11 @@ StoreOptions Options(Backend backend, const std::string& name = "bench.db");
 
 // A scratch directory that is removed when the binary exits.
 std::string ScratchDirectory();
+
+// A directory on a disk file system, removed when the binary exits:
+// under STRATA_BENCH_DISK_DIR, else the working directory. Empty when that is
+// tmpfs (where a sync costs nothing and the pair would show nothing).
+std::string DiskDirectory();
 
 // Drops every table (PostgreSQL) or removes the database files (SQLite).
 void EmptyDatabase(const StoreOptions& options);

@@ -143,9 +143,17 @@ void RunUp(benchmark::State& state, const StoreOptions& options, bool raw, bool 
   }
 }
 
-void MigrateUp(benchmark::State& state, Backend backend, bool raw, bool ledger) {
+void MigrateUp(benchmark::State& state, Backend backend, bool raw, bool ledger, bool disk) {
   StoreOptions options = Options(backend, "up.db");
   options.migrations_dir = UpSet();
+  if (disk) {
+    static const std::string directory = DiskDirectory();
+    if (directory.empty()) {
+      state.SkipWithError("no disk directory: STRATA_BENCH_DISK_DIR names tmpfs or is unusable");
+      return;
+    }
+    options.url = directory + "/up.db";
+  }
   for (auto _ : state) {
     state.PauseTiming();
     EmptyDatabase(options);
@@ -288,7 +296,7 @@ void Register() {
             ("migrate_up_500" + std::string(ledger ? "_ledger_floor/" : "/") + b +
              (raw ? "/raw" : "/strata"))
                 .c_str(),
-            MigrateUp, backend, raw, ledger)
+            MigrateUp, backend, raw, ledger, /*disk=*/false)
             ->Unit(benchmark::kMillisecond)
             ->Iterations(1)
             ->Repetitions(9)
@@ -297,6 +305,17 @@ void Register() {
       }
     }
     if (backend == Backend::kSqlite) {
+      // On a disk file system, where each commit's sync costs (ADR 0006).
+      for (const bool raw : {true, false}) {
+        benchmark::RegisterBenchmark(
+            ("migrate_up_500_disk/" + b + (raw ? "/raw" : "/strata")).c_str(), MigrateUp, backend,
+            raw, /*ledger=*/false, /*disk=*/true)
+            ->Unit(benchmark::kMillisecond)
+            ->Iterations(1)
+            ->Repetitions(5)
+            ->ReportAggregatesOnly(true)
+            ->UseRealTime();
+      }
       benchmark::RegisterBenchmark(("migrate_up_500_paired/" + b).c_str(), MigrateUpPaired, backend)
           ->Unit(benchmark::kMillisecond)
           ->Iterations(21)
