@@ -102,16 +102,20 @@ struct MigratorOptions {
   std::function<void(const MigrationEvent&)> on_progress;
 };
 
+// A Migrator owns one connection: use it from one thread at a time.
 class Migrator {
  public:
   // Loads and checks the migration set (SchemaError when it is invalid).
+  // From a directory it reads the up files; down files are read when a
+  // command first needs them (down, redo, reset, CheckFiles, Validate).
   // Connects on first use, so that up can create a missing PostgreSQL database.
   static std::unique_ptr<Migrator> Open(const StoreOptions& options,
                                         MigratorOptions migrator_options = {});
   virtual ~Migrator() = default;
 
   // Applies pending migrations in version order, up to and including `to`.
-  // Every pending file is checked before the first runs. Throws SchemaError
+  // Every pending file is checked before the first runs (down files are not:
+  // down and Validate check them). Throws SchemaError
   // when the ledger has edited or unknown migrations (or an invalid file),
   // MigrationError naming version, file and line when one fails.
   virtual MigrationResult Up(std::optional<std::int64_t> to = std::nullopt) = 0;
