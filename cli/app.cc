@@ -226,6 +226,13 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (IsResourceCommand(line.command)) {
       return RunResource(options, line.command, line.command_args, out, err);
     }
+    if (!line.global.empty() && line.global.back() == "--auto-migrate") {
+      // A switch takes no separate value: `--auto-migrate false` read "false"
+      // as the command.
+      throw UsageError(
+          "unknown command '" + line.command +
+          "': --auto-migrate takes a value only after '=' (--auto-migrate=" + line.command + ")");
+    }
     throw UsageError("unknown command '" + line.command + "'");
   } catch (const po::error& e) {
     err << "strata: " << e.what() << ". " << HelpHint() << "\n";

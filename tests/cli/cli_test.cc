@@ -82,6 +82,13 @@ TEST(CliTest, UnknownCommandIsNamed) {
   const CommandResult run = Strata({"--storage=postgres", "frobnicate", "--flag"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("unknown command 'frobnicate'"), std::string::npos) << run.output;
+  // A value after a switch, separated by a space, is read as the command.
+  const CommandResult spaced = Strata({"--auto-migrate", "false", "migrate", "status"});
+  EXPECT_EQ(spaced.exit_code, 2);
+  EXPECT_NE(spaced.err.find("unknown command 'false': --auto-migrate takes a value only after "
+                            "'=' (--auto-migrate=false)"),
+            std::string::npos)
+      << spaced.err;
 }
 
 }  // namespace
