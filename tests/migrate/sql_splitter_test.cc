@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "base/ascii.h"
+
 namespace strata::migrate {
 namespace {
 
-std::vector<std::string> Statements(std::string_view script, Dialect dialect) {
+std::vector<std::string> Statements(std::string_view script, Backend dialect) {
   std::vector<std::string> out;
   for (const SqlChunk& chunk : SplitStatements(script, dialect)) out.emplace_back(chunk.text);
   return out;
@@ -22,17 +24,17 @@ std::string Join(const std::vector<SqlChunk>& chunks) {
 }
 
 TEST(SqlSplitterTest, SplitsOnTopLevelSemicolonsKeepingEachOne) {
-  EXPECT_EQ(Statements("CREATE TABLE a (x int);\nCREATE TABLE b (y int);\n", Dialect::kSqlite),
+  EXPECT_EQ(Statements("CREATE TABLE a (x int);\nCREATE TABLE b (y int);\n", Backend::kSqlite),
             (std::vector<std::string>{"CREATE TABLE a (x int);", "\nCREATE TABLE b (y int);"}));
-  EXPECT_EQ(Statements("SELECT 1", Dialect::kPostgres), (std::vector<std::string>{"SELECT 1"}));
-  EXPECT_TRUE(Statements("  -- nothing\n/* at all */\n", Dialect::kPostgres).empty());
+  EXPECT_EQ(Statements("SELECT 1", Backend::kPostgres), (std::vector<std::string>{"SELECT 1"}));
+  EXPECT_TRUE(Statements("  -- nothing\n/* at all */\n", Backend::kPostgres).empty());
 }
 
 TEST(SqlSplitterTest, QuotesHideSemicolons) {
   const char* script =
       "INSERT INTO t VALUES ('a;b', 'it''s; fine');\n"
       "CREATE TABLE \"we;ird\"\"name\" (x int);\n";
-  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+  for (Backend d : {Backend::kSqlite, Backend::kPostgres}) {
     const auto statements = Statements(script, d);
     ASSERT_EQ(statements.size(), 2u);
     EXPECT_EQ(statements[0], "INSERT INTO t VALUES ('a;b', 'it''s; fine');");
@@ -41,20 +43,20 @@ TEST(SqlSplitterTest, QuotesHideSemicolons) {
 
 TEST(SqlSplitterTest, CommentsHideSemicolonsAndQuotes) {
   const char* script = "SELECT 1; -- a ; comment with a ' quote\nSELECT 2 /* ; ' */;";
-  EXPECT_EQ(Statements(script, Dialect::kPostgres).size(), 2u);
-  EXPECT_EQ(Statements(script, Dialect::kSqlite).size(), 2u);
+  EXPECT_EQ(Statements(script, Backend::kPostgres).size(), 2u);
+  EXPECT_EQ(Statements(script, Backend::kSqlite).size(), 2u);
 }
 
 TEST(SqlSplitterTest, PostgresBlockCommentsNestSqliteOnesDoNot) {
   const char* script = "/* outer /* inner */ still comment; */ SELECT 1; SELECT 2;";
-  EXPECT_EQ(Statements(script, Dialect::kPostgres).size(), 2u);
+  EXPECT_EQ(Statements(script, Backend::kPostgres).size(), 2u);
   // SQLite ends the comment at the first */, so "still comment;" is code.
-  EXPECT_EQ(Statements(script, Dialect::kSqlite).size(), 3u);
+  EXPECT_EQ(Statements(script, Backend::kSqlite).size(), 3u);
 }
 
 TEST(SqlSplitterTest, PostgresEscapeStringsHonourBackslashes) {
   const auto statements =
-      Statements("SELECT E'it\\'s; here'; SELECT 'a\\'; SELECT 3;", Dialect::kPostgres);
+      Statements("SELECT E'it\\'s; here'; SELECT 'a\\'; SELECT 3;", Backend::kPostgres);
   // E'...' escapes the quote; a standard string does not treat \ specially.
   ASSERT_EQ(statements.size(), 3u);
   EXPECT_EQ(statements[0], "SELECT E'it\\'s; here';");
@@ -73,7 +75,7 @@ $body$;
 CREATE FUNCTION one() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;
 SELECT $1, a$b FROM t;
 )sql";
-  const auto chunks = SplitStatements(script, Dialect::kPostgres);
+  const auto chunks = SplitStatements(script, Backend::kPostgres);
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(chunks[0].line, 2);
   EXPECT_TRUE(chunks[0].text.ends_with("$body$;"));
@@ -88,7 +90,7 @@ TEST(SqlSplitterTest, PostgresBeginAtomicBodies) {
       "  SELECT x;\n"
       "END;\n"
       "SELECT 1;";
-  EXPECT_EQ(Statements(script, Dialect::kPostgres).size(), 2u);
+  EXPECT_EQ(Statements(script, Backend::kPostgres).size(), 2u);
 }
 
 TEST(SqlSplitterTest, SqliteTriggerBodiesWithCase) {
@@ -101,7 +103,7 @@ END;
 CREATE TABLE [odd;name] (`x;y` int);
 BEGIN;
 )sql";
-  const auto chunks = SplitStatements(script, Dialect::kSqlite);
+  const auto chunks = SplitStatements(script, Backend::kSqlite);
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_TRUE(chunks[0].text.ends_with("END;"));
   EXPECT_EQ(chunks[1].line, 7);
@@ -110,16 +112,16 @@ BEGIN;
 
 TEST(SqlSplitterTest, LinesCountNewlinesInsideQuotesAndComments) {
   const char* script = "/* one\ntwo */\nSELECT 'a\nb';\n\n-- c\nSELECT 2;";
-  const auto chunks = SplitStatements(script, Dialect::kPostgres);
+  const auto chunks = SplitStatements(script, Backend::kPostgres);
   ASSERT_EQ(chunks.size(), 2u);
   EXPECT_EQ(chunks[0].line, 3);
   EXPECT_EQ(chunks[1].line, 7);
 }
 
 TEST(SqlSplitterTest, UnterminatedQuoteRunsToTheEnd) {
-  EXPECT_EQ(Statements("SELECT 'open; SELECT 2;", Dialect::kSqlite).size(), 1u);
-  EXPECT_EQ(Statements("SELECT $x$ open; SELECT 2;", Dialect::kPostgres).size(), 1u);
-  EXPECT_EQ(Statements("SELECT 1 /* open; SELECT 2;", Dialect::kPostgres).size(), 1u);
+  EXPECT_EQ(Statements("SELECT 'open; SELECT 2;", Backend::kSqlite).size(), 1u);
+  EXPECT_EQ(Statements("SELECT $x$ open; SELECT 2;", Backend::kPostgres).size(), 1u);
+  EXPECT_EQ(Statements("SELECT 1 /* open; SELECT 2;", Backend::kPostgres).size(), 1u);
 }
 
 // Randomised: any text of tricky fragments splits without crashing, the chunks
@@ -135,7 +137,7 @@ TEST(SqlSplitterTest, RandomScriptsRoundTrip) {
     std::string script;
     const int length = static_cast<int>(rng() % 40);
     for (int j = 0; j < length; ++j) script += fragments[rng() % fragments.size()];
-    for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    for (Backend d : {Backend::kSqlite, Backend::kPostgres}) {
       const auto chunks = SplitSql(script, d);
       ASSERT_EQ(Join(chunks), script) << script;
       std::size_t offset = 0;
@@ -152,7 +154,7 @@ TEST(SqlSplitterTest, RandomScriptsRoundTrip) {
 }
 
 TEST(TransactionRefusalTest, TransactionControlIsRefusedOnBothBackends) {
-  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+  for (Backend d : {Backend::kSqlite, Backend::kPostgres}) {
     for (const char* statement : {"BEGIN;", "begin transaction;", "COMMIT", "END;", "ROLLBACK;",
                                   "START TRANSACTION;", "/* why */ commit;"}) {
       const auto refusal = TransactionRefusal(statement, d);
@@ -173,23 +175,24 @@ TEST(TransactionRefusalTest, PostgresStatementsThatCannotRunInATransaction) {
         "ALTER TABLE p DETACH PARTITION c CONCURRENTLY;", "REINDEX (VERBOSE) TABLE CONCURRENTLY t;",
         "ALTER TABLE ONLY public.p DETACH PARTITION public.c CONCURRENTLY;",
         "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x);"}) {
-    const auto refusal = TransactionRefusal(statement, Dialect::kPostgres);
+    const auto refusal = TransactionRefusal(statement, Backend::kPostgres);
     ASSERT_TRUE(refusal.has_value()) << statement;
     EXPECT_NE(refusal->find("-- strata:no-transaction"), std::string::npos);
   }
-  EXPECT_EQ(*TransactionRefusal("CREATE INDEX CONCURRENTLY i ON t (x)", Dialect::kPostgres),
+  EXPECT_EQ(*TransactionRefusal("CREATE INDEX CONCURRENTLY i ON t (x)", Backend::kPostgres),
             "CREATE INDEX CONCURRENTLY cannot run inside a transaction: move it to a migration "
             "whose first line is -- strata:no-transaction");
-  EXPECT_FALSE(TransactionRefusal("CREATE INDEX i ON t (x);", Dialect::kPostgres));
+  EXPECT_FALSE(TransactionRefusal("CREATE INDEX i ON t (x);", Backend::kPostgres));
   EXPECT_FALSE(
-      TransactionRefusal("COMMENT ON TABLE t IS 'VACUUM CONCURRENTLY';", Dialect::kPostgres));
+      TransactionRefusal("COMMENT ON TABLE t IS 'VACUUM CONCURRENTLY';", Backend::kPostgres));
   // Only an index, REINDEX or ALTER TABLE is read past its third word.
   EXPECT_FALSE(
-      TransactionRefusal("CREATE TABLE t (concurrently int, detach int);", Dialect::kPostgres));
-  EXPECT_FALSE(TransactionRefusal("CREATE INDEX i ON t (concurrently);", Dialect::kSqlite));
+      TransactionRefusal("CREATE TABLE t (concurrently int, detach int);", Backend::kPostgres));
+  EXPECT_FALSE(TransactionRefusal("CREATE INDEX i ON t (concurrently);", Backend::kSqlite));
 }
 
 TEST(SqlTextTest, ContainsIgnoringCase) {
+  using base::ContainsIgnoringCase;
   EXPECT_TRUE(ContainsIgnoringCase("id int references t (id)", "REFERENCES"));
   EXPECT_TRUE(ContainsIgnoringCase("REFERENCES", "REFERENCES"));
   EXPECT_FALSE(ContainsIgnoringCase("id int referenc", "REFERENCES"));
@@ -197,10 +200,10 @@ TEST(SqlTextTest, ContainsIgnoringCase) {
 }
 
 TEST(TransactionRefusalTest, SqlitePragmasThatAreIgnoredInATransaction) {
-  EXPECT_TRUE(TransactionRefusal("PRAGMA foreign_keys = OFF;", Dialect::kSqlite));
-  EXPECT_TRUE(TransactionRefusal("pragma journal_mode=WAL;", Dialect::kSqlite));
-  EXPECT_TRUE(TransactionRefusal("VACUUM;", Dialect::kSqlite));
-  EXPECT_FALSE(TransactionRefusal("PRAGMA user_version = 3;", Dialect::kSqlite));
+  EXPECT_TRUE(TransactionRefusal("PRAGMA foreign_keys = OFF;", Backend::kSqlite));
+  EXPECT_TRUE(TransactionRefusal("pragma journal_mode=WAL;", Backend::kSqlite));
+  EXPECT_TRUE(TransactionRefusal("VACUUM;", Backend::kSqlite));
+  EXPECT_FALSE(TransactionRefusal("PRAGMA user_version = 3;", Backend::kSqlite));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The entities a control plane stores: clusters, services and tasks, shaped
-// after the ECS API and the KECS storage model (DESIGN.md §2).
+// after the ECS API and the KECS storage model.
 //
 // Text fields are stored as given. JSON fields hold JSON text, validated before
 // any SQL runs and returned byte-identical; "" means absent. Timestamps are UTC

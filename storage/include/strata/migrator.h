@@ -1,5 +1,5 @@
 // The migration engine: applies, reverts and reports the backend's versioned
-// migration set (DESIGN.md §4, contract; docs/migrations.md).
+// migration set (docs/migrations.md).
 #pragma once
 
 #include <chrono>
@@ -64,6 +64,15 @@ struct MigrationResult {
   std::int64_t current_version = 0;
 };
 
+// The status and every problem that keeps the schema from serving: what
+// `strata migrate validate` prints.
+struct SchemaReport {
+  SchemaStatus status;
+  // SchemaStatus::Problems() followed by Migrator::CheckFiles(); empty when
+  // the schema is ready and every file valid.
+  std::vector<std::string> problems;
+};
+
 // What repair changed, one line each ("3 add_index: recorded the edited checksum").
 struct RepairResult {
   std::vector<std::string> actions;
@@ -103,47 +112,67 @@ struct MigratorOptions {
 };
 
 // A Migrator owns one connection: use it from one thread at a time.
+//
+// Errors every method that reaches the database may throw, besides the ones
+// it names: ConnectionError when the database cannot be reached or the
+// connection is lost (naming the redacted target), MigrationError when the
+// ledger cannot be read or written, Error when the migration lock is not
+// free within MigratorOptions::lock_timeout or SQLite stays locked.
 class Migrator {
  public:
-  // Loads and checks the migration set (SchemaError when it is invalid).
-  // From a directory it reads the up files; down files are read when a
-  // command first needs them (down, redo, reset, CheckFiles, Validate).
-  // Connects on first use, so that up can create a missing PostgreSQL database.
+  // Loads and checks the migration set: SchemaError when it is invalid (a
+  // bad file name, a duplicate version, a down without an up, a missing
+  // directory); InvalidArgumentError for invalid options. From a directory
+  // it reads the up files; down files are read when a command first needs
+  // them (down, redo, reset, CheckFiles, Validate). Connects on first use,
+  // so that up can create a missing PostgreSQL database.
   static std::unique_ptr<Migrator> Open(const StoreOptions& options,
                                         MigratorOptions migrator_options = {});
   virtual ~Migrator() = default;
 
-  // Applies pending migrations in version order, up to and including `to`.
-  // Every pending file is checked before the first runs (down files are not:
-  // down and Validate check them). Throws SchemaError
-  // when the ledger has edited or unknown migrations (or an invalid file),
-  // MigrationError naming version, file and line when one fails.
+  // Applies pending migrations in version order, up to and including `to`,
+  // under the migration lock. Every pending file is checked before the first
+  // runs (down files are not: down and Validate check them). SchemaError
+  // when the ledger has edited or unknown migrations, a pending migration is
+  // older than the newest applied one, or a file holds a statement its mode
+  // cannot run; MigrationError naming version, file and line when one fails
+  // (the ones before it stay applied).
   virtual MigrationResult Up(std::optional<std::int64_t> to = std::nullopt) = 0;
-  // Reverts the `steps` most recent migrations with their down files.
+  // Reverts the `steps` most recent migrations with their down files, under
+  // the lock. InvalidArgumentError when `steps` < 1; SchemaError when one of
+  // them has no down file, is missing from the set, failed or was edited;
+  // MigrationError as Up.
   virtual MigrationResult Down(int steps = 1) = 0;
-  // Reverts every migration above `version` (0: all of them).
+  // Reverts every migration above `version` (0: all of them); as Down.
+  // InvalidArgumentError when `version` < 0.
   virtual MigrationResult DownTo(std::int64_t version) = 0;
-  // Reverts and re-applies the most recent migration.
+  // Reverts and re-applies the most recent migration; as Down and Up.
+  // SchemaError when no migration is applied.
   virtual MigrationResult Redo() = 0;
-  // Reverts every migration.
+  // Reverts every migration: DownTo(0).
   virtual MigrationResult Reset() = 0;
 
   // The set beside the ledger, in one query; takes no lock and writes nothing.
   virtual SchemaStatus Status() = 0;
+  // Status().current_version.
   virtual std::int64_t CurrentVersion() = 0;
   // Checks every file of the set without touching the database: statements a
-  // transactional file may not hold. One line per problem, naming file and line.
+  // transactional file may not hold, down files that cannot be read. One
+  // line per problem, naming file and line; throws nothing.
   virtual std::vector<std::string> CheckFiles() const = 0;
-  // Status() plus CheckFiles().
-  // Throws SchemaError naming every problem and its fix unless Ready().
+  // Status() and every problem: its Problems() and CheckFiles().
+  virtual SchemaReport Check() = 0;
+  // Check(), throwing SchemaError naming every problem and its fix unless
+  // there is none.
   virtual SchemaStatus Validate() = 0;
   // What Store::Open does before it serves: with StoreOptions::auto_migrate,
-  // Up() under the lock; then one ledger query. Throws SchemaError naming
-  // every pending, edited, unknown or failed migration and the command that
-  // fixes it, unless the schema is ready.
+  // Up() under the lock; then one ledger query. SchemaError naming every
+  // pending, edited, unknown or failed migration and the command that fixes
+  // it, unless the schema is ready.
   virtual SchemaStatus Prepare() = 0;
-  // Accepts edited files (records their new checksums), and forgets failed
-  // and missing migrations so that up runs them again or ignores them.
+  // Under the lock: accepts edited files (records their new checksums), and
+  // forgets failed and missing migrations so that up runs them again or
+  // ignores them.
   virtual RepairResult Repair() = 0;
 };
 

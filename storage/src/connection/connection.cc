@@ -1,29 +1,28 @@
-// Opening a connection for StoreOptions: the backend's SOCI session plus its
-// native handle.
-#include <soci/soci.h>
+#include "connection/connection.h"
 
-#include "backends/native.h"
+namespace strata::connection {
 
-namespace strata::backends {
+Connection::Connection(backends::Session session) : session_(std::move(session)) {}
 
-Connection::Connection() = default;
-Connection::~Connection() {
-  native.reset();  // borrows the session's handle
-  session.reset();
-}
-Connection::Connection(Connection&&) noexcept = default;
-Connection& Connection::operator=(Connection&&) noexcept = default;
+Connection::~Connection() { statements_.clear(); }
 
-bool IsSqliteMemory(const std::string& url) {
-  return url == ":memory:" || url.starts_with("file::memory:") ||
-         url.find("mode=memory") != std::string::npos;
-}
-
-Connection Connect(const StoreOptions& options) {
-  if (options.backend == Backend::kPostgres) return postgres::Connect(options.url, options.logger);
-  Connection connection = sqlite::Connect(options.url);
-  if (options.logger) connection.logger = std::make_unique<Logger>(options.logger);
-  return connection;
+Statement& Connection::Prepare(const std::string& sql, const std::vector<Type>& params,
+                               const std::vector<Type>& columns) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    // SQL text only: values are always bound, never part of it.
+    if (session_.logger) (*session_.logger)(LogLevel::kDebug, "prepared: " + sql);
+    it = statements_
+             .emplace(sql,
+                      std::make_unique<Statement>(*session_.native, sql, params, columns, &active_))
+             .first;
+  }
+  return *it->second;
 }
 
-}  // namespace strata::backends
+void Connection::FinishActive() {
+  for (Statement* statement : active_) statement->Finish();
+  active_.clear();
+}
+
+}  // namespace strata::connection

@@ -1,20 +1,43 @@
-// The one place that turns sqlite3 and libpq errors into strata::Error
-// types. Messages name the entity and the constraint, never a bound value.
+// The one place that turns a backends::DatabaseError into the strata::Error
+// it means, for the repositories and the migration engine alike. Messages
+// name what failed, never a bound value.
 #pragma once
 
 #include <string>
 
-#include "connection/pool.h"
+#include "backends/database_error.h"
+#include "connection/connection.h"
 
 namespace strata::connection {
 
-// Call inside a catch block: rethrows the exception in flight as the
-// strata::Error it means. `entity` ("cluster", "task") names what the
-// statement was about. strata::Error and std::logic_error pass unchanged.
-[[noreturn]] void RethrowTranslated(PooledConnection& connection, const std::string& entity);
+// What a failed statement was doing.
+struct Failure {
+  // A repository call: the entity ("task"). The migration engine: what it
+  // was running ("migration 3 add_index failed at 0003_add_index.up.sql:4
+  // (statement 2 of 3)", "cannot use the migration ledger ...").
+  std::string subject;
+  // The migration engine's statement: whatever the database's reason, its
+  // failure is a MigrationError, unless the connection was lost or the
+  // database stayed locked.
+  bool migration = false;
+  // What the failure left behind, appended to a MigrationError's message.
+  std::string outcome;
+};
+
+// ConnectionError for a lost connection; Error for a SQLite database that
+// stayed locked; for a migration, MigrationError; for a repository call,
+// AlreadyExistsError (unique key), NotFoundError (missing cluster),
+// InvalidArgumentError (a value the schema refuses), ConflictError (a
+// serialization failure: retry), else Error.
+[[noreturn]] void ThrowTranslated(const backends::DatabaseError& error, const Failure& failure);
+
+// Call inside a catch block of a repository call: rethrows the exception in
+// flight as the strata::Error it means (any error on a broken connection is
+// a ConnectionError). strata::Error and std::logic_error pass unchanged.
+[[noreturn]] void RethrowTranslated(Connection& connection, const std::string& entity);
 
 // True when the exception in flight means the connection is gone (so a read
 // may be retried on a new one).
-bool ConnectionLost(PooledConnection& connection);
+bool ConnectionLost(Connection& connection);
 
 }  // namespace strata::connection

@@ -1,43 +1,10 @@
 #include "connection/pool.h"
 
-#include <libpq-fe.h>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
+#include <string>
 
 #include "strata/error.h"
 
 namespace strata::connection {
-
-PooledConnection::PooledConnection(backends::Connection connection)
-    : connection_(std::move(connection)) {}
-
-PooledConnection::~PooledConnection() { statements_.clear(); }
-
-Statement& PooledConnection::Prepare(const std::string& sql, const std::vector<Type>& params,
-                                     const std::vector<Type>& columns) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end()) {
-    // SQL text only: values are always bound, never part of it.
-    if (connection_.logger) (*connection_.logger)(LogLevel::kDebug, "prepared: " + sql);
-    it = statements_
-             .emplace(sql, std::make_unique<Statement>(*connection_.native, sql, params, columns,
-                                                       &active_))
-             .first;
-  }
-  return *it->second;
-}
-
-void PooledConnection::FinishActive() {
-  for (Statement* statement : active_) statement->Finish();
-  active_.clear();
-}
-
-bool PooledConnection::Broken() const {
-  if (connection_.native->backend() != Backend::kPostgres) return false;
-  auto* backend =
-      static_cast<soci::postgresql_session_backend*>(connection_.session->get_backend());
-  return PQstatus(backend->conn_) == CONNECTION_BAD;
-}
 
 Pool::Pool(const StoreOptions& options, std::size_t size) : options_(options), size_(size) {
   idle_.push_back(Open());
@@ -46,8 +13,8 @@ Pool::Pool(const StoreOptions& options, std::size_t size) : options_(options), s
 
 Pool::~Pool() = default;
 
-std::unique_ptr<PooledConnection> Pool::Open() {
-  return std::make_unique<PooledConnection>(backends::Connect(options_));
+std::unique_ptr<Connection> Pool::Open() {
+  return std::make_unique<Connection>(backends::Connect(options_));
 }
 
 Pool::Lease Pool::Acquire() {
@@ -60,7 +27,7 @@ Pool::Lease Pool::Acquire() {
                           "long Transact)");
   }
   if (!idle_.empty()) {
-    std::unique_ptr<PooledConnection> connection = std::move(idle_.back());
+    std::unique_ptr<Connection> connection = std::move(idle_.back());
     idle_.pop_back();
     return Lease(this, std::move(connection));
   }
@@ -76,7 +43,7 @@ Pool::Lease Pool::Acquire() {
   }
 }
 
-void Pool::Release(std::unique_ptr<PooledConnection> connection) {
+void Pool::Release(std::unique_ptr<Connection> connection) {
   std::lock_guard lock(mutex_);
   if (connection && !connection->Broken()) {
     idle_.push_back(std::move(connection));

@@ -42,14 +42,23 @@ Statement& Statement::Null() {
   return *this;
 }
 
-bool Statement::Execute() {
+void Statement::RequireAllBound() {
   if (next_param_ != params_.size()) {
     throw std::logic_error("statement executed with " + std::to_string(next_param_) + " of " +
                            std::to_string(params_.size()) + " parameters bound");
   }
   next_param_ = 0;
+}
+
+bool Statement::Execute() {
+  RequireAllBound();
   if (active_ != nullptr) active_->push_back(this);
   return prepared_->Execute(params_);
+}
+
+backends::BatchStep Statement::InBatch() {
+  RequireAllBound();
+  return {{}, prepared_.get(), &params_};
 }
 
 bool Statement::Next() { return prepared_->Next(); }

@@ -1,12 +1,13 @@
 // A statement prepared once per connection on the native handle (sqlite3 or
-// libpq) and executed many times, with its parameters. Values are exchanged
-// as 64-bit integers or text; the SQL converts where a column's type differs
-// (see repositories/table.h).
+// libpq) and executed many times, with its parameters: the one statement
+// API of the repositories, the ledger and the migration lock. Values are
+// exchanged as 64-bit integers or text; the SQL converts where a column's
+// type differs (backends::SqlDialect).
 //
 // Why not SOCI statements: a reused soci::statement costs the same as the C
 // API for a point read, but its per-column conversions took half the time of
-// a 100-row page (docs/benchmarks.md). Why not one-shot `session << sql`: it
-// re-prepares on every call (SOCI_NOTES.md).
+// a 100-row page (ADR 0005). Why not one-shot `session << sql`: it prepares
+// again on every call.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backends/native.h"
+#include "backends/native_connection.h"
 
 namespace strata::connection {
 
@@ -26,19 +27,23 @@ class Statement {
   // `sql` uses :name placeholders, each once, in the order of `params`.
   // `columns` are the types the caller reads. `active` collects the
   // statements executed since the connection last finished them
-  // (PooledConnection::FinishActive).
+  // (Connection::FinishActive).
   Statement(backends::NativeConnection& native, const std::string& sql,
             const std::vector<Type>& params, const std::vector<Type>& columns,
             std::vector<Statement*>* active);
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  // Parameters are bound in order; Execute starts the next round at the first.
+  // Parameters are bound in order; Execute starts the next round at the
+  // first. std::logic_error for a parameter of the wrong type or one too many.
   Statement& Int(std::int64_t value);
   Statement& Text(std::string_view value);
   Statement& Null();
+  Statement& Bool(bool value) { return Int(value ? 1 : 0); }
+  Statement& Time(std::int64_t micros) { return Int(micros); }  // since the epoch
 
   // Runs the statement; true when a first row is there to read.
+  // backends::DatabaseError when the database refuses it.
   bool Execute();
   // Moves to the next row; false after the last.
   bool Next();
@@ -48,6 +53,9 @@ class Statement {
   // result. A write with RETURNING must step to its end first (Next), not
   // be finished on its row: SQLite checkpoints its WAL only then.
   void Finish();
+  // The statement with its bound parameters as a step of a batch
+  // (NativeConnection::ExecBatch), which runs it; binding starts again.
+  backends::BatchStep InBatch();
 
   // The current row's columns; text is valid until the next Next, Execute
   // or Finish. NULL reads as 0 or "".
@@ -57,6 +65,7 @@ class Statement {
 
  private:
   backends::Param& NextParam(Type type);
+  void RequireAllBound();
 
   std::unique_ptr<backends::Prepared> prepared_;
   std::vector<backends::Param> params_;  // each one's type is its `integer` flag

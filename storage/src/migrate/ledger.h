@@ -1,5 +1,5 @@
 // The ledger, strata_schema_migrations: one row per applied (or part-applied)
-// migration, written in the migration's own transaction (DESIGN.md §4).
+// migration, written in the migration's own transaction.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/native.h"
+#include "connection/connection.h"
 #include "strata/timestamp.h"
 
 namespace strata::migrate {
@@ -27,9 +27,10 @@ struct LedgerRow {
   std::string error;
 };
 
+// Every method throws backends::DatabaseError when its statement fails.
 class Ledger {
  public:
-  explicit Ledger(backends::NativeConnection& db) : db_(db) {}
+  explicit Ledger(connection::Connection& db) : db_(db) {}
 
   // Every row by version, in one query; empty when there is no ledger yet.
   std::vector<LedgerRow> Read();
@@ -43,16 +44,14 @@ class Ledger {
   enum class Mode { kInsert, kUpsert };
   // Inserts the row, or with kUpsert replaces the one with its version.
   void Write(const LedgerRow& row, Mode mode = Mode::kUpsert);
-  // The statement Write runs, for a batch.
-  backends::BatchItem WriteStatement(const LedgerRow& row, Mode mode = Mode::kUpsert) const;
+  // Write's statement with the row bound, for a batch that runs it.
+  backends::BatchStep WriteStep(const LedgerRow& row, Mode mode = Mode::kUpsert);
   void Remove(std::int64_t version);
 
  private:
-  std::vector<LedgerRow> Select(const std::string& where,
-                                const std::vector<backends::Value>& params);
-  bool postgres() const { return db_.backend() == Backend::kPostgres; }
+  connection::Statement& BindWrite(const LedgerRow& row, Mode mode);
 
-  backends::NativeConnection& db_;
+  connection::Connection& db_;
 };
 
 }  // namespace strata::migrate

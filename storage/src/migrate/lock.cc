@@ -8,7 +8,6 @@
 #include <cstring>
 #include <thread>
 
-#include "backends/native.h"
 #include "strata/error.h"
 
 namespace strata::migrate {
@@ -40,24 +39,31 @@ void Poll(const std::function<bool()>& try_lock, std::chrono::milliseconds timeo
 
 class AdvisoryLock : public MigrationLock {
  public:
-  explicit AdvisoryLock(backends::NativeConnection& db) : db_(db) {}
+  explicit AdvisoryLock(connection::Connection& db) : db_(db) {}
   ~AdvisoryLock() override {
     try {
-      db_.Query("SELECT pg_advisory_unlock(CAST($1 AS bigint))",
-                {std::to_string(kAdvisoryLockKey)});
+      Call("SELECT CAST(pg_advisory_unlock(CAST(:key AS bigint)) AS integer)");
     } catch (const backends::DatabaseError&) {
       // The connection is gone, and the server released the lock with it.
     }
   }
 
   bool TryLock() {
-    const auto rows = db_.Query("SELECT pg_try_advisory_lock(CAST($1 AS bigint))",
-                                {std::to_string(kAdvisoryLockKey)});
-    return !rows.empty() && rows[0][0] == "t";
+    return Call("SELECT CAST(pg_try_advisory_lock(CAST(:key AS bigint)) AS integer)");
   }
 
  private:
-  backends::NativeConnection& db_;
+  // Runs a lock function on the key; its boolean result.
+  bool Call(const std::string& sql) {
+    using connection::Type;
+    connection::Statement& st = db_.Prepare(sql, {Type::kInt}, {Type::kInt});
+    st.Int(kAdvisoryLockKey);
+    const bool result = st.Execute() && st.GetInt(0) == 1;
+    st.Finish();
+    return result;
+  }
+
+  connection::Connection& db_;
 };
 
 class FileLock : public MigrationLock {
@@ -93,7 +99,7 @@ std::string SqliteLockPath(const std::string& url) {
   return path + "-migrate-lock";
 }
 
-std::unique_ptr<MigrationLock> MigrationLock::Acquire(backends::NativeConnection& db,
+std::unique_ptr<MigrationLock> MigrationLock::Acquire(connection::Connection& db,
                                                       const std::string& url,
                                                       std::chrono::milliseconds timeout,
                                                       const std::function<void()>& on_wait) {

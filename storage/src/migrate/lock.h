@@ -1,5 +1,5 @@
 // The migration lock: one runner at a time per database, across processes
-// and hosts (DESIGN.md §4).
+// and hosts.
 //  - PostgreSQL: a session advisory lock, taken with pg_try_advisory_lock and
 //    polled, so that a runner waiting for it holds no transaction and no
 //    snapshot (CREATE INDEX CONCURRENTLY in the holder waits for those).
@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "backends/native.h"
+#include "connection/connection.h"
 
 namespace strata::migrate {
 
@@ -24,9 +24,9 @@ inline constexpr long long kAdvisoryLockKey = 0x7374726174610001LL;
 class MigrationLock {
  public:
   // Waits up to `timeout`; calls `on_wait` once if it has to wait. Throws
-  // strata::Error when the timeout passes.
-  static std::unique_ptr<MigrationLock> Acquire(backends::NativeConnection& db,
-                                                const std::string& url,
+  // strata::Error when the timeout passes or the lock file cannot be used,
+  // backends::DatabaseError when PostgreSQL's lock query fails.
+  static std::unique_ptr<MigrationLock> Acquire(connection::Connection& db, const std::string& url,
                                                 std::chrono::milliseconds timeout,
                                                 const std::function<void()>& on_wait);
   virtual ~MigrationLock() = default;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "base/ascii.h"
+
 namespace strata::migrate {
 namespace {
 
@@ -15,7 +17,7 @@ bool IsWordStart(char c) {
 }
 bool IsWordChar(char c) { return IsWordStart(c) || (c >= '0' && c <= '9') || c == '$'; }
 
-char UpperAscii(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+using base::UpperAscii;
 
 // `word` equals the upper-case keyword `upper`, ignoring ASCII case.
 bool IsKeyword(std::string_view word, std::string_view upper) {
@@ -34,7 +36,7 @@ std::string Upper(std::string_view word) {
 // so that both skip quotes and comments identically.
 class Lexer {
  public:
-  Lexer(std::string_view text, Dialect dialect) : s_(text), dialect_(dialect) {}
+  Lexer(std::string_view text, Backend dialect) : s_(text), dialect_(dialect) {}
 
   bool done() const { return pos_ >= s_.size(); }
   std::size_t pos() const { return pos_; }
@@ -59,18 +61,18 @@ class Lexer {
     }
     if (c == '\'') return SkipQuoted('\'', /*backslash_escapes=*/false);
     if (c == '"') return SkipQuoted('"', false);
-    if (dialect_ == Dialect::kPostgres && (c == 'E' || c == 'e') && Peek(1) == '\'' &&
+    if (dialect_ == Backend::kPostgres && (c == 'E' || c == 'e') && Peek(1) == '\'' &&
         !PreviousIsWordChar()) {
       Step();
       return SkipQuoted('\'', /*backslash_escapes=*/true);
     }
-    if (dialect_ == Dialect::kSqlite && c == '`') return SkipQuoted('`', false);
-    if (dialect_ == Dialect::kSqlite && c == '[') {
+    if (dialect_ == Backend::kSqlite && c == '`') return SkipQuoted('`', false);
+    if (dialect_ == Backend::kSqlite && c == '[') {
       while (!done() && s_[pos_] != ']') Step();
       if (!done()) Step();
       return Token::kQuoted;
     }
-    if (dialect_ == Dialect::kPostgres && c == '$' && !PreviousIsWordChar() && SkipDollarQuoted()) {
+    if (dialect_ == Backend::kPostgres && c == '$' && !PreviousIsWordChar() && SkipDollarQuoted()) {
       return Token::kQuoted;
     }
     if (IsWordStart(c)) {
@@ -102,7 +104,7 @@ class Lexer {
       if (s_[pos_] == '*' && Peek(1) == '/') {
         --depth;
         StepOver(2);
-      } else if (dialect_ == Dialect::kPostgres && s_[pos_] == '/' && Peek(1) == '*') {
+      } else if (dialect_ == Backend::kPostgres && s_[pos_] == '/' && Peek(1) == '*') {
         ++depth;
         StepOver(2);
       } else {
@@ -144,7 +146,7 @@ class Lexer {
   }
 
   std::string_view s_;
-  Dialect dialect_;
+  Backend dialect_;
   std::size_t pos_ = 0;
   int line_ = 1;
 };
@@ -153,7 +155,7 @@ class Lexer {
 // (SQLite) or a BEGIN ATOMIC body (PostgreSQL), where CASE ... END may nest.
 class BodyTracker {
  public:
-  explicit BodyTracker(Dialect dialect) : dialect_(dialect) {}
+  explicit BodyTracker(Backend dialect) : dialect_(dialect) {}
 
   void OnWord(std::string_view word) {
     if (count_ < words_.size()) words_[count_++] = word;
@@ -175,8 +177,8 @@ class BodyTracker {
       return;
     }
     if (!IsKeyword(word, "BEGIN")) return;
-    if (dialect_ == Dialect::kSqlite && StartsTrigger()) in_body_ = true;
-    if (dialect_ == Dialect::kPostgres && StartsRoutine()) awaiting_atomic_ = true;
+    if (dialect_ == Backend::kSqlite && StartsTrigger()) in_body_ = true;
+    if (dialect_ == Backend::kPostgres && StartsRoutine()) awaiting_atomic_ = true;
   }
 
   bool semicolon_ends_statement() const { return !in_body_; }
@@ -197,7 +199,7 @@ class BodyTracker {
     return At(kind, "FUNCTION") || At(kind, "PROCEDURE");
   }
 
-  Dialect dialect_;
+  Backend dialect_;
   std::array<std::string_view, 4> words_{};  // the statement's first words
   std::size_t count_ = 0;
   bool in_body_ = false;
@@ -207,7 +209,7 @@ class BodyTracker {
 
 }  // namespace
 
-std::vector<SqlChunk> SplitSql(std::string_view script, Dialect dialect) {
+std::vector<SqlChunk> SplitSql(std::string_view script, Backend dialect) {
   std::vector<SqlChunk> chunks;
   Lexer lexer(script, dialect);
   BodyTracker body(dialect);
@@ -236,14 +238,14 @@ std::vector<SqlChunk> SplitSql(std::string_view script, Dialect dialect) {
   return chunks;
 }
 
-std::vector<SqlChunk> SplitStatements(std::string_view script, Dialect dialect) {
+std::vector<SqlChunk> SplitStatements(std::string_view script, Backend dialect) {
   std::vector<SqlChunk> statements = SplitSql(script, dialect);
   std::erase_if(statements, [](const SqlChunk& c) { return !c.has_code; });
   return statements;
 }
 
 std::vector<std::string> LeadingWords(std::string_view statement, std::size_t count,
-                                      Dialect dialect) {
+                                      Backend dialect) {
   Lexer lexer(statement, dialect);
   std::vector<std::string> words;
   while (!lexer.done() && words.size() < count) {
@@ -255,18 +257,13 @@ std::vector<std::string> LeadingWords(std::string_view statement, std::size_t co
   return words;
 }
 
-bool ContainsIgnoringCase(std::string_view text, std::string_view upper) {
-  return std::search(text.begin(), text.end(), upper.begin(), upper.end(),
-                     [](char a, char b) { return UpperAscii(a) == b; }) != text.end();
-}
-
-std::optional<std::string> TransactionRefusal(std::string_view statement, Dialect dialect) {
+std::optional<std::string> TransactionRefusal(std::string_view statement, Backend dialect) {
   // Three words decide, except for the PostgreSQL statements whose
   // CONCURRENTLY or DETACH may come later: only those are read further.
   std::vector<std::string> w = LeadingWords(statement, 3, dialect);
   if (w.empty()) return std::nullopt;
   const auto at = [&](std::size_t i) { return i < w.size() ? w[i] : std::string(); };
-  if (dialect == Dialect::kPostgres &&
+  if (dialect == Backend::kPostgres &&
       ((w[0] == "CREATE" && (at(1) == "INDEX" || at(2) == "INDEX")) || w[0] == "REINDEX" ||
        (w[0] == "ALTER" && at(1) == "TABLE"))) {
     w = LeadingWords(statement, 12, dialect);
@@ -289,7 +286,7 @@ std::optional<std::string> TransactionRefusal(std::string_view statement, Dialec
   const std::string fix =
       " cannot run inside a transaction: move it to a migration whose first line is "
       "-- strata:no-transaction";
-  if (dialect == Dialect::kPostgres) {
+  if (dialect == Backend::kPostgres) {
     if (first == "CREATE" && (at(1) == "INDEX" || at(2) == "INDEX") && has("CONCURRENTLY")) {
       return "CREATE INDEX CONCURRENTLY" + fix;
     }

@@ -3,7 +3,7 @@
 // a line, and statements that must not run inside a transaction are found
 // before anything runs. SOCI's `session << script` cannot do this: on SQLite it
 // runs only the first statement, on PostgreSQL it rewrites `:name` inside
-// dollar-quoted bodies (SOCI_NOTES.md).
+// dollar-quoted bodies.
 #pragma once
 
 #include <cstddef>
@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-namespace strata::migrate {
+#include "strata/options.h"
 
-enum class Dialect { kSqlite, kPostgres };
+namespace strata::migrate {
 
 // One piece of a script: everything up to and including a top-level ';' (or
 // the end of the script). The pieces of a script, concatenated, are the script.
@@ -33,23 +33,20 @@ struct SqlChunk {
 //    bodies (with CASE ... END inside).
 // Never fails: an unterminated quote or comment runs to the end of the script,
 // where the database will report it.
-std::vector<SqlChunk> SplitSql(std::string_view script, Dialect dialect);
+std::vector<SqlChunk> SplitSql(std::string_view script, Backend dialect);
 
 // The statements of a script: the chunks that hold code.
-std::vector<SqlChunk> SplitStatements(std::string_view script, Dialect dialect);
+std::vector<SqlChunk> SplitStatements(std::string_view script, Backend dialect);
 
 // The first `count` words of a statement, upper-cased, skipping comments and
 // stopping at the first quoted string or ';'.
 std::vector<std::string> LeadingWords(std::string_view statement, std::size_t count,
-                                      Dialect dialect);
-
-// Whether `text` contains `upper` (upper-case ASCII), ignoring ASCII case.
-bool ContainsIgnoringCase(std::string_view text, std::string_view upper);
+                                      Backend dialect);
 
 // Why a statement must not appear in a transactional migration, with the fix,
 // or nullopt when it may. Covers top-level transaction control (BEGIN, COMMIT,
 // ...: the runner owns the transaction) and statements the database refuses or
 // ignores inside one (CREATE INDEX CONCURRENTLY, VACUUM, PRAGMA foreign_keys, ...).
-std::optional<std::string> TransactionRefusal(std::string_view statement, Dialect dialect);
+std::optional<std::string> TransactionRefusal(std::string_view statement, Backend dialect);
 
 }  // namespace strata::migrate

@@ -6,7 +6,7 @@
 
 #include <array>
 
-#include "repositories/values.h"
+#include "repositories/identity.h"
 #include "strata/error.h"
 
 namespace strata::repositories {

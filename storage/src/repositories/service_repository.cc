@@ -1,6 +1,7 @@
 // Services: unique by ARN and by (cluster, name), listed per cluster.
-#include "repositories/common.h"
-#include "repositories/tables.h"
+#include "repositories/queries.h"
+#include "repositories/schema.h"
+#include "repositories/unit_of_work.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
@@ -10,15 +11,15 @@ using connection::Type;
 
 class ServiceRepositoryImpl : public ServiceRepository {
  public:
-  explicit ServiceRepositoryImpl(Context& context)
-      : context_(context), table_("services", ServiceFields(), Dialect{context.backend()}) {}
+  explicit ServiceRepositoryImpl(UnitOfWork& unit)
+      : unit_(unit), table_("services", "service", ServiceColumns(), unit.dialect()) {}
 
   Service Create(Service s) override {
     CheckName("service name", s.name);
     CheckReference("service cluster", s.cluster_arn);
     if (!s.arn.empty()) CheckArn("service ARN", s.arn);
-    CheckFields(s);
-    context_.Run(false, "service", [&](connection::PooledConnection& conn) {
+    table_.CheckValues(s);
+    unit_.Write("service", [&](connection::Connection& conn) {
       const ClusterRef cluster = RequireCluster(conn, s.cluster_arn);
       s.cluster_arn = cluster.arn;
       if (s.region.empty()) s.region = cluster.region;
@@ -39,7 +40,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
     CheckReference("cluster", cluster);
     CheckReference("service", name_or_arn);
     std::optional<Service> found;
-    context_.Run(true, "service", [&](connection::PooledConnection& conn) {
+    unit_.Read("service", [&](connection::Connection& conn) {
       connection::Statement& st =
           conn.Prepare(std::string("SELECT ") + table_.select_list() + " FROM services WHERE " +
                            KeyWhere(cluster, name_or_arn),
@@ -61,9 +62,9 @@ class ServiceRepositoryImpl : public ServiceRepository {
     filters.Add("status", filter.status);
     std::vector<Type> types(1 + filters.values.size(), Type::kText);
     Page<Service> result;
-    context_.Run(true, "service", [&](connection::PooledConnection& conn) {
+    unit_.Read("service", [&](connection::Connection& conn) {
       result = ListPage<Service>(
-          conn, table_, context_.tokens(), "services", cluster,
+          conn, table_, unit_.tokens(), "services", cluster,
           QueryKey({filter.launch_type, filter.status}),
           ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
           [&](connection::Statement& st) {
@@ -84,7 +85,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
       CheckReference("service cluster", s.cluster_arn);
       CheckReference("service name", s.name);
     }
-    CheckFields(s);
+    table_.CheckValues(s);
     Service updated = s;
     updated.updated_at = Now();
     const std::string where =
@@ -96,7 +97,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
       st.Text(by_arn ? s.arn : s.name);
     };
     Service stored;
-    context_.Run(false, "service", [&](connection::PooledConnection& conn) {
+    unit_.Write("service", [&](connection::Connection& conn) {
       stored =
           UpdateVersioned(conn, table_, updated, s.version, where, key_types, bind_key, "service");
     });
@@ -106,7 +107,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
   void Delete(std::string_view cluster, std::string_view name_or_arn) override {
     CheckReference("cluster", cluster);
     CheckReference("service", name_or_arn);
-    context_.Run(false, "service", [&](connection::PooledConnection& conn) {
+    unit_.Write("service", [&](connection::Connection& conn) {
       connection::Statement& st =
           conn.Prepare("DELETE FROM services WHERE " + KeyWhere(cluster, name_or_arn),
                        {Type::kText, Type::kText}, {});
@@ -123,30 +124,14 @@ class ServiceRepositoryImpl : public ServiceRepository {
            (IsArn(name_or_arn) ? "arn" : "name") + " = :key";
   }
 
-  static void CheckFields(const Service& s) {
-    for (const std::string* text :
-         {&s.task_definition_arn, &s.launch_type, &s.platform_version, &s.status, &s.role_arn,
-          &s.scheduling_strategy, &s.propagate_tags, &s.region, &s.account_id}) {
-      CheckText("service field", *text);
-    }
-    CheckJson("service load_balancers", s.load_balancers);
-    CheckJson("service service_registries", s.service_registries);
-    CheckJson("service network_configuration", s.network_configuration);
-    CheckJson("service deployment_configuration", s.deployment_configuration);
-    CheckJson("service placement_constraints", s.placement_constraints);
-    CheckJson("service placement_strategy", s.placement_strategy);
-    CheckJson("service capacity_provider_strategy", s.capacity_provider_strategy);
-    CheckJson("service tags", s.tags);
-  }
-
-  Context& context_;
+  UnitOfWork& unit_;
   Table<Service> table_;
 };
 
 }  // namespace
 
-std::unique_ptr<ServiceRepository> MakeServiceRepository(Context& context) {
-  return std::make_unique<ServiceRepositoryImpl>(context);
+std::unique_ptr<ServiceRepository> MakeServiceRepository(UnitOfWork& unit) {
+  return std::make_unique<ServiceRepositoryImpl>(unit);
 }
 
 }  // namespace strata::repositories

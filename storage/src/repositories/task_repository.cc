@@ -1,15 +1,11 @@
 // Tasks: unique by ARN, listed and counted per cluster under any filter,
-// upserted in one statement, created in bulk (COPY on PostgreSQL).
-#include <libpq-fe.h>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
-
+// upserted in one statement, created in bulk (BulkInsert: COPY on PostgreSQL).
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "backends/native.h"
-#include "repositories/common.h"
-#include "repositories/tables.h"
+#include "repositories/queries.h"
+#include "repositories/schema.h"
+#include "repositories/unit_of_work.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
@@ -19,8 +15,8 @@ using connection::Type;
 
 class TaskRepositoryImpl : public TaskRepository {
  public:
-  explicit TaskRepositoryImpl(Context& context)
-      : context_(context), table_("tasks", TaskFields(), Dialect{context.backend()}) {
+  explicit TaskRepositoryImpl(UnitOfWork& unit)
+      : unit_(unit), table_("tasks", "task", TaskColumns(), unit.dialect()) {
     // Find's four statements (cluster by name or ARN, task by id or ARN),
     // built once: a point read should not pay for assembling its SQL.
     for (const bool cluster_arn : {false, true}) {
@@ -34,7 +30,7 @@ class TaskRepositoryImpl : public TaskRepository {
 
   Task Create(Task t) override {
     Check(t);
-    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+    unit_.Write("task", [&](connection::Connection& conn) {
       Complete(t, RequireCluster(conn, t.cluster_arn));
       connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
       table_.BindAll(st, t);
@@ -46,7 +42,7 @@ class TaskRepositoryImpl : public TaskRepository {
   std::vector<Task> CreateMany(std::vector<Task> tasks) override {
     for (const Task& t : tasks) Check(t);
     if (tasks.empty()) return tasks;
-    context_.Atomic("task", [&](connection::PooledConnection& conn) {
+    unit_.Atomic("task", [&](connection::Connection& conn) {
       std::map<std::string, ClusterRef, std::less<>> clusters;
       for (Task& t : tasks) {
         auto it = clusters.find(t.cluster_arn);
@@ -55,15 +51,13 @@ class TaskRepositoryImpl : public TaskRepository {
         }
         Complete(t, it->second);
       }
-      if (conn.backend() == Backend::kPostgres) {
-        Copy(conn, tasks);
-        return;
-      }
-      connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
+      const std::unique_ptr<backends::BulkInsert> insert =
+          conn.native().BulkInsertInto(table_.name(), table_.column_names());
       for (const Task& t : tasks) {
-        table_.BindAll(st, t);
-        st.Execute();
+        table_.BindAll(*insert, t);
+        insert->EndRow();
       }
+      insert->Finish();
     });
     return tasks;
   }
@@ -71,12 +65,13 @@ class TaskRepositoryImpl : public TaskRepository {
   Task Upsert(Task t) override {
     Check(t);
     std::optional<Task> stored;
-    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+    unit_.Write("task", [&](connection::Connection& conn) {
       Complete(t, RequireCluster(conn, t.cluster_arn));
-      connection::Statement& st = conn.Prepare(
-          table_.Insert() + " ON CONFLICT (arn) DO UPDATE SET " + table_.SetMutableFromExcluded() +
-              ", version = tasks.version + 1 RETURNING " + table_.select_list(),
-          table_.InsertTypes(), table_.read_types());
+      connection::Statement& st =
+          conn.Prepare(table_.Insert() + " ON CONFLICT (arn) DO UPDATE SET " +
+                           table_.SetUpdatableFromExcluded() +
+                           ", version = tasks.version + 1 RETURNING " + table_.select_list(),
+                       table_.InsertTypes(), table_.read_types());
       table_.BindAll(st, t);
       stored = ReadOne(st, table_);
     });
@@ -87,7 +82,7 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckReference("cluster", cluster);
     CheckReference("task", id_or_arn);
     std::optional<Task> found;
-    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+    unit_.Read("task", [&](connection::Connection& conn) {
       static const std::vector<Type> kKeys(2, Type::kText);
       connection::Statement& st =
           conn.Prepare(find_[IsArn(cluster)][IsArn(id_or_arn)], kKeys, table_.read_types());
@@ -107,10 +102,8 @@ class TaskRepositoryImpl : public TaskRepository {
     for (const std::string& arn : arns) CheckReference("task ARN", arn);
     const std::string list = nlohmann::json(arns).dump();
     std::vector<Task> found;
-    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
-      const std::string in = conn.backend() == Backend::kSqlite
-                                 ? "SELECT value FROM json_each(:arns)"
-                                 : "SELECT json_array_elements_text(CAST(:arns AS json))";
+    unit_.Read("task", [&](connection::Connection& conn) {
+      const std::string in = table_.dialect().JsonArrayElements(":arns");
       connection::Statement& st =
           conn.Prepare(std::string("SELECT ") + table_.select_list() +
                            " FROM tasks WHERE arn IN (" + in + ") ORDER BY created_at, id",
@@ -128,9 +121,9 @@ class TaskRepositoryImpl : public TaskRepository {
     const Filters filters = MakeFilters(filter);
     std::vector<Type> types(1 + filters.values.size(), Type::kText);
     Page<Task> result;
-    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+    unit_.Read("task", [&](connection::Connection& conn) {
       result = ListPage<Task>(
-          conn, table_, context_.tokens(), "tasks", cluster, FilterKey(filters),
+          conn, table_, unit_.tokens(), "tasks", cluster, FilterKey(filters),
           ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
           [&](connection::Statement& st) { BindFilters(st, cluster, filters); }, page);
       if (result.items.empty()) RequireCluster(conn, cluster);
@@ -142,7 +135,7 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckReference("cluster", cluster);
     const Filters filters = MakeFilters(filter);
     std::int64_t count = 0;
-    context_.Run(true, "task", [&](connection::PooledConnection& conn) {
+    unit_.Read("task", [&](connection::Connection& conn) {
       connection::Statement& st =
           conn.Prepare("SELECT count(*) FROM tasks WHERE " +
                            ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql,
@@ -164,7 +157,7 @@ class TaskRepositoryImpl : public TaskRepository {
       CheckReference("task cluster", t.cluster_arn);
       CheckReference("task id", t.id);
     }
-    CheckFields(t);
+    table_.CheckValues(t);
     Task updated = t;
     updated.updated_at = Now();
     const std::string where =
@@ -176,7 +169,7 @@ class TaskRepositoryImpl : public TaskRepository {
       st.Text(by_arn ? t.arn : t.id);
     };
     Task stored;
-    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+    unit_.Write("task", [&](connection::Connection& conn) {
       stored =
           UpdateVersioned(conn, table_, updated, t.version, where, key_types, bind_key, "task");
     });
@@ -186,7 +179,7 @@ class TaskRepositoryImpl : public TaskRepository {
   void Delete(std::string_view cluster, std::string_view id_or_arn) override {
     CheckReference("cluster", cluster);
     CheckReference("task", id_or_arn);
-    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+    unit_.Write("task", [&](connection::Connection& conn) {
       connection::Statement& st =
           conn.Prepare("DELETE FROM tasks WHERE " + KeyWhere(cluster, id_or_arn),
                        {Type::kText, Type::kText}, {});
@@ -199,11 +192,11 @@ class TaskRepositoryImpl : public TaskRepository {
   std::int64_t DeleteStoppedBefore(std::string_view cluster, Timestamp before) override {
     CheckReference("cluster", cluster);
     std::int64_t deleted = 0;
-    context_.Run(false, "task", [&](connection::PooledConnection& conn) {
+    unit_.Write("task", [&](connection::Connection& conn) {
       connection::Statement& st = conn.Prepare(
           "DELETE FROM tasks WHERE " + ClusterMatch(cluster, "cluster_arn", ":cluster") +
               " AND last_status = 'STOPPED' AND stopped_at < " +
-              table_.dialect().Param(Kind::kTimestamp, ":before"),
+              table_.dialect().Param(FieldType::kTimestamp, ":before"),
           {Type::kText, Type::kInt}, {});
       st.Text(cluster).Int(Micros(before));
       st.Execute();
@@ -214,26 +207,11 @@ class TaskRepositoryImpl : public TaskRepository {
   }
 
  private:
-  static void Check(const Task& t) {
+  void Check(const Task& t) const {
     CheckReference("task cluster", t.cluster_arn);
     if (!t.id.empty()) CheckId("task id", t.id);
     if (!t.arn.empty()) CheckArn("task ARN", t.arn);
-    CheckFields(t);
-  }
-
-  static void CheckFields(const Task& t) {
-    for (const std::string* text :
-         {&t.task_definition_arn, &t.container_instance_arn, &t.last_status, &t.desired_status,
-          &t.cpu, &t.memory, &t.group, &t.started_by, &t.launch_type, &t.platform_version,
-          &t.platform_family, &t.connectivity, &t.health_status, &t.stop_code, &t.stopped_reason,
-          &t.capacity_provider_name, &t.region, &t.account_id}) {
-      CheckText("task field", *text);
-    }
-    CheckJson("task containers", t.containers);
-    CheckJson("task overrides", t.overrides);
-    CheckJson("task attachments", t.attachments);
-    CheckJson("task attributes", t.attributes);
-    CheckJson("task tags", t.tags);
+    table_.CheckValues(t);
   }
 
   // What the store fills in on a new task.
@@ -281,105 +259,15 @@ class TaskRepositoryImpl : public TaskRepository {
     for (const std::string& v : filters.values) st.Text(v);
   }
 
-  // COPY tasks FROM STDIN in text format: one round trip for the rows.
-  void Copy(connection::PooledConnection& conn, const std::vector<Task>& tasks) {
-    auto* backend = static_cast<soci::postgresql_session_backend*>(conn.session().get_backend());
-    PGconn* pg = backend->conn_;
-    std::string columns;
-    for (const Field<Task>& f : table_.fields()) {
-      if (!columns.empty()) columns += ", ";
-      columns += f.column;
-    }
-    PGresult* start = PQexec(pg, ("COPY tasks (" + columns + ") FROM STDIN").c_str());
-    const bool copying = PQresultStatus(start) == PGRES_COPY_IN;
-    PQclear(start);
-    if (!copying) {
-      const std::string message = PQerrorMessage(pg);
-      throw backends::DatabaseError("COPY did not start: " + message.substr(0, message.find('\n')),
-                                    "", -1, PQstatus(pg) == CONNECTION_BAD);
-    }
-    std::string data;
-    for (const Task& t : tasks) AppendCopyRow(data, t);
-    const bool sent = PQputCopyData(pg, data.data(), static_cast<int>(data.size())) == 1;
-    PQputCopyEnd(pg, sent ? nullptr : "strata: sending the rows failed");
-    // The COPY's own result, translated like any statement's.
-    PGresult* result = PQgetResult(pg);
-    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
-    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-    backends::DatabaseError error(primary != nullptr ? primary : "COPY failed",
-                                  state != nullptr ? state : "", -1,
-                                  PQstatus(pg) == CONNECTION_BAD);
-    PQclear(result);
-    while (PGresult* rest = PQgetResult(pg)) PQclear(rest);
-    if (!ok) throw error;
-  }
-
-  void AppendCopyRow(std::string& out, const Task& t) const {
-    bool first = true;
-    for (const Field<Task>& f : table_.fields()) {
-      if (!first) out += '\t';
-      first = false;
-      if (f.derive != nullptr) {
-        AppendCopyText(out, f.derive(t));
-        continue;
-      }
-      std::visit(
-          [&](auto member) {
-            const auto& value = t.*member;
-            using V = std::decay_t<decltype(value)>;
-            if constexpr (std::is_same_v<V, std::string>) {
-              if (f.kind == Kind::kJson && value.empty()) {
-                out += "\\N";
-              } else {
-                AppendCopyText(out, value);
-              }
-            } else if constexpr (std::is_same_v<V, std::int64_t>) {
-              out += std::to_string(value);
-            } else if constexpr (std::is_same_v<V, bool>) {
-              out += value ? "t" : "f";
-            } else if constexpr (std::is_same_v<V, Timestamp>) {
-              out += FormatTimestamp(value);
-            } else {
-              out += value ? FormatTimestamp(*value) : "\\N";
-            }
-          },
-          f.member);
-    }
-    out += '\n';
-  }
-
-  // COPY's text format: backslash, tab, newline and carriage return escaped.
-  static void AppendCopyText(std::string& out, const std::string& text) {
-    for (const char c : text) {
-      switch (c) {
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        default:
-          out += c;
-      }
-    }
-  }
-
-  Context& context_;
+  UnitOfWork& unit_;
   Table<Task> table_;
   std::string find_[2][2];  // [cluster is an ARN][task key is an ARN]
 };
 
 }  // namespace
 
-std::unique_ptr<TaskRepository> MakeTaskRepository(Context& context) {
-  return std::make_unique<TaskRepositoryImpl>(context);
+std::unique_ptr<TaskRepository> MakeTaskRepository(UnitOfWork& unit) {
+  return std::make_unique<TaskRepositoryImpl>(unit);
 }
 
 }  // namespace strata::repositories

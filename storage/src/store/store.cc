@@ -4,32 +4,36 @@
 
 #include <unordered_map>
 
-#include "backends/native.h"
 #include "connection/errors.h"
 #include "connection/pool.h"
-#include "migrate/prepare_on.h"
-#include "repositories/context.h"
+#include "migrate/engine.h"
+#include "repositories/unit_of_work.h"
 #include "strata/error.h"
 #include "strata/migrator.h"
 
 namespace strata {
 namespace {
 
-using connection::PooledConnection;
+using connection::Connection;
 using repositories::Work;
 
 constexpr const char* kTokenKeySetting = "page_token_key";
 
-class StoreImpl : public Store, public repositories::Context {
+class StoreImpl : public Store, public repositories::UnitOfWork {
  public:
   explicit StoreImpl(const StoreOptions& options) : options_(options) {
     const bool memory =
         options.backend == Backend::kSqlite && backends::IsSqliteMemory(options.url);
+    // The schema check, with auto-migrate first: on the migrator's own
+    // connection, except for an in-memory database, which exists on the
+    // pool's one connection alone.
     if (!memory) Migrator::Open(options)->Prepare();
     pool_ = std::make_unique<connection::Pool>(options, memory ? 1 : options.pool_size);
     if (memory) {
       connection::Pool::Lease lease = pool_->Acquire();
-      migrate::PrepareOn(options, lease->connection());
+      const std::vector<migrate::Migration> set = migrate::LoadMigrations(options);
+      const MigratorOptions migrator_options;
+      migrate::Engine(options, migrator_options, set, *lease).Prepare();
     }
     tokens_ = std::make_unique<repositories::PageTokens>(TokenKey());
     clusters_ = repositories::MakeClusterRepository(*this);
@@ -64,9 +68,12 @@ class StoreImpl : public Store, public repositories::Context {
     Commit(*transaction.lease, "transaction");
   }
 
-  // --- repositories::Context -----------------------------------------------
+  // --- repositories::UnitOfWork --------------------------------------------
 
-  void Run(bool read, const std::string& entity, const Work& work) override {
+  void Read(const std::string& entity, const Work& work) override { Run(true, entity, work); }
+  void Write(const std::string& entity, const Work& work) override { Run(false, entity, work); }
+
+  void Run(bool read, const std::string& entity, const Work& work) {
     if (Transaction* current = Current()) {
       Execute(*current->lease, entity, work);
       return;
@@ -99,7 +106,9 @@ class StoreImpl : public Store, public repositories::Context {
   }
 
   const repositories::PageTokens& tokens() const override { return *tokens_; }
-  Backend backend() const override { return options_.backend; }
+  const backends::SqlDialect& dialect() const override {
+    return backends::SqlDialect::For(options_.backend);
+  }
 
  private:
   struct Transaction {
@@ -124,7 +133,7 @@ class StoreImpl : public Store, public repositories::Context {
 
   // Runs `work`, finishes its statements and translates what it threw. With
   // `lost`, a lost connection is reported there instead of thrown.
-  static void Execute(PooledConnection& c, const std::string& entity, const Work& work,
+  static void Execute(Connection& c, const std::string& entity, const Work& work,
                       bool* lost = nullptr) {
     try {
       work(c);
@@ -139,28 +148,24 @@ class StoreImpl : public Store, public repositories::Context {
     c.FinishActive();
   }
 
-  void Begin(PooledConnection& c, const std::string& entity) {
-    // SQLite: take the write lock now; a deferred transaction that reads and
-    // then writes fails with SQLITE_BUSY when another writer got in between.
-    Execute(c, entity, [&](PooledConnection& conn) {
-      conn.native().Exec(options_.backend == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-    });
+  static void Begin(Connection& c, const std::string& entity) {
+    Execute(c, entity, [](Connection& conn) { conn.BeginWrite(); });
   }
 
   // A failed COMMIT is rolled back, so the connection goes back to the pool
   // outside any transaction.
-  static void Commit(PooledConnection& c, const std::string& entity) {
+  static void Commit(Connection& c, const std::string& entity) {
     try {
-      Execute(c, entity, [](PooledConnection& conn) { conn.native().Exec("COMMIT"); });
+      Execute(c, entity, [](Connection& conn) { conn.Exec("COMMIT"); });
     } catch (...) {
       RollBack(c, "ROLLBACK");
       throw;
     }
   }
 
-  static void RollBack(PooledConnection& c, const std::string& sql) {
+  static void RollBack(Connection& c, const std::string& sql) {
     try {
-      c.native().Exec(sql);
+      c.Exec(sql);
     } catch (const backends::DatabaseError&) {
       // The connection is gone: the server rolled back.
     }
@@ -170,8 +175,8 @@ class StoreImpl : public Store, public repositories::Context {
   // changes alone are undone and the exception passes on unchanged.
   void Savepoint(Transaction& t, const std::string& entity, const std::function<void()>& body) {
     const std::string name = "strata_" + std::to_string(++t.savepoints);
-    PooledConnection& c = *t.lease;
-    Execute(c, entity, [&](PooledConnection& conn) { conn.native().Exec("SAVEPOINT " + name); });
+    Connection& c = *t.lease;
+    Execute(c, entity, [&](Connection& conn) { conn.Exec("SAVEPOINT " + name); });
     try {
       body();
     } catch (...) {
@@ -182,15 +187,14 @@ class StoreImpl : public Store, public repositories::Context {
       throw;
     }
     --t.savepoints;
-    Execute(c, entity,
-            [&](PooledConnection& conn) { conn.native().Exec("RELEASE SAVEPOINT " + name); });
+    Execute(c, entity, [&](Connection& conn) { conn.Exec("RELEASE SAVEPOINT " + name); });
   }
 
   // The key that signs page tokens, created by the first store to open the
   // database (every replica then shares it).
   std::string TokenKey() {
     std::string key;
-    Run(false, "setting", [&](PooledConnection& c) {
+    Write("setting", [&](Connection& c) {
       using connection::Type;
       connection::Statement& select = c.Prepare(
           "SELECT value FROM strata_settings WHERE name = :name", {Type::kText}, {Type::kText});

@@ -1,28 +1,11 @@
-#include "repositories/values.h"
-
-#include <openssl/rand.h>
+#include "repositories/checks.h"
 
 #include <nlohmann/json.hpp>
-#include <vector>
 
+#include "repositories/identity.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
-
-std::string RandomHex(std::size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
-    throw Error("the system's random source failed (OpenSSL RAND_bytes)");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes);
-  for (const unsigned char b : raw) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
 void CheckName(std::string_view what, std::string_view name) {
   const std::string w(what);
@@ -83,41 +66,6 @@ void CheckPage(const PageRequest& page) {
     throw InvalidArgumentError("limit " + std::to_string(page.limit) + " is outside 1.." +
                                std::to_string(PageRequest::kMaxLimit));
   }
-}
-
-bool IsArn(std::string_view value) { return value.starts_with("arn:"); }
-
-std::string MakeArn(std::string_view region, std::string_view account, std::string_view kind,
-                    std::string_view path) {
-  std::string arn = "arn:aws:ecs:";
-  arn += region;
-  arn += ':';
-  arn += account;
-  arn += ':';
-  arn += kind;
-  arn += '/';
-  arn += path;
-  return arn;
-}
-
-std::string TaskFamily(std::string_view task_definition) {
-  std::string_view family = task_definition;
-  if (const auto slash = family.rfind('/'); slash != std::string_view::npos) {
-    family.remove_prefix(slash + 1);
-  }
-  if (const auto colon = family.rfind(':'); colon != std::string_view::npos) {
-    const std::string_view revision = family.substr(colon + 1);
-    if (!revision.empty() && revision.find_first_not_of("0123456789") == std::string_view::npos) {
-      family = family.substr(0, colon);
-    }
-  }
-  return std::string(family);
-}
-
-std::string ClusterNameOf(std::string_view cluster_arn) {
-  const auto pos = cluster_arn.find(":cluster/");
-  return pos == std::string_view::npos ? std::string(cluster_arn)
-                                       : std::string(cluster_arn.substr(pos + 9));
 }
 
 }  // namespace strata::repositories

@@ -1,5 +1,5 @@
-// Pieces every repository shares: finding a cluster by name or ARN, the
-// keyset page query, and reading rows.
+// The queries every repository shares: finding a cluster by name or ARN,
+// filters, reading rows, the keyset page query and the versioned update.
 #pragma once
 
 #include <functional>
@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "connection/statement.h"
-#include "repositories/context.h"
-#include "repositories/table.h"
-#include "repositories/values.h"
+#include "connection/connection.h"
+#include "repositories/identity.h"
+#include "repositories/page_token.h"
+#include "repositories/row_mapping.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
@@ -30,7 +30,7 @@ struct ClusterRef {
   std::string arn, name, region, account_id;
 };
 
-inline std::optional<ClusterRef> FindCluster(connection::PooledConnection& c,
+inline std::optional<ClusterRef> FindCluster(connection::Connection& c,
                                              std::string_view name_or_arn) {
   using connection::Type;
   // Built once: this lookup runs before every write of a service or task.
@@ -54,7 +54,7 @@ inline std::optional<ClusterRef> FindCluster(connection::PooledConnection& c,
 // Where a cluster named by a call does not exist.
 inline constexpr const char* kClusterNotFound = "cluster not found: check its name or ARN";
 
-inline ClusterRef RequireCluster(connection::PooledConnection& c, std::string_view name_or_arn) {
+inline ClusterRef RequireCluster(connection::Connection& c, std::string_view name_or_arn) {
   std::optional<ClusterRef> found = FindCluster(c, name_or_arn);
   if (!found) throw NotFoundError(kClusterNotFound);
   return *found;
@@ -121,7 +121,7 @@ inline const std::string& ClusterArnOf(const Cluster&) {
 // `list` ("services"), the cluster's ARN (whether `cluster` gives its name
 // or ARN; "" for the cluster list) and `filter_key`.
 template <class E>
-Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const PageTokens& tokens,
+Page<E> ListPage(connection::Connection& c, const Table<E>& table, const PageTokens& tokens,
                  std::string_view list, std::string_view cluster, const std::string& filter_key,
                  const std::string& where, const std::vector<connection::Type>& where_types,
                  const std::function<void(connection::Statement&)>& bind, const PageRequest& page) {
@@ -139,7 +139,7 @@ Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const P
   std::vector<connection::Type> types = where_types;
   if (after) {
     if (!condition.empty()) condition += " AND ";
-    condition += "(created_at, id) > (" + table.dialect().Param(Kind::kTimestamp, ":after_t") +
+    condition += "(created_at, id) > (" + table.dialect().Param(FieldType::kTimestamp, ":after_t") +
                  ", :after_id)";
     types.push_back(connection::Type::kInt);
     types.push_back(connection::Type::kText);
@@ -165,7 +165,7 @@ Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const P
 // After an UPDATE ... WHERE <key> AND version = :v matched nothing: a
 // NotFoundError when no row matches `where`, else a ConflictError.
 [[noreturn]] inline void ThrowMissingOrStale(
-    connection::PooledConnection& c, const std::string& table, const std::string& where,
+    connection::Connection& c, const std::string& table, const std::string& where,
     const std::vector<connection::Type>& types,
     const std::function<void(connection::Statement&)>& bind, const std::string& entity) {
   connection::Statement& st = c.Prepare("SELECT version FROM " + table + " WHERE " + where, types,
@@ -183,20 +183,20 @@ Page<E> ListPage(connection::PooledConnection& c, const Table<E>& table, const P
 // AND version = :version RETURNING the row; `bind_key` binds `where`'s
 // parameters. NotFoundError or ConflictError when nothing matched.
 template <class E>
-E UpdateVersioned(connection::PooledConnection& c, const Table<E>& table, const E& updated,
+E UpdateVersioned(connection::Connection& c, const Table<E>& table, const E& updated,
                   std::int64_t version, const std::string& where,
                   const std::vector<connection::Type>& key_types,
                   const std::function<void(connection::Statement&)>& bind_key,
                   const std::string& entity) {
-  std::vector<connection::Type> types = table.MutableTypes();
+  std::vector<connection::Type> types = table.UpdateTypes();
   types.insert(types.end(), key_types.begin(), key_types.end());
   types.push_back(connection::Type::kInt);
   connection::Statement& st =
-      c.Prepare(std::string("UPDATE ") + table.name() + " SET " + table.SetMutable() +
+      c.Prepare(std::string("UPDATE ") + table.name() + " SET " + table.SetUpdatable() +
                     ", version = version + 1 WHERE " + where +
                     " AND version = :version RETURNING " + table.select_list(),
                 types, table.read_types());
-  table.BindMutable(st, updated);
+  table.BindUpdatable(st, updated);
   bind_key(st);
   st.Int(version);
   std::optional<E> stored = ReadOne(st, table);

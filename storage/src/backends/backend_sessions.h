@@ -1,0 +1,22 @@
+// What each backend's folder gives the backend-neutral entry points in
+// session.cc: its connections and its SQL dialect.
+#pragma once
+
+#include <string>
+
+#include "backends/native_connection.h"
+#include "backends/sql_dialect.h"
+
+namespace strata::backends {
+
+namespace sqlite {
+Session Connect(const std::string& path);
+const SqlDialect& Dialect();
+}  // namespace sqlite
+
+namespace postgres {
+Session Connect(const std::string& url, const Logger& logger);
+const SqlDialect& Dialect();
+}  // namespace postgres
+
+}  // namespace strata::backends

@@ -1,0 +1,166 @@
+// PostgreSQL through SOCI's postgresql backend: parsing the URL (never
+// echoing it), connecting with strata's session settings, notices to the
+// logger, and the maintenance-database step that creates a missing database.
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backends/backend_sessions.h"
+#include "backends/postgres/postgres_internal.h"
+#include "strata/error.h"
+
+namespace strata::backends::postgres {
+namespace {
+
+using Params = std::map<std::string, std::string>;
+
+// The URL's settings, as libpq reads them. The URL is never echoed: it may
+// hold a password.
+Params ParseUrl(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    if (error != nullptr) PQfreemem(error);
+    throw InvalidArgumentError(
+        "the PostgreSQL database URL does not parse: give a postgresql://user@host:5432/db URI "
+        "or a 'host=... dbname=...' conninfo");
+  }
+  Params params;
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val != nullptr) params[option->keyword] = option->val;
+  }
+  PQconninfoFree(options);
+  return params;
+}
+
+// key='value' pairs, quoted the way libpq reads them.
+std::string Conninfo(const Params& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += ' ';
+    out += key + "='";
+    for (char c : value) {
+      if (c == '\\' || c == '\'') out += '\\';
+      out += c;
+    }
+    out += '\'';
+  }
+  return out;
+}
+
+std::string Flatten(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (std::size_t pos; (pos = text.find('\n')) != std::string::npos;) {
+    const std::size_t end = text.find_first_not_of("\n\t ", pos);
+    text.replace(pos, end == std::string::npos ? std::string::npos : end - pos, "; ");
+  }
+  return text;
+}
+
+// The database libpq connects to when the URL names none: PGDATABASE, else
+// the user name.
+std::string TargetDatabase(const Params& params) {
+  for (const char* key : {"dbname", "user"}) {
+    if (auto it = params.find(key); it != params.end() && !it->second.empty()) return it->second;
+  }
+  for (const char* env : {"PGDATABASE", "PGUSER"}) {
+    if (const char* value = std::getenv(env); value != nullptr && *value != '\0') return value;
+  }
+  const passwd* pw = getpwuid(geteuid());
+  return pw != nullptr ? pw->pw_name : "postgres";
+}
+
+// libpq's notice receiver: one log line per notice, its primary message only
+// (a DETAIL line may quote values), at the level its severity maps to.
+void ReceiveNotice(void* arg, const PGresult* result) {
+  const char* severity = PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  const std::string_view level_name = severity != nullptr ? severity : "NOTICE";
+  LogLevel level = LogLevel::kDebug;  // DEBUG1..5, LOG
+  if (level_name == "WARNING") {
+    level = LogLevel::kWarn;
+  } else if (level_name == "NOTICE" || level_name == "INFO") {
+    level = LogLevel::kInfo;
+  }
+  (*static_cast<const Logger*>(arg))(
+      level, "PostgreSQL " + std::string(level_name) + ": " + (primary != nullptr ? primary : ""));
+}
+
+}  // namespace
+
+Session Connect(const std::string& url, const Logger& logger) {
+  Params params = ParseUrl(url);
+  params.try_emplace("application_name", "strata");
+  Session connection;
+  try {
+    connection.session = std::make_unique<soci::session>(soci::postgresql, Conninfo(params));
+  } catch (const soci::soci_error& e) {
+    // SOCI's message is a fixed sentence and libpq's, which names host, port,
+    // user and database but never the password.
+    std::string message = e.get_error_message();
+    const std::string fixed = "Cannot establish connection to the database.";
+    if (message.starts_with(fixed)) message.erase(0, fixed.size());
+    throw ConnectionError("cannot connect to PostgreSQL '" + RedactUrl(url) +
+                          "': " + Flatten(message.substr(message.find_first_not_of('\n'))));
+  }
+  auto* backend = static_cast<soci::postgresql_session_backend*>(connection.session->get_backend());
+  if (logger) {
+    connection.logger = std::make_unique<Logger>(logger);
+    PQsetNoticeReceiver(backend->conn_, &ReceiveNotice, connection.logger.get());
+  } else {
+    PQsetNoticeProcessor(
+        backend->conn_, [](void*, const char*) {}, nullptr);
+  }
+  connection.native = MakeNative(backend->conn_);
+  connection.native->Exec("SET TIME ZONE 'UTC'");
+  return connection;
+}
+
+}  // namespace strata::backends::postgres
+
+namespace strata::backends {
+
+std::optional<std::string> EnsurePostgresDatabase(const std::string& url) {
+  postgres::Params params = postgres::ParseUrl(url);
+  const std::string target = postgres::TargetDatabase(params);
+  params["dbname"] = "postgres";
+  params.try_emplace("application_name", "strata");
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(postgres::Conninfo(params).c_str()),
+                                                    &PQfinish);
+  // Unreachable too: the caller's own connection error says more.
+  if (PQstatus(conn.get()) != CONNECTION_OK) return std::nullopt;
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
+  const std::unique_ptr<NativeConnection> native = postgres::MakeNative(conn.get());
+  {
+    std::vector<Param> name(1);
+    name[0].text = target;
+    const std::unique_ptr<Prepared> exists =
+        native->Prepare("SELECT 1 FROM pg_database WHERE datname = :name", 1);
+    if (exists->Execute(name)) return std::nullopt;
+  }
+  // An identifier cannot be bound: it is quoted by libpq instead.
+  std::unique_ptr<char, decltype(&PQfreemem)> quoted(
+      PQescapeIdentifier(conn.get(), target.c_str(), target.size()), &PQfreemem);
+  try {
+    native->Exec("CREATE DATABASE " + std::string(quoted.get()));
+  } catch (const DatabaseError& e) {
+    if (e.kind() == ErrorKind::kDuplicateDatabase)
+      return std::nullopt;  // another runner created it first
+    throw ConnectionError("cannot create database '" + target + "': " + e.what() +
+                          "; create it by hand or grant CREATEDB");
+  }
+  return target;
+}
+
+}  // namespace strata::backends

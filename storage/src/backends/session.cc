@@ -1,0 +1,52 @@
+// The backend-neutral entry points: a Session for StoreOptions, each
+// backend's dialect, and the batch that a backend without pipelining runs
+// one step at a time.
+#include <soci/soci.h>
+
+#include "backends/backend_sessions.h"
+
+namespace strata::backends {
+
+Session::Session() = default;
+Session::~Session() {
+  native.reset();  // borrows the session's handle
+  session.reset();
+}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+
+bool IsSqliteMemory(const std::string& url) {
+  return url == ":memory:" || url.starts_with("file::memory:") ||
+         url.find("mode=memory") != std::string::npos;
+}
+
+Session Connect(const StoreOptions& options) {
+  if (options.backend == Backend::kPostgres) return postgres::Connect(options.url, options.logger);
+  Session session = sqlite::Connect(options.url);
+  if (options.logger) session.logger = std::make_unique<Logger>(options.logger);
+  return session;
+}
+
+const SqlDialect& SqlDialect::For(Backend backend) {
+  return backend == Backend::kPostgres ? postgres::Dialect() : sqlite::Dialect();
+}
+
+void NativeConnection::ExecBatch(const std::vector<BatchStep>& steps) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const BatchStep& step = steps[i];
+    try {
+      if (step.prepared == nullptr) {
+        Exec(step.sql);
+        continue;
+      }
+      for (bool row = step.prepared->Execute(*step.params); row; row = step.prepared->Next()) {
+      }
+      step.prepared->Finish();
+    } catch (const DatabaseError& e) {
+      if (step.prepared != nullptr) step.prepared->Finish();
+      throw BatchError(e, i);
+    }
+  }
+}
+
+}  // namespace strata::backends

@@ -1,0 +1,40 @@
+// The SQL that differs between the backends, for the layers above that build
+// statements from constants: how each type of value is bound and read, and
+// the few expressions that have no common spelling. Each backend's folder
+// defines its own.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "strata/fields.h"
+#include "strata/options.h"
+
+namespace strata::backends {
+
+class SqlDialect {
+ public:
+  virtual ~SqlDialect() = default;
+
+  // Values cross the native APIs as 64-bit integers or text (Param); these
+  // wrap a placeholder or a column so that the database converts them.
+  // Integers, booleans (0/1) and timestamps (microseconds since the epoch)
+  // are exchanged as integers, the rest as text.
+  virtual std::string Param(FieldType type, std::string_view placeholder) const = 0;
+  virtual std::string Column(FieldType type, std::string_view column) const = 0;
+  // A subquery yielding each string of the JSON array bound to `placeholder`.
+  virtual std::string JsonArrayElements(std::string_view placeholder) const = 0;
+  // Starts a transaction that will write: SQLite takes the write lock at
+  // once (a deferred transaction that reads, then writes, fails with BUSY
+  // when another writer got in between).
+  virtual const char* BeginWrite() const = 0;
+
+  static const SqlDialect& For(Backend backend);
+};
+
+// Whether `type` crosses as an integer (else as text).
+inline bool ExchangedAsInteger(FieldType type) {
+  return type != FieldType::kText && type != FieldType::kJson;
+}
+
+}  // namespace strata::backends

@@ -1,0 +1,25 @@
+// What the SQLite backend's files share: the C API (through SOCI's header,
+// which wraps it in namespace sqlite_api), error classification, and the
+// prepared statement.
+#pragma once
+
+#include <soci/sqlite3/soci-sqlite3.h>  // before anything that includes <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "backends/native_connection.h"
+
+namespace strata::backends::sqlite {
+
+using namespace sqlite_api;
+
+// The DatabaseError for the connection's last error, classified by its
+// extended result code.
+DatabaseError LastError(sqlite3* db);
+[[noreturn]] inline void Fail(sqlite3* db) { throw LastError(db); }
+
+// Persistent: it lives as long as the connection's statement cache.
+std::unique_ptr<Prepared> PrepareStatement(sqlite3* db, const std::string& sql, std::size_t params);
+
+}  // namespace strata::backends::sqlite

@@ -1,0 +1,225 @@
+// SQLite through SOCI's sqlite3 backend: opening a database with strata's
+// settings (ADR 0004), scripts and bulk inserts on the native handle, and
+// what a migration run needs (deferred syncs, ADR 0006; foreign key checks).
+#include <soci/soci.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "backends/backend_sessions.h"
+#include "backends/sqlite/sqlite_internal.h"
+#include "base/ascii.h"
+#include "strata/error.h"
+
+namespace strata::backends::sqlite {
+namespace {
+
+// A one-off statement, finalized when it goes out of scope.
+class OneOff {
+ public:
+  OneOff(sqlite3* db, std::string_view sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK) {
+      Fail(db);
+    }
+  }
+  ~OneOff() { sqlite3_finalize(stmt_); }
+  // Steps to the next row; false after the last.
+  bool Step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) Fail(db_);
+    return false;
+  }
+  std::string Text(int column) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return text == nullptr ? "" : text;
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// The first column of the first row, "" when there is none.
+std::string QueryText(sqlite3* db, std::string_view sql) {
+  OneOff statement(db, sql);
+  return statement.Step() ? statement.Text(0) : "";
+}
+
+// One prepared INSERT, executed per row (SQLite has no faster bulk path
+// inside a transaction).
+class SqliteBulkInsert : public BulkInsert {
+ public:
+  SqliteBulkInsert(sqlite3* db, std::string_view table, const std::vector<std::string>& columns)
+      : params_(columns.size()) {
+    std::string names, values;
+    for (const std::string& column : columns) {
+      names += (names.empty() ? "" : ", ") + column;
+      values += values.empty() ? "?" : ", ?";
+    }
+    insert_ = PrepareStatement(
+        db, "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + values + ")",
+        columns.size());
+  }
+  BulkInsert& Null() override {
+    Next().null = true;
+    return *this;
+  }
+  BulkInsert& Int(std::int64_t value) override {
+    Param& p = Next();
+    p.integer = true;
+    p.number = value;
+    return *this;
+  }
+  BulkInsert& Bool(bool value) override { return Int(value ? 1 : 0); }
+  BulkInsert& Text(std::string_view value) override {
+    Next().text.assign(value);
+    return *this;
+  }
+  BulkInsert& Time(std::int64_t micros) override { return Int(micros); }
+  void EndRow() override {
+    next_ = 0;
+    insert_->Execute(params_);
+    insert_->Finish();
+  }
+  void Finish() override {}
+
+ private:
+  Param& Next() {
+    Param& p = params_.at(next_++);
+    p = Param{};
+    return p;
+  }
+  std::unique_ptr<Prepared> insert_;
+  std::vector<Param> params_;
+  std::size_t next_ = 0;
+};
+
+class SqliteNative : public NativeConnection {
+ public:
+  explicit SqliteNative(sqlite3* db) : db_(db) {}
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  void Exec(std::string_view sql) override {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (message != nullptr) sqlite3_free(message);
+    if (rc != SQLITE_OK) Fail(db_);
+  }
+
+  std::unique_ptr<Prepared> Prepare(const std::string& sql, std::size_t params) override {
+    return PrepareStatement(db_, sql, params);
+  }
+
+  std::unique_ptr<BulkInsert> BulkInsertInto(std::string_view table,
+                                             const std::vector<std::string>& columns) override {
+    return std::make_unique<SqliteBulkInsert>(db_, table, columns);
+  }
+
+  bool IsBroken() const override { return false; }
+
+  void SetBusyTimeout(std::chrono::milliseconds timeout) override {
+    sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+  }
+
+  void ConfigureForMigrations(std::chrono::milliseconds lock_timeout) override {
+    SetBusyTimeout(lock_timeout);
+    Exec("PRAGMA foreign_keys = OFF");
+  }
+
+  void BeginMigrationRun() override {
+    foreign_keys_possible_.reset();  // read again: another runner may have added one
+    if (synchronous_) return;
+    if (QueryText(db_, "PRAGMA journal_mode") != "wal") return;
+    const std::string level = QueryText(db_, "PRAGMA synchronous");
+    synchronous_ = level.empty() ? "2" : level;
+    Exec("PRAGMA synchronous = NORMAL");
+  }
+
+  void EndMigrationRun() override {
+    if (!synchronous_) return;
+    Exec("PRAGMA synchronous = " + *synchronous_);
+    synchronous_.reset();
+    // The write-ahead log's file as SQLite holds it (unopened when nothing
+    // was written through it): one sync covers every commit appended since
+    // the last checkpoint, which synced the log and the database itself.
+    sqlite3_file* wal = nullptr;
+    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK ||
+        wal == nullptr || wal->pMethods == nullptr) {
+      return;
+    }
+    const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+    if (rc != SQLITE_OK) {
+      throw DatabaseError(
+          "cannot sync the write-ahead log to disk: " + std::string(sqlite3_errstr(rc)),
+          ErrorKind::kOther, std::to_string(rc));
+    }
+  }
+
+  // Skipped while no table can have a foreign key: every SQLite foreign key
+  // is declared with REFERENCES, which then appears in sqlite_schema.sql or
+  // in the script (the check scans every table with one, so it is not free).
+  std::optional<ForeignKeyViolation> ForeignKeyViolations(std::string_view script) override {
+    if (!foreign_keys_possible_) {
+      foreign_keys_possible_ = !QueryText(db_,
+                                          "SELECT 1 FROM sqlite_schema WHERE sql LIKE "
+                                          "'%REFERENCES%' LIMIT 1")
+                                    .empty();
+    }
+    if (!*foreign_keys_possible_) {
+      if (!base::ContainsIgnoringCase(script, "REFERENCES")) return std::nullopt;
+      foreign_keys_possible_ = true;
+    }
+    OneOff check(db_, "PRAGMA foreign_key_check");
+    if (!check.Step()) return std::nullopt;
+    return ForeignKeyViolation{check.Text(0), check.Text(2)};
+  }
+
+ private:
+  sqlite3* db_;
+  std::optional<std::string> synchronous_;     // the level BeginMigrationRun replaced
+  std::optional<bool> foreign_keys_possible_;  // per run
+};
+
+// SOCI reads `key=value` pairs only when the string holds a '='; a bare path
+// (spaces included) is taken whole.
+std::string SociConnectString(const std::string& path) {
+  if (path.find('=') == std::string::npos) return path;
+  if (path.find('"') != std::string::npos) {
+    throw InvalidArgumentError(
+        "SQLite database path contains both '=' and '\"', which SOCI cannot pass on: rename it");
+  }
+  return "db=\"" + path + "\"";
+}
+
+}  // namespace
+
+Session Connect(const std::string& path) {
+  Session session;
+  try {
+    session.session = std::make_unique<soci::session>(soci::sqlite3, SociConnectString(path));
+  } catch (const soci::soci_error& e) {
+    // SQLite's messages name no secrets; the path is the user's own.
+    throw ConnectionError("cannot open SQLite database '" + path + "': " + e.get_error_message());
+  }
+  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.session->get_backend());
+  auto native = std::make_unique<SqliteNative>(backend->conn_);
+  native->SetBusyTimeout(kDefaultBusyTimeout);
+  try {
+    native->Exec("PRAGMA foreign_keys = ON");
+    // WAL: readers never wait for the writer, and a commit appends to one
+    // file instead of creating and deleting a journal (ADR 0004). Persistent
+    // in the file; an in-memory database answers "memory" and stays so.
+    QueryText(backend->conn_, "PRAGMA journal_mode = WAL");
+  } catch (const DatabaseError& e) {
+    throw ConnectionError("cannot use SQLite database '" + path + "': " + e.what());
+  }
+  session.native = std::move(native);
+  return session;
+}
+
+}  // namespace strata::backends::sqlite

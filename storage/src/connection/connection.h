@@ -1,0 +1,51 @@
+// One open database connection with the statements prepared on it: what the
+// repositories run on (from the pool) and what the migration engine runs on
+// (its own).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "backends/native_connection.h"
+#include "backends/sql_dialect.h"
+#include "connection/statement.h"
+
+namespace strata::connection {
+
+class Connection {
+ public:
+  explicit Connection(backends::Session session);
+  ~Connection();  // statements first: none may outlive the handle
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Backend backend() const { return session_.native->backend(); }
+  const backends::SqlDialect& dialect() const { return backends::SqlDialect::For(backend()); }
+  backends::NativeConnection& native() { return *session_.native; }
+
+  // The statement for `sql`, prepared on first use and kept while the
+  // connection lives. `sql` is the cache key: it must be built from
+  // constants. backends::DatabaseError when it does not prepare.
+  Statement& Prepare(const std::string& sql, const std::vector<Type>& params,
+                     const std::vector<Type>& columns);
+  // Runs SQL without parameters (BEGIN, COMMIT, SAVEPOINT, a migration's
+  // statement). backends::DatabaseError on failure.
+  void Exec(std::string_view sql) { session_.native->Exec(sql); }
+  // Begins a transaction that will write (SqlDialect::BeginWrite).
+  void BeginWrite() { Exec(dialect().BeginWrite()); }
+  // A PostgreSQL connection whose server went away.
+  bool Broken() const { return session_.native->IsBroken(); }
+  // Finishes the statements executed since the last call (Statement::Finish);
+  // run after every repository call, also when it threw.
+  void FinishActive();
+
+ private:
+  backends::Session session_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+  std::vector<Statement*> active_;
+};
+
+}  // namespace strata::connection

@@ -1,0 +1,166 @@
+#include "migrate/engine.h"
+
+#include "connection/errors.h"
+#include "migrate/ledger.h"
+#include "migrate/lock.h"
+#include "migrate/status.h"
+#include "strata/error.h"
+
+namespace strata::migrate {
+
+void ThrowLedgerError(const backends::DatabaseError& e) {
+  connection::ThrowTranslated(
+      e, {std::string("cannot use the migration ledger ") + kLedgerTable, true, ""});
+}
+
+Engine::Engine(const StoreOptions& options, const MigratorOptions& migrator_options,
+               const std::vector<Migration>& set, connection::Connection& db)
+    : options_(options),
+      migrator_options_(migrator_options),
+      set_(set),
+      db_(db),
+      applier_(db,
+               [this](const MigrationEvent& event) { Emit(options_, migrator_options_, event); }) {
+  for (const Migration& m : set_) by_version_[m.version] = &m;
+}
+
+MigrationResult Engine::Up(std::optional<std::int64_t> to) {
+  MigrationResult result;
+  Locked([&] { UpLocked(to, result); }, result);
+  return result;
+}
+
+MigrationResult Engine::Down(std::optional<int> steps, std::optional<std::int64_t> to) {
+  MigrationResult result;
+  Locked([&] { DownLocked(steps, to, result); }, result);
+  return result;
+}
+
+MigrationResult Engine::Redo() {
+  MigrationResult result;
+  Locked(
+      [&] {
+        DownLocked(1, std::nullopt, result);
+        if (result.reverted.empty()) throw SchemaError("nothing to redo: no migration is applied");
+        UpLocked(result.reverted.front(), result);
+      },
+      result);
+  return result;
+}
+
+SchemaStatus Engine::Status() {
+  return Translated([&] { return MergeStatus(options_.backend, set_, Ledger(db_).Read()); });
+}
+
+SchemaStatus Engine::Prepare() {
+  if (options_.auto_migrate) Up(std::nullopt);
+  SchemaStatus status = Status();
+  if (!status.Ready()) {
+    std::string problems;
+    for (const std::string& problem : status.Problems()) {
+      problems += (problems.empty() ? "" : "; ") + problem;
+    }
+    throw SchemaError("the " + std::string(BackendName(options_.backend)) +
+                      " schema is not ready: " + problems +
+                      (options_.auto_migrate ? "" : " (or open with --auto-migrate)"));
+  }
+  return status;
+}
+
+RepairResult Engine::Repair() {
+  return Translated([&] {
+    RepairResult result;
+    const auto lock = Lock();
+    Ledger ledger(db_);
+    for (const LedgerRow& row : ledger.Read()) {
+      const auto it = by_version_.find(row.version);
+      const std::string id = std::to_string(row.version) + " " + row.name;
+      if (it == by_version_.end()) {
+        ledger.Remove(row.version);
+        result.actions.push_back(id +
+                                 ": missing from the set, removed from the ledger (its "
+                                 "schema changes stay)");
+      } else if (row.state != "applied") {
+        ledger.Remove(row.version);
+        result.actions.push_back(id + ": failed at statement " +
+                                 std::to_string(row.failed_statement.value_or(1)) +
+                                 ", removed from the ledger; up runs it from the start");
+      } else if (row.checksum != it->second->checksum || row.name != it->second->name) {
+        LedgerRow updated = row;
+        updated.checksum = it->second->checksum;
+        updated.name = it->second->name;
+        ledger.Write(updated);
+        result.actions.push_back(id + ": recorded the edited file's checksum " +
+                                 updated.checksum.substr(0, 12));
+      }
+    }
+    return result;
+  });
+}
+
+void Emit(const StoreOptions& options, const MigratorOptions& migrator_options,
+          const MigrationEvent& event) {
+  if (migrator_options.on_progress) {
+    migrator_options.on_progress(event);
+  } else if (options.logger) {
+    using Kind = MigrationEvent::Kind;
+    const LogLevel level = event.kind == Kind::kWaitingForLock ? LogLevel::kWarn
+                           : event.kind == Kind::kApplying || event.kind == Kind::kReverting
+                               ? LogLevel::kDebug
+                               : LogLevel::kInfo;
+    options.logger(level, "migrate: " + DescribeEvent(event));
+  }
+}
+
+std::unique_ptr<MigrationLock> Engine::Lock() {
+  return MigrationLock::Acquire(db_, options_.url, migrator_options_.lock_timeout, [&] {
+    MigrationEvent event;
+    event.kind = MigrationEvent::Kind::kWaitingForLock;
+    event.detail = "another runner holds the migration lock";
+    Emit(options_, migrator_options_, event);
+  });
+}
+
+// Each migration commits without waiting for the disk, and the run syncs
+// once at its end, failed or not, before it reports: a power loss mid-run
+// can undo the newest migrations, each whole with its ledger row, never
+// half of one (docs/decisions/0006).
+void Engine::Locked(const std::function<void()>& work, MigrationResult& result) {
+  Translated([&] {
+    const auto lock = Lock();
+    db_.native().BeginMigrationRun();
+    try {
+      Ledger(db_).Create();
+      work();
+    } catch (...) {
+      try {
+        db_.native().EndMigrationRun();
+      } catch (const backends::DatabaseError&) {
+        // The run's own error says more; a failed sync is the disk's.
+      }
+      throw;
+    }
+    db_.native().EndMigrationRun();
+    result.current_version = Ledger(db_).CurrentVersion();
+  });
+}
+
+void Engine::UpLocked(std::optional<std::int64_t> to, MigrationResult& result) {
+  // Re-read under the lock: another runner may have applied some.
+  const SchemaStatus status = MergeStatus(options_.backend, set_, Ledger(db_).Read());
+  for (const Step& step : PlanUp(status, by_version_, to, options_.backend)) {
+    applier_.Apply(*step.migration, step.statements, step.resume_at);
+    result.applied.push_back(step.migration->version);
+  }
+}
+
+void Engine::DownLocked(std::optional<int> steps, std::optional<std::int64_t> to,
+                        MigrationResult& result) {
+  const SchemaStatus status = MergeStatus(options_.backend, set_, Ledger(db_).Read());
+  for (const Step& step : PlanDown(status, by_version_, steps, to, options_.backend)) {
+    applier_.Revert(*step.migration, step.statements);
+    result.reverted.push_back(step.migration->version);
+  }
+}
+
+}  // namespace strata::migrate

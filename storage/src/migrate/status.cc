@@ -1,0 +1,152 @@
+// The state of a migration set beside its ledger, and how it reads to people.
+#include "migrate/status.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace strata {
+
+std::string_view MigrationStateName(MigrationState state) {
+  switch (state) {
+    case MigrationState::kApplied:
+      return "applied";
+    case MigrationState::kPending:
+      return "pending";
+    case MigrationState::kChecksumMismatch:
+      return "checksum_mismatch";
+    case MigrationState::kMissing:
+      return "missing";
+    case MigrationState::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+bool SchemaStatus::Ready() const {
+  return std::all_of(migrations.begin(), migrations.end(),
+                     [](const MigrationStatus& m) { return m.state == MigrationState::kApplied; });
+}
+
+std::vector<std::string> SchemaStatus::Problems() const {
+  std::vector<std::string> problems;
+  for (const MigrationStatus& m : migrations) {
+    const std::string id = std::to_string(m.version) + " " + m.name;
+    switch (m.state) {
+      case MigrationState::kApplied:
+        break;
+      case MigrationState::kPending:
+        problems.push_back(id + " is pending: run 'strata migrate up'");
+        break;
+      case MigrationState::kChecksumMismatch:
+        problems.push_back(id + " (" + m.file +
+                           ") was edited after it was applied: restore the file, or run "
+                           "'strata migrate repair' to accept the edit");
+        break;
+      case MigrationState::kMissing:
+        problems.push_back(id +
+                           " is applied but not in this migration set (a newer release?): use "
+                           "the set that has it, or run 'strata migrate repair' to forget it");
+        break;
+      case MigrationState::kFailed: {
+        const std::string at = std::to_string(m.failed_statement.value_or(1));
+        problems.push_back(
+            id + " stopped at statement " + at +
+            (m.error.empty() ? " (interrupted)" : " (" + m.error + ")") +
+            ": fix the file and run 'strata migrate up' to resume at statement " + at +
+            ", or undo its statements by hand and run 'strata migrate repair' to start it over");
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+std::string DescribeEvent(const MigrationEvent& event) {
+  const std::string id = std::to_string(event.version) + " " + event.name;
+  char ms[32];
+  std::snprintf(ms, sizeof ms, " in %.1f ms", static_cast<double>(event.duration.count()) / 1000.0);
+  switch (event.kind) {
+    case MigrationEvent::Kind::kCreatedDatabase:
+      return "created database '" + event.detail + "'";
+    case MigrationEvent::Kind::kWaitingForLock:
+      return "waiting: " + event.detail;
+    case MigrationEvent::Kind::kApplying:
+      return "applying " + id;
+    case MigrationEvent::Kind::kReverting:
+      return "reverting " + id;
+    case MigrationEvent::Kind::kApplied:
+      return "applied " + id + ms;
+    case MigrationEvent::Kind::kReverted:
+      return "reverted " + id + ms;
+    case MigrationEvent::Kind::kResuming:
+      break;
+  }
+  return "resuming " + id + " at statement " + std::to_string(event.statement);
+}
+
+}  // namespace strata
+
+namespace strata::migrate {
+namespace {
+
+void Describe(const LedgerRow& row, MigrationStatus& s) {
+  s.applied_checksum = row.checksum;
+  s.applied_at = row.applied_at;
+  s.duration_ms = row.duration_ms;
+  if (row.state != "applied") {
+    s.failed_statement = row.failed_statement.value_or(1);
+    s.error = row.error;
+  }
+}
+
+}  // namespace
+
+SchemaStatus MergeStatus(Backend backend, const std::vector<Migration>& set,
+                         const std::vector<LedgerRow>& rows) {
+  SchemaStatus status;
+  status.backend = backend;
+  std::map<std::int64_t, const LedgerRow*> ledger;
+  for (const LedgerRow& row : rows) ledger[row.version] = &row;
+  for (const Migration& m : set) {
+    MigrationStatus& s = status.migrations.emplace_back();
+    s.version = m.version;
+    s.name = m.name;
+    s.file = m.up_file;
+    s.checksum = m.checksum;
+    s.has_down = m.down_file.has_value();
+    s.transactional = m.transactional;
+    const auto it = ledger.find(m.version);
+    if (it == ledger.end()) {
+      s.state = MigrationState::kPending;
+      ++status.pending;
+      continue;
+    }
+    Describe(*it->second, s);
+    if (it->second->state != "applied") {
+      s.state = MigrationState::kFailed;
+    } else {
+      s.state = it->second->checksum == m.checksum ? MigrationState::kApplied
+                                                   : MigrationState::kChecksumMismatch;
+    }
+    ledger.erase(it);
+  }
+  for (const auto& [version, row] : ledger) {
+    MigrationStatus& s = status.migrations.emplace_back();
+    s.version = version;
+    s.name = row->name;
+    s.checksum = row->checksum;
+    Describe(*row, s);
+    s.state = MigrationState::kMissing;  // whatever its ledger state: the set lacks it
+  }
+  std::sort(
+      status.migrations.begin(), status.migrations.end(),
+      [](const MigrationStatus& a, const MigrationStatus& b) { return a.version < b.version; });
+  for (const LedgerRow& row : rows) {
+    if (row.state == "applied")
+      status.current_version = std::max(status.current_version, row.version);
+  }
+  return status;
+}
+
+}  // namespace strata::migrate
