@@ -1,0 +1,89 @@
+// The raw side's own mapping of a task to its columns' values, written out by
+// hand as code on the C APIs would (independent of strata's row mapping), so
+// that the write paths' raw side can bind the statements strata prepared
+// without borrowing strata's code for it.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "raw_client.h"
+#include "strata/entities.h"
+#include "strata/timestamp.h"
+
+namespace strata::bench {
+
+// Sets `value` to `text`.
+inline void SetText(Value& value, std::string_view text) {
+  if (auto* s = std::get_if<std::string>(&value)) {
+    s->assign(text);  // keeps the capacity: no allocation per row
+  } else {
+    value = std::string(text);
+  }
+}
+
+// How the raw side gets a task's value for a column.
+struct Column {
+  ColumnKind kind;
+  std::function<void(const Task&, Value&)> get;
+};
+
+// The column `name` of the tasks table; throws for a column it does not know.
+const Column& TaskColumn(const std::string& name);
+
+// The column list of "INSERT INTO t (a, b, ...) VALUES ...".
+std::vector<std::string> InsertColumns(const std::string& sql);
+
+// One captured statement with, for each of its placeholders, where the raw
+// side takes the value from: strata's INSERT binds column N as :cN and its
+// UPDATE binds "column = ... :uN ..."; other names come from `named`.
+class Plan {
+ public:
+  using Get = std::function<void(const Task&, Value&)>;
+
+  Plan(std::string sql, const std::map<std::string, Get>& named);
+
+  const std::string& sql() const { return sql_; }
+
+  std::size_t Run(Raw& raw, const Task& task) {
+    for (std::size_t i = 0; i < get_.size(); ++i) get_[i](task, values_[i]);
+    return raw.Run(sql_, values_);
+  }
+
+ private:
+  std::string sql_;
+  std::vector<Get> get_;
+  std::vector<Value> values_;
+};
+
+// What strata's Create fills in, done by hand on the raw side.
+class RawTasks {
+ public:
+  explicit RawTasks(const Cluster& cluster) : cluster_(cluster) {}
+
+  void Complete(Task& t) {
+    // Random like strata's: where new keys land in the id and ARN indexes
+    // (scattered, not appended) costs the database more than making them.
+    char id[33];
+    std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(random_()),
+                  static_cast<unsigned long long>(random_()));
+    t.id = id;
+    t.cluster_arn = cluster_.arn;
+    t.region = cluster_.region;
+    t.account_id = cluster_.account_id;
+    t.arn = "arn:aws:ecs:" + t.region + ":" + t.account_id + ":task/" + cluster_.name + "/" + t.id;
+    t.version = 1;
+    t.created_at = t.updated_at = Now();
+  }
+
+ private:
+  const Cluster& cluster_;
+  std::mt19937_64 random_{std::random_device{}()};
+};
+
+}  // namespace strata::bench
