@@ -1,9 +1,15 @@
 // The two migration sets describe one schema: tables, columns, indexes (with
 // their columns and uniqueness) and foreign keys, compared by name across
-// SQLite and PostgreSQL, so that neither set can drift from the other.
+// SQLite and PostgreSQL, so that neither set can drift from the other; and
+// the store's declaration of each table's columns (repositories/schema.cc)
+// is that schema.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "environment.h"
+#include "repositories/schema.h"
 #include "strata/strata.h"
 
 namespace strata::testing {
@@ -77,6 +83,61 @@ TEST(Catalog, BothBackendsHaveTheSameSchema) {
   EXPECT_EQ(sqlite.indexes, postgres.indexes);
   EXPECT_EQ(sqlite.foreign_keys, postgres.foreign_keys);
 }
+
+class DeclaredColumnsTest : public BackendTest {
+ protected:
+  // The table's columns in the migrated schema, sorted.
+  std::vector<std::string> SchemaColumns(const std::string& table) {
+    const std::string list = *db().QueryValue(
+        GetParam() == Backend::kSqlite
+            ? "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('" + table +
+                  "') ORDER BY name)"
+            : "SELECT string_agg(column_name, ',' ORDER BY column_name COLLATE \"C\") FROM "
+              "information_schema.columns WHERE table_schema = current_schema() AND "
+              "table_name = '" +
+                  table + "'");
+    std::vector<std::string> columns;
+    for (std::size_t start = 0; start <= list.size();) {
+      const std::size_t end = std::min(list.find(',', start), list.size());
+      columns.push_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+    return columns;
+  }
+
+  template <class E>
+  static std::vector<std::string> Declared(const std::vector<repositories::Column<E>>& columns) {
+    std::vector<std::string> names;
+    for (const auto& c : columns) names.emplace_back(c.name);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+};
+
+TEST_P(DeclaredColumnsTest, EveryTableColumnIsDeclaredOnceAndEveryDeclaredColumnExists) {
+  StoreOptions o = options();
+  o.auto_migrate = true;
+  Store::Open(o);
+  EXPECT_EQ(SchemaColumns("clusters"), Declared(repositories::ClusterColumns()));
+  EXPECT_EQ(SchemaColumns("services"), Declared(repositories::ServiceColumns()));
+  EXPECT_EQ(SchemaColumns("tasks"), Declared(repositories::TaskColumns()));
+}
+
+// The public description names each field once, in the entity's order,
+// and leaves out columns that hold no field (a task's family).
+TEST(FieldsTest, EachFieldOnceNamedAsItsMember) {
+  std::set<std::string_view> names;
+  for (const Field<Task>& f : Fields<Task>()) EXPECT_TRUE(names.insert(f.name).second) << f.name;
+  EXPECT_EQ(names.size(), repositories::TaskColumns().size() - 1);
+  EXPECT_TRUE(names.contains("group"));
+  EXPECT_FALSE(names.contains("task_group"));
+  EXPECT_FALSE(names.contains("family"));
+  EXPECT_EQ(Fields<Cluster>().front().name, "id");
+  EXPECT_EQ(Fields<Service>().back().name, "updated_at");
+  EXPECT_FALSE(Fields<Cluster>().front().updatable);
+}
+
+STRATA_BACKEND_TEST_SUITE(DeclaredColumnsTest);
 
 }  // namespace
 }  // namespace strata::testing

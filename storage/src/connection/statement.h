@@ -4,7 +4,7 @@
 // exchanged as 64-bit integers or text; the SQL converts where a column's
 // type differs (backends::SqlDialect).
 //
-// Why not SOCI statements: a reused soci::statement costs the same as the C
+// Why not SOCI statements: a reused SOCI statement costs the same as the C
 // API for a point read, but its per-column conversions took half the time of
 // a 100-row page (ADR 0005). Why not one-shot `session << sql`: it prepares
 // again on every call.

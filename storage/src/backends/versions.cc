@@ -1,10 +1,11 @@
-#include "strata/version.h"
-
+// The versions of the database libraries strata is built with.
 #include <libpq-fe.h>
 #include <soci/version.h>
 #include <sqlite3.h>
 
 #include <string>
+
+#include "strata/version.h"
 
 namespace strata {
 
