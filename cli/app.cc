@@ -161,7 +161,7 @@ GlobalOptions ResolveGlobalOptions(const po::variables_map& flags) {
   return options;
 }
 
-// The contract's exit code for each kind of error (DESIGN.md §5).
+// The documented exit code for each kind of error (docs/cli.md).
 int ExitCodeFor(const Error& e) {
   if (dynamic_cast<const InvalidArgumentError*>(&e) != nullptr) return kExitUsage;
   if (dynamic_cast<const NotFoundError*>(&e) != nullptr) return kExitNotFound;

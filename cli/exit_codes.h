@@ -1,4 +1,4 @@
-// The CLI's exit codes (contract: DESIGN.md §5, docs/cli.md).
+// The CLI's exit codes, a contract with scripts and CI jobs (docs/cli.md).
 #pragma once
 
 namespace strata::cli {

@@ -1,4 +1,4 @@
-// `strata migrate ...` (DESIGN.md §5, docs/migrations.md).
+// `strata migrate ...` (docs/migrations.md).
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>

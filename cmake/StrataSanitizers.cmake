@@ -10,7 +10,7 @@ endif()
 if(_strata_sanitizers)
   list(JOIN _strata_sanitizers "," _strata_sanitize_list)
   # vptr: SOCI's backend classes are used through static_cast on the native
-  # handle, and their type info lives in the shared libraries (SOCI_NOTES.md).
+  # handle, and their type info lives in the shared libraries (a dynamic_cast to them does not link).
   add_compile_options(-fsanitize=${_strata_sanitize_list} -fno-omit-frame-pointer
                       -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${_strata_sanitize_list})

@@ -1,4 +1,4 @@
-// One PostgreSQL server for a whole test binary (DESIGN.md §6), from the first
+// One PostgreSQL server for a whole test binary (docs/testing.md), from the first
 // source that applies, in this order:
 //   1. STRATA_TEST_POSTGRES_URL: an existing server (URI or key=value conninfo);
 //   2. a `postgres:15` container, when `docker version` reports an engine;

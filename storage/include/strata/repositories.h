@@ -1,8 +1,11 @@
 // The repositories: what a control plane calls to read and write clusters,
 // services and tasks. Every method that takes a cluster accepts its name or
-// its ARN. Errors (strata/error.h): InvalidArgumentError for input rejected
-// before any SQL runs, ConnectionError when the database cannot be reached,
-// and the ones named per method. Messages never contain bound values.
+// its ARN. Errors (strata/error.h) every method may throw besides the ones
+// it names: InvalidArgumentError for input rejected before any SQL runs (or
+// a value the schema refuses), ConnectionError when the database cannot be
+// reached or the connection is lost mid-call, ConflictError when the
+// database aborted a write to resolve a conflict (retry it), and Error when
+// SQLite stays locked by another writer. Messages never contain bound values.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,8 @@ class ClusterRepository {
   virtual Cluster Create(Cluster cluster) = 0;
   // The cluster with this name or ARN, or std::nullopt.
   virtual std::optional<Cluster> Find(std::string_view name_or_arn) = 0;
+  // One page of every cluster. InvalidArgumentError for a limit outside
+  // 1..1000 or a token that is not this list's.
   virtual Page<Cluster> List(const PageRequest& page = {}) = 0;
   // Overwrites the mutable fields of the cluster named by `cluster.arn` (or,
   // when empty, `cluster.name`) and returns it with version + 1.
@@ -45,12 +50,15 @@ class ServiceRepository {
   // The service with this name or ARN in the cluster, or std::nullopt (also
   // when the cluster does not exist).
   virtual std::optional<Service> Find(std::string_view cluster, std::string_view name_or_arn) = 0;
-  // NotFoundError when the cluster does not exist.
+  // One page of the cluster's services matching `filter`. NotFoundError when
+  // the cluster does not exist; InvalidArgumentError as ClusterRepository::List.
   virtual Page<Service> List(std::string_view cluster, const ServiceFilter& filter = {},
                              const PageRequest& page = {}) = 0;
   // By `service.arn`, or `service.cluster_arn` + `service.name`; as
   // ClusterRepository::Update.
   virtual Service Update(const Service& service) = 0;
+  // Deletes the service (its tasks stay). NotFoundError when there is none
+  // in that cluster.
   virtual void Delete(std::string_view cluster, std::string_view name_or_arn) = 0;
 };
 
@@ -61,7 +69,7 @@ class TaskRepository {
   // exist; AlreadyExistsError for a second task with the same ARN or id.
   virtual Task Create(Task task) = 0;
   // All or nothing, in one transaction (COPY on PostgreSQL); the tasks as
-  // stored, in the order given.
+  // stored, in the order given. Errors as Create, for any of them.
   virtual std::vector<Task> CreateMany(std::vector<Task> tasks) = 0;
   // Inserts the task, or overwrites the mutable fields of the task with the
   // same ARN, keeping its id and creation time and adding 1 to its version;
@@ -70,18 +78,23 @@ class TaskRepository {
   virtual Task Upsert(Task task) = 0;
   // By task id or ARN within the cluster; std::nullopt when there is none.
   virtual std::optional<Task> Find(std::string_view cluster, std::string_view id_or_arn) = 0;
-  // The tasks with these ARNs that exist, in (created_at, id) order; at most
-  // PageRequest::kMaxLimit ARNs per call.
+  // The tasks with these ARNs that exist, in (created_at, id) order.
+  // InvalidArgumentError for more than PageRequest::kMaxLimit ARNs.
   virtual std::vector<Task> FindByArns(const std::vector<std::string>& arns) = 0;
-  // NotFoundError when the cluster does not exist.
+  // One page of the cluster's tasks matching `filter`. NotFoundError when
+  // the cluster does not exist; InvalidArgumentError as ClusterRepository::List.
   virtual Page<Task> List(std::string_view cluster, const TaskFilter& filter = {},
                           const PageRequest& page = {}) = 0;
+  // How many of the cluster's tasks match `filter`. NotFoundError when the
+  // cluster does not exist.
   virtual std::int64_t Count(std::string_view cluster, const TaskFilter& filter = {}) = 0;
   // By `task.arn`, or `task.cluster_arn` + `task.id`; as ClusterRepository::Update.
   virtual Task Update(const Task& task) = 0;
+  // Deletes the task. NotFoundError when there is none in that cluster.
   virtual void Delete(std::string_view cluster, std::string_view id_or_arn) = 0;
   // Deletes the cluster's tasks whose last_status is STOPPED and whose
-  // stopped_at is strictly before `before`; returns how many.
+  // stopped_at is strictly before `before`; returns how many. NotFoundError
+  // when the cluster does not exist.
   virtual std::int64_t DeleteStoppedBefore(std::string_view cluster, Timestamp before) = 0;
 };
 

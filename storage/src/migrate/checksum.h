@@ -1,4 +1,4 @@
-// The ledger's checksum of a migration (DESIGN.md §4, contract): lowercase hex
+// The ledger's checksum of a migration (a contract): lowercase hex
 // SHA-256 of the up file alone, with CRLF normalised to LF, so that a checkout
 // with Windows line endings is not an "edited" migration.
 #pragma once

@@ -1,5 +1,5 @@
 // A backend's migration set: the versioned up/down scripts, checked as a whole
-// before anything runs (DESIGN.md §4, contract).
+// before anything runs (docs/migrations.md).
 #pragma once
 
 #include <cstdint>
@@ -58,7 +58,7 @@ ParsedFileName ParseMigrationFileName(std::string_view file_name);
 std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files,
                                          const std::string& origin);
 
-// DIR/sqlite or DIR/postgres (DESIGN.md §4). Reads the up files; down files
+// DIR/sqlite or DIR/postgres. Reads the up files; down files
 // are read when first needed. Throws SchemaError when the directory is
 // missing or an up file cannot be read.
 std::vector<Migration> LoadMigrationDirectory(const std::string& root, Backend backend);

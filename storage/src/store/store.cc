@@ -73,22 +73,6 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   void Read(const std::string& entity, const Work& work) override { Run(true, entity, work); }
   void Write(const std::string& entity, const Work& work) override { Run(false, entity, work); }
 
-  void Run(bool read, const std::string& entity, const Work& work) {
-    if (Transaction* current = Current()) {
-      Execute(*current->lease, entity, work);
-      return;
-    }
-    connection::Pool::Lease lease = pool_->Acquire();
-    bool lost = false;
-    Execute(*lease, entity, work, read ? &lost : nullptr);
-    if (lost) {
-      Log(LogLevel::kWarn,
-          "store: lost the connection to the database; reconnected to retry a " + entity + " read");
-      lease.Replace();
-      Execute(*lease, entity, work);
-    }
-  }
-
   void Atomic(const std::string& entity, const Work& work) override {
     if (Transaction* current = Current()) {
       Savepoint(*current, entity, [&] { Execute(*current->lease, entity, work); });
@@ -115,6 +99,24 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     connection::Pool::Lease lease;
     int savepoints = 0;
   };
+
+  // Runs `work` on the thread's transaction, else on a pooled connection;
+  // `retry_if_lost`: once more on a new one when the connection was lost.
+  void Run(bool retry_if_lost, const std::string& entity, const Work& work) {
+    if (Transaction* current = Current()) {
+      Execute(*current->lease, entity, work);
+      return;
+    }
+    connection::Pool::Lease lease = pool_->Acquire();
+    bool lost = false;
+    Execute(*lease, entity, work, retry_if_lost ? &lost : nullptr);
+    if (lost) {
+      Log(LogLevel::kWarn,
+          "store: lost the connection to the database; reconnected to retry a " + entity + " read");
+      lease.Replace();
+      Execute(*lease, entity, work);
+    }
+  }
 
   void Log(LogLevel level, const std::string& message) const {
     if (options_.logger) options_.logger(level, message);
