@@ -237,13 +237,11 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
   } else if (sub == "status") {
     PrintStatus(options, migrator->Status(), out);
   } else if (sub == "validate") {
-    const SchemaStatus status = migrator->Status();
-    std::vector<std::string> problems = status.Problems();
-    for (std::string& problem : migrator->CheckFiles()) problems.push_back(std::move(problem));
-    PrintStatus(options, status, out, &problems);
-    if (!problems.empty()) {
-      err << "strata: the " << BackendName(status.backend) << " schema is not ready:\n";
-      for (const std::string& problem : problems) err << "  " << problem << "\n";
+    const SchemaReport report = migrator->Check();
+    PrintStatus(options, report.status, out, &report.problems);
+    if (!report.problems.empty()) {
+      err << "strata: the " << BackendName(report.status.backend) << " schema is not ready:\n";
+      for (const std::string& problem : report.problems) err << "  " << problem << "\n";
       return kExitSchemaNotReady;
     }
   } else {

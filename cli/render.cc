@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <iostream>
 #include <optional>
+#include <variant>
+
+#include "strata/fields.h"
 
 namespace strata::cli {
 namespace {
@@ -87,99 +90,29 @@ std::string CellText(const json& value) {
   return value.dump();
 }
 
-json ToJson(const Cluster& c) {
-  return json{
-      {"id", c.id},
-      {"arn", c.arn},
-      {"name", c.name},
-      {"status", c.status},
-      {"region", c.region},
-      {"account_id", c.account_id},
-      {"settings", Embedded(c.settings)},
-      {"configuration", Embedded(c.configuration)},
-      {"tags", Embedded(c.tags)},
-      {"capacity_providers", Embedded(c.capacity_providers)},
-      {"default_capacity_provider_strategy", Embedded(c.default_capacity_provider_strategy)},
-      {"registered_container_instances_count", c.registered_container_instances_count},
-      {"running_tasks_count", c.running_tasks_count},
-      {"pending_tasks_count", c.pending_tasks_count},
-      {"active_services_count", c.active_services_count},
-      {"version", c.version},
-      {"created_at", FormatTimestamp(c.created_at)},
-      {"updated_at", FormatTimestamp(c.updated_at)}};
-}
-
-json ToJson(const Service& s) {
-  return json{{"id", s.id},
-              {"arn", s.arn},
-              {"name", s.name},
-              {"cluster_arn", s.cluster_arn},
-              {"task_definition_arn", s.task_definition_arn},
-              {"desired_count", s.desired_count},
-              {"running_count", s.running_count},
-              {"pending_count", s.pending_count},
-              {"launch_type", s.launch_type},
-              {"platform_version", s.platform_version},
-              {"status", s.status},
-              {"role_arn", s.role_arn},
-              {"scheduling_strategy", s.scheduling_strategy},
-              {"propagate_tags", s.propagate_tags},
-              {"enable_ecs_managed_tags", s.enable_ecs_managed_tags},
-              {"enable_execute_command", s.enable_execute_command},
-              {"health_check_grace_period_seconds", s.health_check_grace_period_seconds},
-              {"region", s.region},
-              {"account_id", s.account_id},
-              {"load_balancers", Embedded(s.load_balancers)},
-              {"service_registries", Embedded(s.service_registries)},
-              {"network_configuration", Embedded(s.network_configuration)},
-              {"deployment_configuration", Embedded(s.deployment_configuration)},
-              {"placement_constraints", Embedded(s.placement_constraints)},
-              {"placement_strategy", Embedded(s.placement_strategy)},
-              {"capacity_provider_strategy", Embedded(s.capacity_provider_strategy)},
-              {"tags", Embedded(s.tags)},
-              {"version", s.version},
-              {"created_at", FormatTimestamp(s.created_at)},
-              {"updated_at", FormatTimestamp(s.updated_at)}};
-}
-
-json ToJson(const Task& t) {
-  return json{{"id", t.id},
-              {"arn", t.arn},
-              {"cluster_arn", t.cluster_arn},
-              {"task_definition_arn", t.task_definition_arn},
-              {"container_instance_arn", t.container_instance_arn},
-              {"last_status", t.last_status},
-              {"desired_status", t.desired_status},
-              {"cpu", t.cpu},
-              {"memory", t.memory},
-              {"group", t.group},
-              {"started_by", t.started_by},
-              {"launch_type", t.launch_type},
-              {"platform_version", t.platform_version},
-              {"platform_family", t.platform_family},
-              {"connectivity", t.connectivity},
-              {"health_status", t.health_status},
-              {"stop_code", t.stop_code},
-              {"stopped_reason", t.stopped_reason},
-              {"capacity_provider_name", t.capacity_provider_name},
-              {"enable_execute_command", t.enable_execute_command},
-              {"region", t.region},
-              {"account_id", t.account_id},
-              {"containers", Embedded(t.containers)},
-              {"overrides", Embedded(t.overrides)},
-              {"attachments", Embedded(t.attachments)},
-              {"attributes", Embedded(t.attributes)},
-              {"tags", Embedded(t.tags)},
-              {"started_at", Time(t.started_at)},
-              {"stopping_at", Time(t.stopping_at)},
-              {"stopped_at", Time(t.stopped_at)},
-              {"connectivity_at", Time(t.connectivity_at)},
-              {"pull_started_at", Time(t.pull_started_at)},
-              {"pull_stopped_at", Time(t.pull_stopped_at)},
-              {"execution_stopped_at", Time(t.execution_stopped_at)},
-              {"version", t.version},
-              {"created_at", FormatTimestamp(t.created_at)},
-              {"updated_at", FormatTimestamp(t.updated_at)}};
+// The contract's resource object, in the order of strata::Fields<E>().
+template <class E>
+json ToJson(const E& entity) {
+  json doc = json::object();
+  for (const Field<E>& field : Fields<E>()) {
+    json& value = doc[std::string(field.name)];
+    std::visit(
+        [&](auto member) {
+          const auto& v = entity.*member;
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, std::string>) {
+            value = field.type == FieldType::kJson ? Embedded(v) : json(v);
+          } else if constexpr (std::is_same_v<V, Timestamp>) {
+            value = FormatTimestamp(v);
+          } else if constexpr (std::is_same_v<V, std::optional<Timestamp>>) {
+            value = Time(v);
+          } else {
+            value = v;
+          }
+        },
+        field.member);
+  }
+  return doc;
 }
 
 template <class E>
@@ -218,6 +151,9 @@ void PrintList(const GlobalOptions& options, const std::vector<E>& items,
     err << "strata: more rows: repeat with --next-token " << next_token << " (or --all)\n";
 }
 
+template json ToJson(const Cluster&);
+template json ToJson(const Service&);
+template json ToJson(const Task&);
 template void PrintResource(const GlobalOptions&, const Cluster&, std::ostream&);
 template void PrintResource(const GlobalOptions&, const Service&, std::ostream&);
 template void PrintResource(const GlobalOptions&, const Task&, std::ostream&);

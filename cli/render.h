@@ -1,6 +1,6 @@
-// How the CLI prints clusters, services and tasks: one field list per entity
-// serves the JSON document (DESIGN.md §5), the `get` listing and the list
-// tables.
+// How the CLI prints clusters, services and tasks: the library's field
+// description (strata/fields.h) serves the JSON document (docs/cli.md), the
+// `get` listing and the list tables, so a new field is printed everywhere.
 #pragma once
 
 #include <iosfwd>
@@ -19,9 +19,8 @@ using json = nlohmann::ordered_json;
 // timestamps RFC 3339 UTC with microseconds, absent optional values null.
 // JSON fields are embedded as JSON values (null when absent), so that
 // `jq .tags` sees the document the caller stored.
-json ToJson(const Cluster& cluster);
-json ToJson(const Service& service);
-json ToJson(const Task& task);
+template <class E>
+json ToJson(const E& resource);
 
 // One resource: the JSON object, or "field  value" lines for people.
 template <class E>
