@@ -1,0 +1,98 @@
+// `strata cluster ...`: the verbs of the cluster resource (docs/cli.md).
+#include <optional>
+
+#include "command.h"
+#include "render.h"
+#include "strata/error.h"
+#include "verb_table.h"
+
+namespace strata::cli {
+namespace {
+
+std::optional<Cluster> FindCluster(Invocation& in) { return in.store().clusters().Find(in.target); }
+
+Cluster RequireCluster(Invocation& in) {
+  std::optional<Cluster> cluster = FindCluster(in);
+  if (!cluster) throw NotFoundError(kClusterNotFound);
+  return *cluster;
+}
+
+}  // namespace
+
+Resource ClusterResource() {
+  return {
+      "cluster",
+      "clusters: the top of the hierarchy; deleting one removes its services and tasks",
+      {
+          {"create",
+           "NAME [--region R] [--account-id A] [--tags JSON]",
+           "create a cluster (its ARN is derived from region, account and name)",
+           "NAME",
+           {{"region", "R", "AWS region in the ARN (default us-east-1)"},
+            {"account-id", "A", "account in the ARN (default 000000000000)"},
+            {"tags", "JSON",
+             "tags as a JSON document, e.g. '[{\"key\":\"env\",\"value\":\"prod\"}]'"}},
+           {"strata cluster create prod", "strata cluster create prod --region eu-west-1"},
+           [](Invocation& in) {
+             Cluster c;
+             c.name = in.target;
+             c.region = in.Text("region");
+             c.account_id = in.Text("account-id");
+             c.tags = in.Text("tags");
+             PrintResource(in.options, in.store().clusters().Create(c), in.out);
+           }},
+          {"get",
+           "NAME|ARN",
+           "show every field of a cluster",
+           "NAME|ARN",
+           {},
+           {"strata cluster get prod", "strata --output json cluster get prod"},
+           [](Invocation& in) { PrintResource(in.options, RequireCluster(in), in.out); }},
+          {"list",
+           "[--limit N] [--next-token T] [--all]",
+           "list clusters, oldest first, one page at a time",
+           nullptr,
+           {kLimit, kNextToken, kAll},
+           {"strata cluster list", "strata cluster list --limit 3",
+            "strata --output json cluster list --all"},
+           [](Invocation& in) {
+             in.List<Cluster>([&](const PageRequest& p) { return in.store().clusters().List(p); });
+           }},
+          {"update",
+           "NAME|ARN [--status S] [--tags JSON] [--expected-version V]",
+           "change a cluster's status or tags",
+           "NAME|ARN",
+           {{"status", "S", "new status, e.g. ACTIVE or INACTIVE"},
+            {"tags", "JSON", "new tags, a JSON document"},
+            kExpectedVersion},
+           {"strata cluster update prod --status INACTIVE",
+            "strata cluster update prod --tags '[]' --expected-version 3"},
+           [](Invocation& in) {
+             if (!in.Has("status") && !in.Has("tags")) {
+               throw UsageError("cluster update needs --status or --tags");
+             }
+             const Cluster updated = UpdateWithRetry<Cluster>(
+                 in, [&] { return RequireCluster(in); },
+                 [&](Cluster& c) {
+                   c.status = in.Text("status", c.status);
+                   c.tags = in.Text("tags", c.tags);
+                   return true;
+                 },
+                 [&](const Cluster& c) { return in.store().clusters().Update(c); });
+             PrintResource(in.options, updated, in.out);
+           }},
+          {"delete",
+           "NAME|ARN",
+           "delete a cluster with its services and tasks",
+           "NAME|ARN",
+           {},
+           {"strata cluster delete staging"},
+           [](Invocation& in) {
+             const Cluster c = RequireCluster(in);
+             in.store().clusters().Delete(c.arn);
+             in.Deleted(c);
+           }},
+      }};
+}
+
+}  // namespace strata::cli
