@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "render.h"
+#include "strata/fields.h"
 #include "strata/timestamp.h"
 #include "verb_table.h"
 
@@ -54,12 +55,6 @@ std::vector<Flag> With(std::vector<Flag> flags, const std::vector<Flag>& more) {
   return flags;
 }
 
-// "arn:...:task-definition/web:3" -> "web".
-std::string Family(const std::string& task_definition) {
-  std::string family = task_definition.substr(task_definition.find('/') + 1);
-  return family.substr(0, family.find(':'));
-}
-
 }  // namespace
 
 Resource TaskResource() {
@@ -88,7 +83,7 @@ Resource TaskResource() {
              Task t;
              t.cluster_arn = in.cluster();
              t.task_definition_arn = in.Required("task-definition");
-             t.group = in.Text("group", "family:" + Family(t.task_definition_arn));
+             t.group = in.Text("group", "family:" + TaskDefinitionFamily(t.task_definition_arn));
              t.started_by = in.Text("started-by");
              t.launch_type = in.Text("launch-type", t.launch_type);
              t.cpu = in.Text("cpu");
@@ -152,8 +147,7 @@ Resource TaskResource() {
                  [&](Task& t) {
                    // Stopping a stopped task changes nothing: its times stay.
                    if (t.desired_status == "STOPPED" && t.last_status == "STOPPED") return false;
-                   const Timestamp now = std::chrono::time_point_cast<std::chrono::microseconds>(
-                       std::chrono::system_clock::now());
+                   const Timestamp now = Now();
                    t.desired_status = "STOPPED";
                    t.last_status = "STOPPED";
                    t.stop_code = "UserInitiated";
