@@ -69,6 +69,11 @@ struct Filters {
     sql += std::string(" AND ") + column + " = :f" + std::to_string(values.size());
     values.push_back(value);
   }
+  // Binds the cluster, then the values (a cluster match precedes `sql`).
+  void Bind(connection::Statement& st, std::string_view cluster) const {
+    st.Text(cluster);
+    for (const std::string& v : values) st.Text(v);
+  }
 };
 
 // Every row of an executed statement, then the statement finished.

@@ -1,7 +1,6 @@
 // Services: unique by ARN and by (cluster, name), listed per cluster.
-#include "repositories/queries.h"
+#include "repositories/cluster_rows.h"
 #include "repositories/schema.h"
-#include "repositories/unit_of_work.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
@@ -43,7 +42,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
     unit_.Read("service", [&](connection::Connection& conn) {
       connection::Statement& st =
           conn.Prepare(std::string("SELECT ") + table_.select_list() + " FROM services WHERE " +
-                           KeyWhere(cluster, name_or_arn),
+                           KeyInCluster(cluster, name_or_arn, "name"),
                        {Type::kText, Type::kText}, table_.read_types());
       st.Text(cluster).Text(name_or_arn);
       found = ReadOne(st, table_);
@@ -60,70 +59,19 @@ class ServiceRepositoryImpl : public ServiceRepository {
     Filters filters;
     filters.Add("launch_type", filter.launch_type);
     filters.Add("status", filter.status);
-    std::vector<Type> types(1 + filters.values.size(), Type::kText);
-    Page<Service> result;
-    unit_.Read("service", [&](connection::Connection& conn) {
-      result = ListPage<Service>(
-          conn, table_, unit_.tokens(), "services", cluster,
-          QueryKey({filter.launch_type, filter.status}),
-          ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
-          [&](connection::Statement& st) {
-            st.Text(cluster);
-            for (const std::string& v : filters.values) st.Text(v);
-          },
-          page);
-      if (result.items.empty()) RequireCluster(conn, cluster);
-    });
-    return result;
+    return ListInCluster(unit_, table_, "service", "services", cluster, filters,
+                         QueryKey({filter.launch_type, filter.status}), page);
   }
 
   Service Update(const Service& s) override {
-    const bool by_arn = !s.arn.empty();
-    if (by_arn) {
-      CheckReference("service ARN", s.arn);
-    } else {
-      CheckReference("service cluster", s.cluster_arn);
-      CheckReference("service name", s.name);
-    }
-    table_.CheckValues(s);
-    Service updated = s;
-    updated.updated_at = Now();
-    const std::string where =
-        by_arn ? std::string("arn = :key")
-               : ClusterMatch(s.cluster_arn, "cluster_arn", ":cluster") + " AND name = :key";
-    const std::vector<Type> key_types(by_arn ? 1 : 2, Type::kText);
-    const auto bind_key = [&](connection::Statement& st) {
-      if (!by_arn) st.Text(s.cluster_arn);
-      st.Text(by_arn ? s.arn : s.name);
-    };
-    Service stored;
-    unit_.Write("service", [&](connection::Connection& conn) {
-      stored =
-          UpdateVersioned(conn, table_, updated, s.version, where, key_types, bind_key, "service");
-    });
-    return stored;
+    return UpdateInCluster(unit_, table_, "service", s, "name", s.name);
   }
 
   void Delete(std::string_view cluster, std::string_view name_or_arn) override {
-    CheckReference("cluster", cluster);
-    CheckReference("service", name_or_arn);
-    unit_.Write("service", [&](connection::Connection& conn) {
-      connection::Statement& st =
-          conn.Prepare("DELETE FROM services WHERE " + KeyWhere(cluster, name_or_arn),
-                       {Type::kText, Type::kText}, {});
-      st.Text(cluster).Text(name_or_arn);
-      st.Execute();
-      if (st.AffectedRows() == 0) throw NotFoundError("service not found");
-    });
+    DeleteInCluster(unit_, table_, "service", cluster, name_or_arn, "name");
   }
 
  private:
-  // Binds the cluster, then the service's name or ARN.
-  static std::string KeyWhere(std::string_view cluster, std::string_view name_or_arn) {
-    return ClusterMatch(cluster, "cluster_arn", ":cluster") + " AND " +
-           (IsArn(name_or_arn) ? "arn" : "name") + " = :key";
-  }
-
   UnitOfWork& unit_;
   Table<Service> table_;
 };

@@ -3,9 +3,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "repositories/queries.h"
+#include "repositories/cluster_rows.h"
 #include "repositories/schema.h"
-#include "repositories/unit_of_work.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
@@ -21,9 +20,9 @@ class TaskRepositoryImpl : public TaskRepository {
     // built once: a point read should not pay for assembling its SQL.
     for (const bool cluster_arn : {false, true}) {
       for (const bool task_arn : {false, true}) {
-        find_[cluster_arn][task_arn] = std::string("SELECT ") + table_.select_list() +
-                                       " FROM tasks WHERE " +
-                                       KeyWhere(cluster_arn ? "arn:" : "", task_arn ? "arn:" : "");
+        find_[cluster_arn][task_arn] =
+            std::string("SELECT ") + table_.select_list() + " FROM tasks WHERE " +
+            KeyInCluster(cluster_arn ? "arn:" : "", task_arn ? "arn:" : "", "id");
       }
     }
   }
@@ -119,16 +118,8 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckReference("cluster", cluster);
     CheckPage(page);
     const Filters filters = MakeFilters(filter);
-    std::vector<Type> types(1 + filters.values.size(), Type::kText);
-    Page<Task> result;
-    unit_.Read("task", [&](connection::Connection& conn) {
-      result = ListPage<Task>(
-          conn, table_, unit_.tokens(), "tasks", cluster, FilterKey(filters),
-          ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
-          [&](connection::Statement& st) { BindFilters(st, cluster, filters); }, page);
-      if (result.items.empty()) RequireCluster(conn, cluster);
-    });
-    return result;
+    return ListInCluster(unit_, table_, "task", "tasks", cluster, filters, FilterKey(filters),
+                         page);
   }
 
   std::int64_t Count(std::string_view cluster, const TaskFilter& filter) override {
@@ -140,7 +131,7 @@ class TaskRepositoryImpl : public TaskRepository {
           conn.Prepare("SELECT count(*) FROM tasks WHERE " +
                            ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql,
                        std::vector<Type>(1 + filters.values.size(), Type::kText), {Type::kInt});
-      BindFilters(st, cluster, filters);
+      filters.Bind(st, cluster);
       st.Execute();
       count = st.GetInt(0);
       st.Finish();
@@ -150,43 +141,11 @@ class TaskRepositoryImpl : public TaskRepository {
   }
 
   Task Update(const Task& t) override {
-    const bool by_arn = !t.arn.empty();
-    if (by_arn) {
-      CheckReference("task ARN", t.arn);
-    } else {
-      CheckReference("task cluster", t.cluster_arn);
-      CheckReference("task id", t.id);
-    }
-    table_.CheckValues(t);
-    Task updated = t;
-    updated.updated_at = Now();
-    const std::string where =
-        by_arn ? std::string("arn = :key")
-               : ClusterMatch(t.cluster_arn, "cluster_arn", ":cluster") + " AND id = :key";
-    const std::vector<Type> key_types(by_arn ? 1 : 2, Type::kText);
-    const auto bind_key = [&](connection::Statement& st) {
-      if (!by_arn) st.Text(t.cluster_arn);
-      st.Text(by_arn ? t.arn : t.id);
-    };
-    Task stored;
-    unit_.Write("task", [&](connection::Connection& conn) {
-      stored =
-          UpdateVersioned(conn, table_, updated, t.version, where, key_types, bind_key, "task");
-    });
-    return stored;
+    return UpdateInCluster(unit_, table_, "task", t, "id", t.id);
   }
 
   void Delete(std::string_view cluster, std::string_view id_or_arn) override {
-    CheckReference("cluster", cluster);
-    CheckReference("task", id_or_arn);
-    unit_.Write("task", [&](connection::Connection& conn) {
-      connection::Statement& st =
-          conn.Prepare("DELETE FROM tasks WHERE " + KeyWhere(cluster, id_or_arn),
-                       {Type::kText, Type::kText}, {});
-      st.Text(cluster).Text(id_or_arn);
-      st.Execute();
-      if (st.AffectedRows() == 0) throw NotFoundError("task not found");
-    });
+    DeleteInCluster(unit_, table_, "task", cluster, id_or_arn, "id");
   }
 
   std::int64_t DeleteStoppedBefore(std::string_view cluster, Timestamp before) override {
@@ -225,11 +184,6 @@ class TaskRepositoryImpl : public TaskRepository {
     t.created_at = t.updated_at = Now();
   }
 
-  static std::string KeyWhere(std::string_view cluster, std::string_view id_or_arn) {
-    return ClusterMatch(cluster, "cluster_arn", ":cluster") + " AND " +
-           (IsArn(id_or_arn) ? "arn" : "id") + " = :key";
-  }
-
   static Filters MakeFilters(const TaskFilter& f) {
     for (const std::string* text : {&f.service_name, &f.family, &f.desired_status, &f.last_status,
                                     &f.launch_type, &f.started_by, &f.container_instance_arn}) {
@@ -251,12 +205,6 @@ class TaskRepositoryImpl : public TaskRepository {
     std::string key = QueryKey({filters.sql});
     for (const std::string& v : filters.values) key += v + '\x1f';
     return key;
-  }
-
-  static void BindFilters(connection::Statement& st, std::string_view cluster,
-                          const Filters& filters) {
-    st.Text(cluster);
-    for (const std::string& v : filters.values) st.Text(v);
   }
 
   UnitOfWork& unit_;

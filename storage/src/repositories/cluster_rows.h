@@ -1,0 +1,96 @@
+// The calls that services and tasks share as rows of a cluster, keyed within
+// it by a column of their own (a service's name, a task's id) or by ARN:
+// listing one page under filters, the versioned update, deleting one.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "repositories/queries.h"
+#include "repositories/unit_of_work.h"
+
+namespace strata::repositories {
+
+// "<cluster match> AND <key column or arn> = :key": binds the cluster, then
+// the key.
+inline std::string KeyInCluster(std::string_view cluster, std::string_view key_or_arn,
+                                const char* key_column) {
+  return ClusterMatch(cluster, "cluster_arn", ":cluster") + " AND " +
+         (IsArn(key_or_arn) ? "arn" : key_column) + " = :key";
+}
+
+// The cluster's rows matching `filters`, one keyset page; a token is bound
+// to `list`, the cluster and `filter_key`. NotFoundError when the page is
+// empty because the cluster does not exist.
+template <class E>
+Page<E> ListInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity,
+                      std::string_view list, std::string_view cluster, const Filters& filters,
+                      const std::string& filter_key, const PageRequest& page) {
+  const std::vector<connection::Type> types(1 + filters.values.size(), connection::Type::kText);
+  Page<E> result;
+  unit.Read(entity, [&](connection::Connection& conn) {
+    result = ListPage<E>(
+        conn, table, unit.tokens(), list, cluster, filter_key,
+        ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
+        [&](connection::Statement& st) { filters.Bind(st, cluster); }, page);
+    if (result.items.empty()) RequireCluster(conn, cluster);
+  });
+  return result;
+}
+
+// Update of the row that `updated.arn` names, or when it is empty, the row
+// of `updated.cluster_arn` whose `key_column` is `key`: the updatable fields,
+// version + 1, when the stored version is `updated.version`. NotFoundError
+// or ConflictError otherwise.
+template <class E>
+E UpdateInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity, E updated,
+                  const char* key_column, const std::string& key) {
+  using connection::Type;
+  const bool by_arn = !updated.arn.empty();
+  const std::string what(entity);
+  if (by_arn) {
+    CheckReference(what + " ARN", updated.arn);
+  } else {
+    CheckReference(what + " cluster", updated.cluster_arn);
+    CheckReference(what + " " + key_column, key);
+  }
+  table.CheckValues(updated);
+  updated.updated_at = Now();
+  const std::string where = by_arn ? std::string("arn = :key")
+                                   : ClusterMatch(updated.cluster_arn, "cluster_arn", ":cluster") +
+                                         " AND " + key_column + " = :key";
+  const std::vector<Type> key_types(by_arn ? 1 : 2, Type::kText);
+  const auto bind_key = [&](connection::Statement& st) {
+    if (!by_arn) st.Text(updated.cluster_arn);
+    st.Text(by_arn ? updated.arn : key);
+  };
+  E stored;
+  unit.Write(what, [&](connection::Connection& conn) {
+    stored =
+        UpdateVersioned(conn, table, updated, updated.version, where, key_types, bind_key, what);
+  });
+  return stored;
+}
+
+// Deletes the cluster's row named by `key_or_arn`. NotFoundError when there
+// is none.
+template <class E>
+void DeleteInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity,
+                     std::string_view cluster, std::string_view key_or_arn,
+                     const char* key_column) {
+  using connection::Type;
+  CheckReference("cluster", cluster);
+  CheckReference(entity, key_or_arn);
+  unit.Write(entity, [&](connection::Connection& conn) {
+    connection::Statement& st =
+        conn.Prepare(std::string("DELETE FROM ") + table.name() + " WHERE " +
+                         KeyInCluster(cluster, key_or_arn, key_column),
+                     {Type::kText, Type::kText}, {});
+    st.Text(cluster).Text(key_or_arn);
+    st.Execute();
+    if (st.AffectedRows() == 0) throw NotFoundError(std::string(entity) + " not found");
+  });
+}
+
+}  // namespace strata::repositories
