@@ -101,9 +101,9 @@ void ReceiveNotice(void* arg, const PGresult* result) {
 Session Connect(const std::string& url, const Logger& logger) {
   Params params = ParseUrl(url);
   params.try_emplace("application_name", "strata");
-  Session connection;
+  Session session;
   try {
-    connection.session = std::make_unique<soci::session>(soci::postgresql, Conninfo(params));
+    session.session = std::make_unique<soci::session>(soci::postgresql, Conninfo(params));
   } catch (const soci::soci_error& e) {
     // SOCI's message is a fixed sentence and libpq's, which names host, port,
     // user and database but never the password.
@@ -113,17 +113,17 @@ Session Connect(const std::string& url, const Logger& logger) {
     throw ConnectionError("cannot connect to PostgreSQL '" + RedactUrl(url) +
                           "': " + Flatten(message.substr(message.find_first_not_of('\n'))));
   }
-  auto* backend = static_cast<soci::postgresql_session_backend*>(connection.session->get_backend());
+  auto* backend = static_cast<soci::postgresql_session_backend*>(session.session->get_backend());
   if (logger) {
-    connection.logger = std::make_unique<Logger>(logger);
-    PQsetNoticeReceiver(backend->conn_, &ReceiveNotice, connection.logger.get());
+    session.logger = std::make_unique<Logger>(logger);
+    PQsetNoticeReceiver(backend->conn_, &ReceiveNotice, session.logger.get());
   } else {
     PQsetNoticeProcessor(
         backend->conn_, [](void*, const char*) {}, nullptr);
   }
-  connection.native = MakeNative(backend->conn_);
-  connection.native->Exec("SET TIME ZONE 'UTC'");
-  return connection;
+  session.native = MakeNative(backend->conn_);
+  session.native->Exec("SET TIME ZONE 'UTC'");
+  return session;
 }
 
 }  // namespace strata::backends::postgres
