@@ -140,7 +140,6 @@ class Table {
 
   const char* name() const { return name_; }
   const backends::SqlDialect& dialect() const { return dialect_; }
-  const std::vector<Column<E>>& columns() const { return columns_; }
   const std::vector<std::string>& column_names() const { return column_names_; }
   // The columns every read returns, in declaration order (derived ones left out).
   const std::string& select_list() const { return select_list_; }
