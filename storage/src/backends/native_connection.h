@@ -96,8 +96,8 @@ class NativeConnection {
   virtual std::unique_ptr<Prepared> Prepare(const std::string& sql, std::size_t params) = 0;
   // Runs the steps in order and stops at the first that fails (BatchError).
   // PostgreSQL sends them in one pipeline: one round trip for a whole
-  // migration.
-  virtual void ExecBatch(const std::vector<BatchStep>& steps);
+  // migration; SQLite runs them one by one.
+  virtual void ExecBatch(const std::vector<BatchStep>& steps) = 0;
   virtual std::unique_ptr<BulkInsert> BulkInsertInto(std::string_view table,
                                                      const std::vector<std::string>& columns) = 0;
   // True when the connection is gone (PostgreSQL's server closed it): it

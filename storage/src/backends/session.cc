@@ -1,6 +1,5 @@
-// The backend-neutral entry points: a Session for StoreOptions, each
-// backend's dialect, and the batch that a backend without pipelining runs
-// one step at a time.
+// The backend-neutral entry points: a Session for StoreOptions and each
+// backend's dialect.
 #include <soci/soci.h>
 
 #include "backends/backend_sessions.h"
@@ -29,24 +28,6 @@ Session Connect(const StoreOptions& options) {
 
 const SqlDialect& SqlDialect::For(Backend backend) {
   return backend == Backend::kPostgres ? postgres::Dialect() : sqlite::Dialect();
-}
-
-void NativeConnection::ExecBatch(const std::vector<BatchStep>& steps) {
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const BatchStep& step = steps[i];
-    try {
-      if (step.prepared == nullptr) {
-        Exec(step.sql);
-        continue;
-      }
-      for (bool row = step.prepared->Execute(*step.params); row; row = step.prepared->Next()) {
-      }
-      step.prepared->Finish();
-    } catch (const DatabaseError& e) {
-      if (step.prepared != nullptr) step.prepared->Finish();
-      throw BatchError(e, i);
-    }
-  }
 }
 
 }  // namespace strata::backends

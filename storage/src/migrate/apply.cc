@@ -113,10 +113,16 @@ void Applier::ApplyPipelined(const Migration& m, const Statements& statements, L
 void Applier::RunInTransaction(const Migration& m, const std::string& file,
                                const std::string& script, const Statements& statements,
                                const std::string& outcome, const std::function<void()>& record) {
-  db_.BeginWrite();
+  std::vector<backends::BatchStep> batch;
+  batch.reserve(statements.size() + 1);
+  batch.push_back({db_.dialect().BeginWrite()});
+  for (const SqlChunk& chunk : statements) batch.push_back({chunk.text});
   try {
-    for (std::size_t i = 0; i < statements.size(); ++i) {
-      Run(m, file, script, statements, i, outcome);
+    try {
+      db_.native().ExecBatch(batch);
+    } catch (const backends::BatchError& e) {
+      if (e.index() == 0) throw;  // BEGIN: the engine's own statement
+      ThrowStatementError(m, file, script, statements, e.index() - 1, e, outcome);
     }
     CheckForeignKeys(m, file, script);
     record();

@@ -115,6 +115,24 @@ class SqliteNative : public NativeConnection {
     return PrepareStatement(db_, sql, params);
   }
 
+  void ExecBatch(const std::vector<BatchStep>& steps) override {
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const BatchStep& step = steps[i];
+      try {
+        if (step.prepared == nullptr) {
+          Exec(step.sql);
+          continue;
+        }
+        for (bool row = step.prepared->Execute(*step.params); row; row = step.prepared->Next()) {
+        }
+        step.prepared->Finish();
+      } catch (const DatabaseError& e) {
+        if (step.prepared != nullptr) step.prepared->Finish();
+        throw BatchError(e, i);
+      }
+    }
+  }
+
   std::unique_ptr<BulkInsert> BulkInsertInto(std::string_view table,
                                              const std::vector<std::string>& columns) override {
     return std::make_unique<SqliteBulkInsert>(db_, table, columns);
