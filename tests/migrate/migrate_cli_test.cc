@@ -78,8 +78,7 @@ TEST_P(MigrateCliTest, EightConcurrentRunnersApplyEachMigrationExactlyOnce) {
   std::multiset<std::int64_t> applied;
   for (const CommandResult& run : runs) {
     ASSERT_EQ(run.exit_code, 0) << run.output;
-    const std::string text = run.output.substr(run.output.find('{'));
-    const json doc = json::parse(text.substr(0, text.rfind('}') + 1));
+    const json doc = json::parse(run.out);
     for (const auto& v : doc["applied"]) {
       applied.insert(v.get<std::int64_t>());
     }
@@ -146,7 +145,7 @@ TEST_P(MigrateCliTest, StatusUpValidateOutputAndExitCodes) {
   run = Strata({"--output", "json", "migrate", "up", "--to", "1"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_THAT(run.output, HasSubstr("strata: applied 1 first in "));
-  json doc = json::parse(run.output.substr(run.output.find('{')));
+  json doc = json::parse(run.out);  // stdout alone: stderr's progress may come after it
   EXPECT_EQ(doc, json::parse(R"({"applied": [1], "reverted": [], "current_version": 1})"));
 
   run = Strata({"--output", "json", "migrate", "status"});
@@ -188,7 +187,7 @@ TEST_P(MigrateCliTest, StatusUpValidateOutputAndExitCodes) {
   Write("0002_second.down.sql", "DROP TABLE second;\n");
   run = Strata({"--output", "json", "migrate", "reset"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  doc = json::parse(run.output.substr(run.output.find('{')));
+  doc = json::parse(run.out);
   EXPECT_EQ(doc["reverted"], json::parse("[2, 1]"));
   EXPECT_TRUE(Tables().empty());
 }
