@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "backends/native_connection.h"
+#include "backends/session.h"
 #include "backends/sql_dialect.h"
 
 namespace strata::backends {

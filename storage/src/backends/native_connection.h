@@ -4,6 +4,7 @@
 // (SOCI's `session << script` runs only the first statement on SQLite and
 // rewrites `:name` inside PostgreSQL bodies), bulk inserts, and each
 // backend's settings. Only backends/ knows which backend it is on.
+// session.h opens one.
 #pragma once
 
 #include <chrono>
@@ -15,69 +16,10 @@
 #include <vector>
 
 #include "backends/database_error.h"
+#include "backends/prepared.h"
 #include "strata/options.h"
 
-namespace soci {
-class session;
-}
-
 namespace strata::backends {
-
-// How long a SQLite writer waits for another before "database is locked".
-inline constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
-
-// A parameter of a prepared statement: NULL, an integer or text.
-struct Param {
-  bool null = false;
-  bool integer = false;
-  std::int64_t number = 0;
-  std::string text;  // the text value; PostgreSQL also writes an integer's digits here
-};
-
-// A statement prepared once on the native handle and executed many times.
-// Values read are valid until the next Next, Execute or Finish.
-class Prepared {
- public:
-  virtual ~Prepared() = default;
-  // Binds `params` (which must outlive the execution) in order and runs the
-  // statement; true when a first row is there to read. DatabaseError on failure.
-  virtual bool Execute(std::vector<Param>& params) = 0;
-  // Moves to the next row; false after the last.
-  virtual bool Next() = 0;
-  // Rows changed by the last execution (a statement without RETURNING).
-  virtual long long AffectedRows() const = 0;
-  // Ends the execution: SQLite resets the statement (ending its transaction
-  // or snapshot); PostgreSQL frees the result.
-  virtual void Finish() = 0;
-  virtual std::int64_t GetInt(std::size_t column) const = 0;
-  virtual std::string_view GetText(std::size_t column) const = 0;
-  virtual bool IsNull(std::size_t column) const = 0;
-};
-
-// One step of a batch: SQL without parameters, or a prepared statement with
-// its bound parameters (results are discarded).
-struct BatchStep {
-  std::string_view sql;
-  Prepared* prepared = nullptr;
-  std::vector<Param>* params = nullptr;
-};
-
-// Rows inserted in bulk, written value by value in the order of the columns
-// given to BulkInsertInto. SQLite inserts each row with one prepared
-// statement; PostgreSQL streams the rows through one COPY.
-class BulkInsert {
- public:
-  virtual ~BulkInsert() = default;  // unfinished: the rows are not inserted
-  virtual BulkInsert& Null() = 0;
-  virtual BulkInsert& Int(std::int64_t value) = 0;
-  virtual BulkInsert& Bool(bool value) = 0;
-  virtual BulkInsert& Text(std::string_view value) = 0;
-  virtual BulkInsert& Time(std::int64_t micros) = 0;  // since the epoch
-  // Ends the current row. DatabaseError when it cannot be inserted or sent.
-  virtual void EndRow() = 0;
-  // Completes the insert. DatabaseError when the database refuses a row.
-  virtual void Finish() = 0;
-};
 
 // A foreign key that a migration left dangling (SQLite checks them only
 // when asked).
@@ -128,37 +70,5 @@ class NativeConnection {
     return std::nullopt;
   }
 };
-
-// An open connection: the SOCI session owns the handle, `native` borrows it.
-// `logger` is options.logger (null when empty): where PostgreSQL's notice
-// receiver sends notices and the statement cache logs what it prepares. It
-// lives on the heap so that its address survives moves, and outlives the
-// session.
-struct Session {
-  std::unique_ptr<Logger> logger;
-  std::unique_ptr<soci::session> session;
-  std::unique_ptr<NativeConnection> native;
-  ~Session();
-  Session();
-  Session(Session&&) noexcept;
-  Session& operator=(Session&&) noexcept;
-};
-
-// Opens a connection for the options: SQLite with a busy timeout, foreign
-// keys on and WAL; PostgreSQL with the session time zone UTC and notices
-// sent to options.logger (never to stderr). Throws ConnectionError naming
-// the redacted target.
-Session Connect(const StoreOptions& options);
-
-// PostgreSQL: creates the database that `url` names when it does not exist,
-// connecting to the `postgres` maintenance database with the same
-// credentials. Returns the database's name when it created it, nullopt when
-// it exists or the server cannot be reached (the caller's own connection
-// error then stands). Throws ConnectionError when creating it fails.
-std::optional<std::string> EnsurePostgresDatabase(const std::string& url);
-
-// ":memory:" or a URI naming an in-memory database: one that exists on its
-// connection alone.
-bool IsSqliteMemory(const std::string& url);
 
 }  // namespace strata::backends

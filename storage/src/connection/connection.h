@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "backends/native_connection.h"
+#include "backends/session.h"
 #include "backends/sql_dialect.h"
 #include "connection/statement.h"
 

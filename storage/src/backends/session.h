@@ -1,0 +1,53 @@
+// Opening a connection: a SOCI session and the NativeConnection on its handle.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backends/native_connection.h"
+#include "strata/options.h"
+
+namespace soci {
+class session;
+}
+
+namespace strata::backends {
+
+// How long a SQLite writer waits for another before "database is locked".
+inline constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
+
+// An open connection: the SOCI session owns the handle, `native` borrows it.
+// `logger` is options.logger (null when empty): where PostgreSQL's notice
+// receiver sends notices and the statement cache logs what it prepares. It
+// lives on the heap so that its address survives moves, and outlives the
+// session.
+struct Session {
+  std::unique_ptr<Logger> logger;
+  std::unique_ptr<soci::session> session;
+  std::unique_ptr<NativeConnection> native;
+  ~Session();
+  Session();
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+};
+
+// Opens a connection for the options: SQLite with a busy timeout, foreign
+// keys on and WAL; PostgreSQL with the session time zone UTC and notices
+// sent to options.logger (never to stderr). Throws ConnectionError naming
+// the redacted target.
+Session Connect(const StoreOptions& options);
+
+// PostgreSQL: creates the database that `url` names when it does not exist,
+// connecting to the `postgres` maintenance database with the same
+// credentials. Returns the database's name when it created it, nullopt when
+// it exists or the server cannot be reached (the caller's own connection
+// error then stands). Throws ConnectionError when creating it fails.
+std::optional<std::string> EnsurePostgresDatabase(const std::string& url);
+
+// ":memory:" or a URI naming an in-memory database: one that exists on its
+// connection alone.
+bool IsSqliteMemory(const std::string& url);
+
+}  // namespace strata::backends
