@@ -259,6 +259,56 @@ TEST(EnsureDatabaseTest, UpCreatesAMissingPostgresDatabaseAndSaysSo) {
   EXPECT_EQ(rows, 1);
 }
 
+// Any number of runners may start at once against a database that does not
+// exist yet: the ones that lose the race to create it go on as if it had
+// existed (each trial a new database, 8 runners, every one exits 0, one says
+// it created the database, and the ledger holds each migration once).
+TEST(EnsureDatabaseTest, EightRunnersStartedTogetherCreateItOnceAndAllSucceed) {
+  if (!BackendSelected(Backend::kPostgres))
+    GTEST_SKIP() << "STRATA_TEST_BACKENDS excludes postgres";
+  const PostgresServer* server = TestEnvironment::Get().postgres();
+  ASSERT_NE(server, nullptr) << TestEnvironment::Get().postgres_error();
+  std::unique_ptr<PGconn, decltype(&PQfinish)> admin(
+      PQconnectdb(server->info().admin_conninfo.c_str()), &PQfinish);
+  const auto query_int = [&](const std::string& conninfo, const std::string& sql) {
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
+    PGresult* result = PQexec(conn.get(), sql.c_str());
+    const int value = PQntuples(result) == 1 ? std::atoi(PQgetvalue(result, 0, 0)) : -1;
+    PQclear(result);
+    return value;
+  };
+  constexpr int kTrials = 20, kRunners = 8;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    const std::string name =
+        "strata_race_" + std::to_string(getpid()) + "_" + std::to_string(trial);
+    const std::string url = server->info().admin_conninfo + " dbname=" + name;
+    std::vector<CommandResult> runs(kRunners);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kRunners; ++i) {
+      threads.emplace_back([&, i] {
+        runs[static_cast<std::size_t>(i)] = RunCommand(
+            {STRATA_CLI, "migrate", "up"}, std::chrono::seconds(60),
+            {"STRATA_STORAGE=postgres", "STRATA_DATABASE_URL=" + url, "STRATA_MIGRATIONS_DIR="});
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    StoreOptions options;
+    options.backend = Backend::kPostgres;
+    options.url = url;
+    const SchemaStatus status = Migrator::Open(options)->Status();
+    const int applied = query_int(url, "SELECT count(*) FROM strata_schema_migrations");
+    PQclear(PQexec(admin.get(), ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
+    int created = 0;
+    for (const CommandResult& run : runs) {
+      ASSERT_EQ(run.exit_code, 0) << "trial " << trial << ": " << run.output;
+      if (run.output.find("created database '" + name + "'") != std::string::npos) ++created;
+    }
+    EXPECT_EQ(created, 1) << "trial " << trial;
+    EXPECT_TRUE(status.Ready()) << "trial " << trial;
+    EXPECT_EQ(applied, static_cast<int>(status.migrations.size())) << "trial " << trial;
+  }
+}
+
 // The engine's own SQL can fail too (PostgreSQL 15 grants no CREATE on
 // schema public): a clear error and exit 7, never an escaped exception.
 TEST(LedgerErrorTest, ARoleThatCannotCreateTheLedgerGetsAMigrationError) {

@@ -39,12 +39,22 @@ struct Session {
 // the redacted target.
 Session Connect(const StoreOptions& options);
 
+// What EnsurePostgresDatabase found.
+enum class DatabaseCreation {
+  kUnreachable,  // the maintenance database could not be reached
+  kExists,       // it existed, or another runner created it at the same time
+  kCreated,
+};
+
 // PostgreSQL: creates the database that `url` names when it does not exist,
 // connecting to the `postgres` maintenance database with the same
-// credentials. Returns the database's name when it created it, nullopt when
-// it exists or the server cannot be reached (the caller's own connection
-// error then stands). Throws ConnectionError when creating it fails.
-std::optional<std::string> EnsurePostgresDatabase(const std::string& url);
+// credentials. Any number of runners may call it at once: the ones that lose
+// the race to create it see kExists. Throws ConnectionError when creating it
+// fails for another reason (a role without CREATEDB).
+DatabaseCreation EnsurePostgresDatabase(const std::string& url);
+
+// The database a PostgreSQL `url` connects to (dbname, else libpq's default).
+std::string PostgresDatabaseName(const std::string& url);
 
 // ":memory:" or a URI naming an in-memory database: one that exists on its
 // connection alone.

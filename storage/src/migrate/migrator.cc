@@ -93,12 +93,14 @@ class MigratorImpl : public Migrator {
           !migrator_options_.create_database) {
         throw;
       }
-      const std::optional<std::string> created = backends::EnsurePostgresDatabase(options_.url);
-      if (!created) throw;  // it exists: the first error stands
-      MigrationEvent event;
-      event.kind = MigrationEvent::Kind::kCreatedDatabase;
-      event.detail = *created;
-      migrate::Emit(options_, migrator_options_, event);
+      const backends::DatabaseCreation creation = backends::EnsurePostgresDatabase(options_.url);
+      if (creation == backends::DatabaseCreation::kUnreachable) throw;  // the first error stands
+      if (creation == backends::DatabaseCreation::kCreated) {
+        MigrationEvent event;
+        event.kind = MigrationEvent::Kind::kCreatedDatabase;
+        event.detail = backends::PostgresDatabaseName(options_.url);
+        migrate::Emit(options_, migrator_options_, event);
+      }
       return backends::Connect(options_);
     }
   }

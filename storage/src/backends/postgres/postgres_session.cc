@@ -130,15 +130,18 @@ Session Connect(const std::string& url, const Logger& logger) {
 
 namespace strata::backends {
 
-std::optional<std::string> EnsurePostgresDatabase(const std::string& url) {
+std::string PostgresDatabaseName(const std::string& url) {
+  return postgres::TargetDatabase(postgres::ParseUrl(url));
+}
+
+DatabaseCreation EnsurePostgresDatabase(const std::string& url) {
   postgres::Params params = postgres::ParseUrl(url);
   const std::string target = postgres::TargetDatabase(params);
   params["dbname"] = "postgres";
   params.try_emplace("application_name", "strata");
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(postgres::Conninfo(params).c_str()),
                                                     &PQfinish);
-  // Unreachable too: the caller's own connection error says more.
-  if (PQstatus(conn.get()) != CONNECTION_OK) return std::nullopt;
+  if (PQstatus(conn.get()) != CONNECTION_OK) return DatabaseCreation::kUnreachable;
   PQsetNoticeProcessor(
       conn.get(), [](void*, const char*) {}, nullptr);
   const std::unique_ptr<NativeConnection> native = postgres::MakeNative(conn.get());
@@ -147,7 +150,7 @@ std::optional<std::string> EnsurePostgresDatabase(const std::string& url) {
     name[0].text = target;
     const std::unique_ptr<Prepared> exists =
         native->Prepare("SELECT 1 FROM pg_database WHERE datname = :name", 1);
-    if (exists->Execute(name)) return std::nullopt;
+    if (exists->Execute(name)) return DatabaseCreation::kExists;
   }
   // An identifier cannot be bound: it is quoted by libpq instead.
   std::unique_ptr<char, decltype(&PQfreemem)> quoted(
@@ -155,12 +158,15 @@ std::optional<std::string> EnsurePostgresDatabase(const std::string& url) {
   try {
     native->Exec("CREATE DATABASE " + std::string(quoted.get()));
   } catch (const DatabaseError& e) {
-    if (e.kind() == ErrorKind::kDuplicateDatabase)
-      return std::nullopt;  // another runner created it first
+    // Another runner created it first: 42P04 when its commit came before
+    // our check in CREATE DATABASE, a unique violation on pg_database's
+    // name index when both inserted at once.
+    if (e.kind() == ErrorKind::kDuplicateDatabase || e.kind() == ErrorKind::kUniqueViolation)
+      return DatabaseCreation::kExists;
     throw ConnectionError("cannot create database '" + target + "': " + e.what() +
                           "; create it by hand or grant CREATEDB");
   }
-  return target;
+  return DatabaseCreation::kCreated;
 }
 
 }  // namespace strata::backends
