@@ -1,5 +1,6 @@
 #include "app.h"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <functional>
@@ -30,7 +31,8 @@ po::options_description GlobalOptionsDescription() {
   po::options_description desc("Global options (each also read from STRATA_<NAME>; the flag wins)");
   desc.add_options()                                                        //
       ("storage", po::value<std::string>()->value_name("sqlite|postgres"),  //
-       "storage backend (default: sqlite)")                                 //
+       "storage backend (default: the URL's: postgres for a postgresql:// URI or "
+       "key=value conninfo, else sqlite)")  //
       ("database-url", po::value<std::string>()->value_name("URL"),
        "sqlite: a file path or :memory: (default strata.db); postgres: a postgresql:// URI "
        "or key=value conninfo (default: libpq's PG* variables)")  //
@@ -40,6 +42,9 @@ po::options_description GlobalOptionsDescription() {
        "load migrations from DIR/<backend> instead of the embedded sets")  //
       ("pool-size", po::value<std::string>()->value_name("N"),
        "connections in the pool, 1-1024 (default 4)")  //
+      ("connect-timeout", po::value<std::string>()->value_name("S"),
+       "postgres: seconds one connection attempt may take, 2-3600 (default 10; a "
+       "connect_timeout in the URL wins)")  //
       ("output", po::value<std::string>()->value_name("table|json"),
        "result format on stdout (default table)")  //
       ("log-level", po::value<std::string>()->value_name("LEVEL"),
@@ -101,14 +106,10 @@ CommandLine SplitCommandLine(const std::vector<std::string>& args,
   return line;
 }
 
-// Where each global setting's value came from: the flag, else the environment.
-struct Setting {
-  std::string value;
-  std::string source;  // "--pool-size" or "STRATA_POOL_SIZE"
-};
-
-std::map<std::string, Setting, std::less<>> CollectSettings(const po::variables_map& flags) {
-  std::map<std::string, Setting, std::less<>> settings;
+// Each global setting's value and where it came from: the flag, else the
+// environment.
+StoreOptions::Settings CollectSettings(const po::variables_map& flags) {
+  StoreOptions::Settings settings;
   const auto collect = [&](std::string_view name) {
     const std::string key(name);
     const std::string variable = StoreOptions::EnvironmentVariable(name);
@@ -124,18 +125,15 @@ std::map<std::string, Setting, std::less<>> CollectSettings(const po::variables_
   return settings;
 }
 
-GlobalOptions ResolveGlobalOptions(const po::variables_map& flags) {
+// `for_help`: a command's --help opens no database, so store settings that
+// do not parse are left at their defaults instead of refused.
+GlobalOptions ResolveGlobalOptions(const po::variables_map& flags, bool for_help) {
   const auto settings = CollectSettings(flags);
   GlobalOptions options;
   try {
-    for (const std::string_view name : StoreOptions::kSettings) {
-      if (auto it = settings.find(name); it != settings.end()) {
-        options.store.Set(name, it->second.value, it->second.source);
-      }
-    }
-    options.store.Validate();
+    options.store = StoreOptions::FromSettings(settings);
   } catch (const InvalidArgumentError& e) {
-    throw UsageError(e.what());
+    if (!for_help) throw UsageError(e.what());
   }
   if (auto it = settings.find("output"); it != settings.end()) {
     if (it->second.value == "table") {
@@ -216,7 +214,10 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       PrintVersion(out);
       return kExitOk;
     }
-    GlobalOptions options = ResolveGlobalOptions(flags);
+    const bool for_help =
+        std::any_of(line.command_args.begin(), line.command_args.end(),
+                    [](const std::string& a) { return a == "--help" || a == "-h"; });
+    GlobalOptions options = ResolveGlobalOptions(flags, for_help);
     options.store.logger = [&err, shown = options.log_level](LogLevel level,
                                                              std::string_view message) {
       if (level <= shown) err << "strata: " << LogLevelName(level) << ": " << message << "\n";

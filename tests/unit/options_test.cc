@@ -153,6 +153,58 @@ TEST(StoreOptionsTest, ValidateRejectsEmptySqlitePathAndBadPoolSize) {
   EXPECT_NO_THROW(options.Validate());
 }
 
+TEST(InferBackendTest, TheUrlsFormNamesTheBackend) {
+  for (const char* url : {"postgresql://app@db/ecs", "postgres://db", "host=db dbname=ecs",
+                          " dbname = ecs", "service=prod"}) {
+    EXPECT_EQ(InferBackend(url), Backend::kPostgres) << url;
+  }
+  for (const char* url : {"strata.db", "/var/lib/a=b.db", "./x=1.db",
+                          ":memory:", "file:app.db?mode=ro", "1=2.db", "my db.sqlite"}) {
+    EXPECT_EQ(InferBackend(url), Backend::kSqlite) << url;
+  }
+  EXPECT_EQ(InferBackend(""), std::nullopt);
+}
+
+TEST(StoreOptionsTest, WithoutStorageTheBackendFollowsTheUrl) {
+  auto env = StrataEnv({{"STRATA_DATABASE_URL", "host=db password=S3cret dbname=ecs"}});
+  EXPECT_EQ(StoreOptions::FromEnvironment().backend, Backend::kPostgres);
+  StoreOptions::Settings settings = {{"database-url", {"/srv/app.db", "--database-url"}}};
+  EXPECT_EQ(StoreOptions::FromSettings(settings).backend, Backend::kSqlite);
+}
+
+TEST(StoreOptionsTest, AnExplicitBackendThatContradictsTheUrlIsRefusedWithoutEchoingIt) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"sqlite", "postgresql://app:S3cret@db/ecs"},
+      {"sqlite", "host=db password=S3cret"},
+      {"postgres", "S3cret.db"}};
+  for (const auto& [storage, url] : cases) {
+    StoreOptions::Settings settings = {{"storage", {storage, "--storage"}},
+                                       {"database-url", {url, "--database-url"}}};
+    try {
+      StoreOptions::FromSettings(settings);
+      ADD_FAILURE() << storage << " " << url;
+    } catch (const InvalidArgumentError& e) {
+      EXPECT_EQ(std::string(e.what()).find("S3cret"), std::string::npos) << e.what();
+    }
+  }
+  StoreOptions library;  // backend left at its default, url set by hand
+  library.url = "host=db dbname=ecs";
+  EXPECT_THROW(library.Validate(), InvalidArgumentError);
+}
+
+TEST(StoreOptionsTest, ConnectTimeoutIsWholeSecondsFromTwo) {
+  StoreOptions options;
+  EXPECT_EQ(options.connect_timeout, std::chrono::seconds(10));
+  options.Set("connect-timeout", "30s", "--connect-timeout");
+  EXPECT_EQ(options.connect_timeout, std::chrono::seconds(30));
+  for (const char* bad : {"0", "1", "-5", "2.5", "ten", "3601", ""}) {
+    EXPECT_THROW(options.Set("connect-timeout", bad, "--connect-timeout"), InvalidArgumentError)
+        << bad;
+  }
+  options.connect_timeout = std::chrono::seconds(1);
+  EXPECT_THROW(options.Validate(), InvalidArgumentError);
+}
+
 TEST(StoreOptionsTest, EnvironmentVariableNames) {
   EXPECT_EQ(StoreOptions::EnvironmentVariable("pool-size"), "STRATA_POOL_SIZE");
   EXPECT_EQ(StoreOptions::EnvironmentVariable("storage"), "STRATA_STORAGE");

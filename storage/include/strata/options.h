@@ -2,8 +2,11 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +20,13 @@ std::string_view BackendName(Backend backend);
 // Parses "sqlite" (or "sqlite3") and "postgres" (or "postgresql").
 // Throws InvalidArgumentError naming the accepted values otherwise.
 Backend ParseBackend(std::string_view name);
+
+// The backend a database URL names by its form: kPostgres for a
+// postgres:// or postgresql:// URI and for a key=value conninfo string
+// ("host=db dbname=app"); kSqlite for ":memory:", a file: URI or a path;
+// nullopt for "". A relative SQLite path that starts with `word=` reads as
+// conninfo: write it as ./word=... or a file: URI.
+std::optional<Backend> InferBackend(std::string_view url);
 
 // How much a logger is told; a message's level is one of these.
 enum class LogLevel { kError, kWarn, kInfo, kDebug };
@@ -42,6 +52,12 @@ struct StoreOptions {
   // Opt-in: apply pending migrations when the store opens.
   bool auto_migrate = false;
   std::size_t pool_size = 4;
+  // PostgreSQL: how long one connection attempt may take before it fails
+  // with ConnectionError (libpq's connect_timeout; a connect_timeout in the
+  // URL wins). TCP keepalives are on too, so a peer that vanishes later is
+  // noticed. At least 2 s, at most kMaxConnectTimeout. SQLite ignores it.
+  std::chrono::seconds connect_timeout{10};
+  static constexpr std::chrono::seconds kMaxConnectTimeout{3600};
   // Empty: the migration sets embedded in the library. Otherwise a root laid out
   // like the repository's migrations/: DIR/sqlite and DIR/postgres.
   std::string migrations_dir;
@@ -51,8 +67,8 @@ struct StoreOptions {
   // The settings that FromEnvironment reads and the CLI's global flags set, in
   // the order they are applied: "storage" comes first because it resets `url`
   // to the chosen backend's default.
-  static constexpr std::array<std::string_view, 5> kSettings = {
-      "storage", "database-url", "auto-migrate", "pool-size", "migrations-dir"};
+  static constexpr std::array<std::string_view, 6> kSettings = {
+      "storage", "database-url", "auto-migrate", "pool-size", "migrations-dir", "connect-timeout"};
 
   // "pool-size" -> "STRATA_POOL_SIZE".
   static std::string EnvironmentVariable(std::string_view setting);
@@ -62,15 +78,31 @@ struct StoreOptions {
   // thrown for a value that does not parse; URLs are never echoed.
   void Set(std::string_view setting, std::string_view value, std::string_view source);
 
-  // Reads STRATA_STORAGE, STRATA_DATABASE_URL, STRATA_AUTO_MIGRATE,
-  // STRATA_POOL_SIZE and STRATA_MIGRATIONS_DIR; unset or empty variables keep the
-  // defaults above, except that STRATA_STORAGE=postgres without a URL leaves
-  // `url` empty (libpq defaults). Throws InvalidArgumentError naming the
-  // variable when a value cannot be parsed; the URL is never echoed.
+  // One setting's text and where it came from ("--pool-size",
+  // "STRATA_POOL_SIZE"), keyed by its name in kSettings.
+  struct SettingValue {
+    std::string value;
+    std::string source;
+  };
+  using Settings = std::map<std::string, SettingValue, std::less<>>;
+
+  // The options that `settings` describe, applied in kSettings order over the
+  // defaults above (names outside kSettings are ignored), then Validate()d.
+  // Without "storage" the backend follows the URL (InferBackend);
+  // "storage" postgres without a URL leaves `url` empty (libpq defaults).
+  // Throws InvalidArgumentError naming the source of a value that does not
+  // parse, or the contradiction; a URL is never echoed.
+  static StoreOptions FromSettings(const Settings& settings);
+
+  // FromSettings over the STRATA_<SETTING> variables (EnvironmentVariable);
+  // unset or empty variables count as not given.
   static StoreOptions FromEnvironment();
 
-  // Throws InvalidArgumentError when pool_size is outside 1..kMaxPoolSize or a
-  // sqlite url is empty.
+  // Throws InvalidArgumentError when pool_size is outside 1..kMaxPoolSize,
+  // connect_timeout outside 2 s..kMaxConnectTimeout, a sqlite url is empty,
+  // or the url's form names the other backend (a PostgreSQL URL with
+  // backend kSqlite, a file path with kPostgres): the message says which
+  // setting to change and never echoes the URL.
   void Validate() const;
 
   // "sqlite strata.db", "postgres postgresql://app:***@db/prod": for logs and

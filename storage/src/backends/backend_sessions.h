@@ -15,7 +15,7 @@ const SqlDialect& Dialect();
 }  // namespace sqlite
 
 namespace postgres {
-Session Connect(const std::string& url, const Logger& logger);
+Session Connect(const StoreOptions& options);
 const SqlDialect& Dialect();
 }  // namespace postgres
 

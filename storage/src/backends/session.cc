@@ -20,7 +20,7 @@ bool IsSqliteMemory(const std::string& url) {
 }
 
 Session Connect(const StoreOptions& options) {
-  if (options.backend == Backend::kPostgres) return postgres::Connect(options.url, options.logger);
+  if (options.backend == Backend::kPostgres) return postgres::Connect(options);
   Session session = sqlite::Connect(options.url);
   if (options.logger) session.logger = std::make_unique<Logger>(options.logger);
   return session;

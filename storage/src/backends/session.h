@@ -7,6 +7,7 @@
 #include <string>
 
 #include "backends/native_connection.h"
+#include "strata/error.h"
 #include "strata/options.h"
 
 namespace soci {
@@ -39,6 +40,15 @@ struct Session {
 // the redacted target.
 Session Connect(const StoreOptions& options);
 
+// Connect could not reach the server at all (refused, timed out, unknown
+// host), as opposed to a server that answered with a refusal (no such
+// database, bad password): there is no point in trying the maintenance
+// database on the same server.
+class UnreachableError : public ConnectionError {
+ public:
+  using ConnectionError::ConnectionError;
+};
+
 // What EnsurePostgresDatabase found.
 enum class DatabaseCreation {
   kUnreachable,  // the maintenance database could not be reached
@@ -46,12 +56,12 @@ enum class DatabaseCreation {
   kCreated,
 };
 
-// PostgreSQL: creates the database that `url` names when it does not exist,
+// PostgreSQL: creates the database that `options.url` names when it does not exist,
 // connecting to the `postgres` maintenance database with the same
 // credentials. Any number of runners may call it at once: the ones that lose
 // the race to create it see kExists. Throws ConnectionError when creating it
 // fails for another reason (a role without CREATEDB).
-DatabaseCreation EnsurePostgresDatabase(const std::string& url);
+DatabaseCreation EnsurePostgresDatabase(const StoreOptions& options);
 
 // The database a PostgreSQL `url` connects to (dbname, else libpq's default).
 std::string PostgresDatabaseName(const std::string& url);

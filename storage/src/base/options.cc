@@ -108,18 +108,43 @@ std::string RedactConninfo(std::string_view conninfo) {
   }
 }
 
-std::size_t ParsePoolSize(std::string_view what, std::string_view text) {
+// A whole number from `min` to `max`, or InvalidArgumentError naming `what`.
+std::size_t ParseCount(std::string_view what, std::string_view text, std::size_t min,
+                       std::size_t max, std::string_view unit = "") {
   std::size_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
-      value > StoreOptions::kMaxPoolSize) {
-    throw InvalidArgumentError(std::string(what) + " must be an integer from 1 to " +
-                               std::to_string(StoreOptions::kMaxPoolSize));
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw InvalidArgumentError(std::string(what) + " must be a whole number from " +
+                               std::to_string(min) + " to " + std::to_string(max) +
+                               std::string(unit));
   }
   return value;
 }
 
+// "host=db", " dbname = app": a libpq keyword, then '='.
+bool IsConninfo(std::string_view url) {
+  std::size_t pos = 0;
+  while (pos < url.size() && std::isspace(static_cast<unsigned char>(url[pos]))) ++pos;
+  const std::size_t start = pos;
+  while (pos < url.size() &&
+         (std::isalnum(static_cast<unsigned char>(url[pos])) || url[pos] == '_')) {
+    ++pos;
+  }
+  if (pos == start || std::isdigit(static_cast<unsigned char>(url[start]))) return false;
+  while (pos < url.size() && std::isspace(static_cast<unsigned char>(url[pos]))) ++pos;
+  return pos < url.size() && url[pos] == '=';
+}
+
+constexpr std::string_view kFollowTheUrl =
+    ", or leave the backend unset (no --storage / STRATA_STORAGE) so that it follows the URL";
+
 }  // namespace
+
+std::optional<Backend> InferBackend(std::string_view url) {
+  if (url.empty()) return std::nullopt;
+  if (IsUri(url) || IsConninfo(url)) return Backend::kPostgres;
+  return Backend::kSqlite;
+}
 
 std::string_view BackendName(Backend backend) {
   return backend == Backend::kPostgres ? "postgres" : "sqlite";
@@ -176,7 +201,12 @@ void StoreOptions::Set(std::string_view setting, std::string_view value, std::st
   } else if (setting == "auto-migrate") {
     auto_migrate = ParseBoolOption(label, value);
   } else if (setting == "pool-size") {
-    pool_size = ParsePoolSize(label, value);
+    pool_size = ParseCount(label, value, 1, kMaxPoolSize);
+  } else if (setting == "connect-timeout") {
+    std::string_view seconds = value;
+    if (seconds.ends_with('s')) seconds.remove_suffix(1);
+    connect_timeout = std::chrono::seconds(ParseCount(
+        label, seconds, 2, static_cast<std::size_t>(kMaxConnectTimeout.count()), " (seconds)"));
   } else if (setting == "migrations-dir") {
     migrations_dir = value;
   } else {
@@ -184,23 +214,55 @@ void StoreOptions::Set(std::string_view setting, std::string_view value, std::st
   }
 }
 
-StoreOptions StoreOptions::FromEnvironment() {
+StoreOptions StoreOptions::FromSettings(const Settings& settings) {
   StoreOptions options;
   for (const std::string_view setting : kSettings) {
-    const std::string variable = EnvironmentVariable(setting);
-    if (auto value = GetEnv(variable.c_str())) options.Set(setting, *value, variable);
+    if (auto it = settings.find(setting); it != settings.end()) {
+      options.Set(setting, it->second.value, it->second.source);
+    }
+  }
+  if (!settings.contains("storage")) {
+    options.backend = InferBackend(options.url).value_or(options.backend);
   }
   options.Validate();
   return options;
+}
+
+StoreOptions StoreOptions::FromEnvironment() {
+  Settings settings;
+  for (const std::string_view setting : kSettings) {
+    std::string variable = EnvironmentVariable(setting);
+    if (auto value = GetEnv(variable.c_str())) {
+      settings[std::string(setting)] = {std::move(*value), std::move(variable)};
+    }
+  }
+  return FromSettings(settings);
 }
 
 void StoreOptions::Validate() const {
   if (pool_size < 1 || pool_size > kMaxPoolSize) {
     throw InvalidArgumentError("pool size must be from 1 to " + std::to_string(kMaxPoolSize));
   }
+  if (connect_timeout < std::chrono::seconds(2) || connect_timeout > kMaxConnectTimeout) {
+    throw InvalidArgumentError("the connect timeout must be from 2 to " +
+                               std::to_string(kMaxConnectTimeout.count()) + " seconds");
+  }
   if (backend == Backend::kSqlite && url.empty()) {
     throw InvalidArgumentError(
         "the sqlite database URL is empty: give a file path or :memory: (STRATA_DATABASE_URL)");
+  }
+  const std::optional<Backend> named = InferBackend(url);
+  if (backend == Backend::kSqlite && named == Backend::kPostgres) {
+    throw InvalidArgumentError(
+        "the database URL is a PostgreSQL URL but the storage backend is sqlite: use --storage "
+        "postgres (STRATA_STORAGE=postgres)" +
+        std::string(kFollowTheUrl));
+  }
+  if (backend == Backend::kPostgres && named == Backend::kSqlite) {
+    throw InvalidArgumentError(
+        "the database URL is a file path but the storage backend is postgres: give a "
+        "postgresql://user@host/db URI or 'host=... dbname=...' conninfo, use --storage sqlite" +
+        std::string(kFollowTheUrl));
   }
 }
 

@@ -88,12 +88,14 @@ class MigratorImpl : public Migrator {
   backends::Session Connect(bool create_database) {
     try {
       return backends::Connect(options_);
+    } catch (const backends::UnreachableError&) {
+      throw;  // the maintenance database is on the same server
     } catch (const ConnectionError&) {
       if (!create_database || options_.backend != Backend::kPostgres ||
           !migrator_options_.create_database) {
         throw;
       }
-      const backends::DatabaseCreation creation = backends::EnsurePostgresDatabase(options_.url);
+      const backends::DatabaseCreation creation = backends::EnsurePostgresDatabase(options_);
       if (creation == backends::DatabaseCreation::kUnreachable) throw;  // the first error stands
       if (creation == backends::DatabaseCreation::kCreated) {
         MigrationEvent event;

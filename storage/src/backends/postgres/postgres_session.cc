@@ -96,11 +96,37 @@ void ReceiveNotice(void* arg, const PGresult* result) {
       level, "PostgreSQL " + std::string(level_name) + ": " + (primary != nullptr ? primary : ""));
 }
 
+// libpq's own words (never localized: strata does not call setlocale) for
+// a server that could not be reached at all.
+bool Unreachable(const std::string& message) {
+  for (const char* words : {"Connection refused", "could not translate host name",
+                            "No route to host", "Network is unreachable"}) {
+    if (message.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The URL's settings with strata's defaults where the URL sets none: a
+// bounded connect (libpq waits forever by default, even for a server that
+// accepts TCP and never answers) and TCP keepalives, so that a peer that
+// vanishes is noticed in about a minute instead of the kernel's two hours.
+Params ConnectParams(const StoreOptions& options) {
+  Params params = ParseUrl(options.url);
+  params.try_emplace("application_name", "strata");
+  params.try_emplace("connect_timeout", std::to_string(options.connect_timeout.count()));
+  params.try_emplace("keepalives", "1");
+  params.try_emplace("keepalives_idle", "30");
+  params.try_emplace("keepalives_interval", "10");
+  params.try_emplace("keepalives_count", "3");
+  return params;
+}
+
 }  // namespace
 
-Session Connect(const std::string& url, const Logger& logger) {
-  Params params = ParseUrl(url);
-  params.try_emplace("application_name", "strata");
+Session Connect(const StoreOptions& options) {
+  const std::string& url = options.url;
+  const Logger& logger = options.logger;
+  const Params params = ConnectParams(options);
   Session session;
   try {
     session.session = std::make_unique<soci::session>(soci::postgresql, Conninfo(params));
@@ -110,8 +136,16 @@ Session Connect(const std::string& url, const Logger& logger) {
     std::string message = e.get_error_message();
     const std::string fixed = "Cannot establish connection to the database.";
     if (message.starts_with(fixed)) message.erase(0, fixed.size());
-    throw ConnectionError("cannot connect to PostgreSQL '" + RedactUrl(url) +
-                          "': " + Flatten(message.substr(message.find_first_not_of('\n'))));
+    message = Flatten(message.substr(message.find_first_not_of('\n')));
+    const bool timed_out = message.find("timeout expired") != std::string::npos;
+    if (timed_out) {
+      message += " after " + params.at("connect_timeout") +
+                 " s: check that the host and port are a PostgreSQL server's, or raise "
+                 "--connect-timeout (STRATA_CONNECT_TIMEOUT, or connect_timeout in the URL)";
+    }
+    message = "cannot connect to PostgreSQL '" + RedactUrl(url) + "': " + message;
+    if (timed_out || Unreachable(message)) throw UnreachableError(message);
+    throw ConnectionError(message);
   }
   auto* backend = static_cast<soci::postgresql_session_backend*>(session.session->get_backend());
   if (logger) {
@@ -134,11 +168,10 @@ std::string PostgresDatabaseName(const std::string& url) {
   return postgres::TargetDatabase(postgres::ParseUrl(url));
 }
 
-DatabaseCreation EnsurePostgresDatabase(const std::string& url) {
-  postgres::Params params = postgres::ParseUrl(url);
+DatabaseCreation EnsurePostgresDatabase(const StoreOptions& options) {
+  postgres::Params params = postgres::ConnectParams(options);
   const std::string target = postgres::TargetDatabase(params);
   params["dbname"] = "postgres";
-  params.try_emplace("application_name", "strata");
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(postgres::Conninfo(params).c_str()),
                                                     &PQfinish);
   if (PQstatus(conn.get()) != CONNECTION_OK) return DatabaseCreation::kUnreachable;
