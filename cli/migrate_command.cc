@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "exit_codes.h"
+#include "render.h"
 #include "strata/error.h"
 #include "strata/migrator.h"
 
@@ -17,7 +18,6 @@ namespace strata::cli {
 namespace {
 
 namespace po = boost::program_options;
-using json = nlohmann::ordered_json;
 
 constexpr const char* kMigrateUsage =
     "Usage: strata [global options] migrate <subcommand> [options]\n\n"
@@ -63,10 +63,9 @@ std::string Versions(const std::vector<std::int64_t>& versions) {
 
 void PrintResult(const GlobalOptions& options, const MigrationResult& result, std::ostream& out) {
   if (options.output == OutputFormat::kJson) {
-    out << json{{"applied", result.applied},
-                {"reverted", result.reverted},
-                {"current_version", result.current_version}}
-               .dump(2)
+    out << Dump(json{{"applied", result.applied},
+                     {"reverted", result.reverted},
+                     {"current_version", result.current_version}})
         << "\n";
     return;
   }
@@ -131,7 +130,7 @@ void PrintStatus(const GlobalOptions& options, const SchemaStatus& status, std::
       doc["ready"] = problems->empty();
       doc["problems"] = *problems;
     }
-    out << doc.dump(2) << "\n";
+    out << Dump(doc) << "\n";
     return;
   }
   PrintStatusTable(status, out);
@@ -206,7 +205,7 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
         options.store.migrations_dir.empty() ? "migrations" : options.store.migrations_dir;
     const std::vector<std::string> files = CreateMigrationFiles(root, parsed.name);
     if (options.output == OutputFormat::kJson) {
-      out << json{{"files", files}}.dump(2) << "\n";
+      out << Dump(json{{"files", files}}) << "\n";
     } else {
       for (const std::string& file : files) out << file << "\n";
     }
@@ -247,7 +246,7 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
   } else {
     const RepairResult result = migrator->Repair();
     if (options.output == OutputFormat::kJson) {
-      out << json{{"actions", result.actions}}.dump(2) << "\n";
+      out << Dump(json{{"actions", result.actions}}) << "\n";
     } else {
       for (const std::string& action : result.actions) out << action << "\n";
       if (result.actions.empty()) out << "nothing to repair\n";

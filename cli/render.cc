@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <iostream>
 #include <optional>
@@ -66,17 +68,39 @@ std::string ShortArn(const std::string& arn) {
   return arn.starts_with("arn:") && slash != std::string::npos ? arn.substr(slash + 1) : arn;
 }
 
+// Terminal columns `text` takes: wide (CJK) characters count 2, combining
+// marks 0, a byte that is not valid UTF-8 1 (the terminal shows one glyph).
+std::size_t DisplayWidth(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  const auto size = static_cast<utf8proc_ssize_t>(text.size());
+  std::size_t width = 0;
+  for (utf8proc_ssize_t at = 0; at < size;) {
+    utf8proc_int32_t code_point = 0;
+    const utf8proc_ssize_t length = utf8proc_iterate(bytes + at, size - at, &code_point);
+    if (length <= 0) {
+      ++width;
+      ++at;
+      continue;
+    }
+    width += static_cast<std::size_t>(std::max(utf8proc_charwidth(code_point), 0));
+    at += length;
+  }
+  return width;
+}
+
 void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    }
   }
   for (const auto& row : rows) {
     std::string line;
     for (std::size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line.append(widths[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size()) line.append(widths[i] - DisplayWidth(row[i]) + 2, ' ');
     }
     out << line << "\n";
   }
@@ -84,10 +108,14 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream&
 
 }  // namespace
 
+std::string Dump(const json& doc) {
+  return doc.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
 std::string CellText(const json& value) {
   if (value.is_null()) return "-";
   if (value.is_string()) return value.get<std::string>().empty() ? "-" : value.get<std::string>();
-  return value.dump();
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // The contract's resource object, in the order of strata::Fields<E>().
@@ -119,7 +147,7 @@ template <class E>
 void PrintResource(const GlobalOptions& options, const E& resource, std::ostream& out) {
   const json doc = ToJson(resource);
   if (options.output == OutputFormat::kJson) {
-    out << doc.dump(2) << "\n";
+    out << Dump(doc) << "\n";
     return;
   }
   std::vector<std::vector<std::string>> rows;
@@ -133,7 +161,7 @@ void PrintList(const GlobalOptions& options, const std::vector<E>& items,
   if (options.output == OutputFormat::kJson) {
     json list = json::array();
     for (const E& item : items) list.push_back(ToJson(item));
-    out << json{{"items", std::move(list)}, {"next_token", next_token}}.dump(2) << "\n";
+    out << Dump(json{{"items", std::move(list)}, {"next_token", next_token}}) << "\n";
     return;
   }
   std::vector<std::vector<std::string>> rows(1);

@@ -33,6 +33,11 @@ template <class E>
 void PrintList(const GlobalOptions& options, const std::vector<E>& items,
                const std::string& next_token, std::ostream& out, std::ostream& err);
 
+// The document as the CLI prints it (2-space indent). Text that is not valid
+// UTF-8 (a row written before strata checked it, or by another program) is
+// printed with U+FFFD in place of the bad bytes instead of failing.
+std::string Dump(const json& doc);
+
 // Text of a JSON value in a table cell: strings bare, null as "-".
 std::string CellText(const json& value);
 

@@ -128,7 +128,7 @@ Resource TaskResource() {
            [](Invocation& in) {
              const std::int64_t count = in.store().tasks().Count(in.cluster(), ReadTaskFilter(in));
              if (in.options.output == OutputFormat::kJson) {
-               in.out << json{{"count", count}}.dump(2) << "\n";
+               in.out << Dump(json{{"count", count}}) << "\n";
              } else {
                in.out << count << "\n";
              }

@@ -29,4 +29,5 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/strataConfigVersion.cmak
 install(FILES "${PROJECT_BINARY_DIR}/strataConfig.cmake"
               "${PROJECT_BINARY_DIR}/strataConfigVersion.cmake"
               cmake/FindSOCI.cmake
+              cmake/Findutf8proc.cmake
         DESTINATION ${STRATA_CMAKE_DIR})

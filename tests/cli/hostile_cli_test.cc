@@ -8,10 +8,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "environment.h"
+#include "strata/migrator.h"
 #include "strata_cli.h"
 
 namespace strata::testing {
@@ -153,6 +155,110 @@ TEST_F(SilentListenerTest, TheFlagAndTheVariableSetTheTimeout) {
   const auto [bad, bad_seconds] = Run({"--connect-timeout", "0", "cluster", "list"});
   EXPECT_EQ(bad.exit_code, 2) << bad.output;
   EXPECT_THAT(bad.err, HasSubstr("--connect-timeout must be a whole number from 2 to 3600"));
+}
+
+// Values that look plausible but no ECS field holds, on a migrated database
+// of each backend: exit 2, one line naming the field and the accepted
+// values, nothing stored.
+class BadValueCliTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (HasFatalFailure()) return;
+    Migrator::Open(options())->Up();
+  }
+  CommandResult Strata(std::vector<std::string> args) {
+    return RunStrata(std::move(args), {"STRATA_STORAGE=" + std::string(BackendName(backend())),
+                                       "STRATA_DATABASE_URL=" + options().url});
+  }
+  void ExpectUsage(const std::vector<std::string>& args, const std::string& text) {
+    const std::int64_t before = Rows();
+    const CommandResult run = Strata(args);
+    EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args) << "\n" << run.output;
+    EXPECT_THAT(run.err, HasSubstr(text)) << ::testing::PrintToString(args);
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "one line: " << run.err;
+    EXPECT_EQ(Rows(), before) << ::testing::PrintToString(args);
+  }
+  std::int64_t Rows() {
+    return db().QueryInt(
+        "SELECT (SELECT count(*) FROM clusters) + (SELECT count(*) FROM services) + "
+        "(SELECT count(*) FROM tasks) + (SELECT coalesce(sum(version), 0) FROM clusters)");
+  }
+};
+
+TEST_P(BadValueCliTest, InvalidUtf8IsRefusedOnBothBackends) {
+  ExpectUsage({"cluster", "create",
+               "a\xff"
+               "b"},
+              "cluster name is not valid UTF-8 (byte 2)");
+  ASSERT_EQ(Strata({"cluster", "create", "prod"}).exit_code, 0);
+  ExpectUsage({"task", "run", "--cluster", "prod", "--task-definition",
+               "arn:aws:ecs:us-east-1:000000000000:task-definition/web:3", "--started-by", "x\xfe"},
+              "started_by is not valid UTF-8");
+  ExpectUsage({"task", "list", "--cluster", "prod", "--started-by", "x\xfe"}, "not valid UTF-8");
+}
+
+TEST_P(BadValueCliTest, LooksValidGarbageIsRefused) {
+  ASSERT_EQ(Strata({"cluster", "create", "prod"}).exit_code, 0);
+  ExpectUsage({"cluster", "update", "prod", "--status", ""}, "cluster status is not one of");
+  ExpectUsage({"cluster", "update", "prod", "--status", "BOGUS"}, "ACTIVE, PROVISIONING");
+  for (const char* tags : {"5", "\"hello\"", "true"}) {
+    ExpectUsage({"cluster", "update", "prod", "--tags", tags}, "cluster tags must be");
+  }
+  const std::string definition = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:3";
+  ExpectUsage({"service", "create", "--cluster", "prod", "web", "--task-definition", definition,
+               "--launch-type", "fargate"},
+              "launch_type is not one of EC2, FARGATE, EXTERNAL");
+  ExpectUsage({"service", "create", "--cluster", "prod", "web", "--task-definition", "notanarn"},
+              "task_definition_arn is not a task-definition ARN");
+  ExpectUsage({"task", "list", "--cluster", "prod", "--desired-status", "running"},
+              "desired status filter is not one of PENDING, RUNNING, STOPPED");
+  ExpectUsage({"service", "list", "--cluster", "prod", "--status", "active"}, "status filter");
+}
+
+TEST_P(BadValueCliTest, TablesAlignWideCharacters) {
+  ASSERT_EQ(Strata({"cluster", "create", "東京"}).exit_code, 0);
+  ASSERT_EQ(Strata({"cluster", "create", "paris"}).exit_code, 0);
+  const CommandResult run = Strata({"cluster", "list"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  // "東京" is 6 bytes and 4 columns: STATUS starts in the same column on every line.
+  std::vector<std::size_t> columns;
+  std::size_t start = 0;
+  for (std::size_t end; (end = run.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = run.out.substr(start, end - start);
+    const std::size_t status = line.find(line.starts_with("NAME") ? "STATUS" : "ACTIVE");
+    const bool wide = line.starts_with("東京");
+    columns.push_back(wide ? status - 2 : status);  // 2 bytes more than columns
+  }
+  ASSERT_EQ(columns.size(), 3u) << run.out;
+  EXPECT_EQ(columns[0], columns[1]) << run.out;
+  EXPECT_EQ(columns[0], columns[2]) << run.out;
+}
+
+STRATA_BACKEND_TEST_SUITE(BadValueCliTest);
+
+// A row that another program (or strata before it checked) stored with
+// invalid UTF-8 on SQLite: JSON listings print it with U+FFFD instead of
+// aborting, and the row can still be deleted through the CLI.
+TEST(StoredInvalidUtf8Test, JsonListingsReplaceTheBadBytesInsteadOfAborting) {
+  if (!BackendSelected(Backend::kSqlite)) GTEST_SKIP() << "STRATA_TEST_BACKENDS excludes sqlite";
+  const StoreOptions options = TestEnvironment::Get().Options(Backend::kSqlite);
+  TestEnvironment::Get().Reset(Backend::kSqlite);
+  Migrator::Open(options)->Up();
+  const std::vector<std::string> env = {"STRATA_DATABASE_URL=" + options.url};
+  ASSERT_EQ(RunStrata({"cluster", "create", "ab"}, env).exit_code, 0);
+  TestEnvironment::Get()
+      .Database(Backend::kSqlite)
+      .Exec("UPDATE clusters SET name = CAST(X'61FF62' AS TEXT)");
+  const CommandResult run = RunStrata({"--output", "json", "cluster", "list"}, env);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  const nlohmann::json doc = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << run.out;
+  EXPECT_EQ(doc["items"][0]["name"],
+            "a\xef\xbf\xbd"
+            "b");
+  const std::string arn = doc["items"][0]["arn"];
+  EXPECT_EQ(RunStrata({"cluster", "delete", arn}, env).exit_code, 0);
 }
 
 }  // namespace

@@ -63,11 +63,11 @@ TEST_P(ServiceRepositoryTest, UpdateByArnOrClusterAndName) {
   Service s = MakeService("test-cluster", "web");
   s.desired_count = 5;
   s.running_count = 4;
-  s.status = "UPDATING";
+  s.status = "DRAINING";
   const Service updated = store().services().Update(s);
   EXPECT_EQ(updated.version, 2);
   EXPECT_EQ(updated.desired_count, 5);
-  EXPECT_EQ(updated.status, "UPDATING");
+  EXPECT_EQ(updated.status, "DRAINING");
 
   Service by_name = updated;
   by_name.arn.clear();

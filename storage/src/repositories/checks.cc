@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.h"
 #include "repositories/identity.h"
 #include "strata/error.h"
 
@@ -23,6 +24,7 @@ void CheckName(std::string_view what, std::string_view name) {
   if (IsArn(name)) {
     throw InvalidArgumentError(w + " starts with \"arn:\", which marks ARNs: rename it");
   }
+  CheckText(what, name);
 }
 
 void CheckReference(std::string_view what, std::string_view value) {
@@ -45,6 +47,15 @@ void CheckText(std::string_view what, std::string_view text) {
   if (text.size() > kMaxTextBytes) {
     throw InvalidArgumentError(std::string(what) + " is longer than " +
                                std::to_string(kMaxTextBytes) + " bytes: shorten it");
+  }
+  // PostgreSQL refuses both; SQLite would store them, and every JSON reader
+  // of the row would then fail on it.
+  if (const auto at = base::InvalidUtf8At(text)) {
+    throw InvalidArgumentError(std::string(what) + " is not valid UTF-8 (byte " +
+                               std::to_string(*at + 1) + "): give the text in UTF-8");
+  }
+  if (text.find('\0') != std::string_view::npos) {
+    throw InvalidArgumentError(std::string(what) + " contains a NUL byte: remove it");
   }
 }
 

@@ -12,6 +12,7 @@ namespace strata::repositories {
 inline constexpr std::size_t kMaxNameBytes = 255;
 inline constexpr std::size_t kMaxTextBytes = 64 * 1024;
 inline constexpr std::size_t kMaxJsonBytes = 1024 * 1024;
+// Every text check includes CheckText's: valid UTF-8, no NUL byte.
 // A cluster or service name: 1..255 bytes, no control characters, no '/'
 // (it would break the ARN), not starting with "arn:" (so that name-or-ARN
 // arguments are never ambiguous). Quotes, spaces, % and _ are fine.
@@ -22,7 +23,7 @@ void CheckReference(std::string_view what, std::string_view value);
 void CheckId(std::string_view what, std::string_view id);
 // A caller-given ARN: starts with "arn:".
 void CheckArn(std::string_view what, std::string_view arn);
-// Any other text field: at most kMaxTextBytes.
+// Any other text field: at most kMaxTextBytes of valid UTF-8, no NUL byte.
 void CheckText(std::string_view what, std::string_view text);
 // "" or a JSON document (RFC 8259) of at most kMaxJsonBytes.
 void CheckJson(std::string_view what, std::string_view json);

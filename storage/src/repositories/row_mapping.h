@@ -14,6 +14,7 @@
 #include "backends/sql_dialect.h"
 #include "connection/statement.h"
 #include "repositories/checks.h"
+#include "repositories/value_rules.h"
 #include "strata/fields.h"
 #include "strata/timestamp.h"
 
@@ -33,6 +34,8 @@ struct Column {
   // A column computed from the entity (the task's family): no field of its
   // own, written but never read back.
   std::string (*derive)(const E&) = nullptr;
+  // What the field accepts beyond valid text or JSON (value_rules.h).
+  const ValueRule* rule = nullptr;
 
   std::string_view field_name() const { return field != nullptr ? field : name; }
 };
@@ -176,7 +179,8 @@ class Table {
   }
 
   // Checks every text and JSON field before any SQL runs (CheckText,
-  // CheckJson), naming it as "<entity> <field>". InvalidArgumentError.
+  // CheckJson, then the column's rule), naming it as "<entity> <field>".
+  // InvalidArgumentError.
   void CheckValues(const E& entity) const {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const Column<E>& c = columns_[i];
@@ -185,6 +189,9 @@ class Table {
         CheckText(what_[i], entity.*std::get<std::string E::*>(c.member));
       } else if (c.type == FieldType::kJson) {
         CheckJson(what_[i], entity.*std::get<std::string E::*>(c.member));
+      }
+      if (c.rule != nullptr) {
+        CheckRule(what_[i], *c.rule, entity.*std::get<std::string E::*>(c.member));
       }
     }
   }

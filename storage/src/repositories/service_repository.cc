@@ -53,8 +53,8 @@ class ServiceRepositoryImpl : public ServiceRepository {
   Page<Service> List(std::string_view cluster, const ServiceFilter& filter,
                      const PageRequest& page) override {
     CheckReference("cluster", cluster);
-    CheckText("launch type filter", filter.launch_type);
-    CheckText("status filter", filter.status);
+    CheckFilter("launch type filter", kLaunchType, filter.launch_type);
+    CheckFilter("status filter", kServiceStatus, filter.status);
     CheckPage(page);
     Filters filters;
     filters.Add("launch_type", filter.launch_type);

@@ -185,10 +185,13 @@ class TaskRepositoryImpl : public TaskRepository {
   }
 
   static Filters MakeFilters(const TaskFilter& f) {
-    for (const std::string* text : {&f.service_name, &f.family, &f.desired_status, &f.last_status,
-                                    &f.launch_type, &f.started_by, &f.container_instance_arn}) {
+    for (const std::string* text : {&f.service_name, &f.family, &f.started_by}) {
       CheckText("task filter", *text);
     }
+    CheckFilter("desired status filter", kDesiredStatus, f.desired_status);
+    CheckFilter("last status filter", kLastStatus, f.last_status);
+    CheckFilter("launch type filter", kLaunchType, f.launch_type);
+    CheckFilter("container instance filter", kContainerInstanceArn, f.container_instance_arn);
     Filters filters;
     filters.Add("task_group", f.service_name.empty() ? "" : "service:" + f.service_name);
     filters.Add("family", f.family);

@@ -1,0 +1,24 @@
+#include "base/utf8.h"
+
+#include <utf8proc.h>
+
+namespace strata::base {
+
+std::optional<std::size_t> InvalidUtf8At(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  const auto size = static_cast<utf8proc_ssize_t>(text.size());
+  utf8proc_ssize_t at = 0;
+  while (at < size) {
+    if (bytes[at] < 0x80) {  // ASCII: most text, no call
+      ++at;
+      continue;
+    }
+    utf8proc_int32_t code_point = 0;
+    const utf8proc_ssize_t length = utf8proc_iterate(bytes + at, size - at, &code_point);
+    if (length <= 0) return static_cast<std::size_t>(at);
+    at += length;
+  }
+  return std::nullopt;
+}
+
+}  // namespace strata::base

@@ -1,0 +1,66 @@
+// What a text or JSON field accepts beyond valid UTF-8 or JSON: the ECS
+// API's enumerations (exact spelling), the JSON type each ECS field has, and
+// the kind of ARN an ARN field holds. schema.cc attaches one rule to each
+// column that has one; filters on those columns use the same rule, and the
+// migrations' CHECKs (version 6) list the same values.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace strata::repositories {
+
+enum class JsonShape {
+  kAny,
+  kObject,         // {...}
+  kArray,          // [...]
+  kStringList,     // ["a", "b"]
+  kTags,           // [{"key": "k", "value": "v"}] (ECS's Tag list; value may be absent)
+                   // or {"k": "v"} (a label map): both are common, both are stored as given
+  kNameValueList,  // [{"name": "n", "value": "v"}]: ECS's ClusterSetting list
+};
+
+struct ValueRule {
+  // Enumerated text: exactly one of these ("" only when listed: optional).
+  std::span<const std::string_view> values;
+  JsonShape json = JsonShape::kAny;
+  // An ARN field: "" (absent) or arn:<partition>:<service>:<region>:<account>:<resource>/...
+  std::string_view arn_service;
+  std::string_view arn_resource;
+};
+
+// Enumerations.
+extern const ValueRule kClusterStatus;       // ACTIVE PROVISIONING DEPROVISIONING FAILED INACTIVE
+extern const ValueRule kServiceStatus;       // ACTIVE DRAINING INACTIVE
+extern const ValueRule kLaunchType;          // EC2 FARGATE EXTERNAL, or "" (a capacity provider)
+extern const ValueRule kSchedulingStrategy;  // REPLICA DAEMON
+extern const ValueRule kPropagateTags;       // TASK_DEFINITION SERVICE NONE, or ""
+extern const ValueRule kLastStatus;          // PROVISIONING ... STOPPED, DELETED
+extern const ValueRule kDesiredStatus;       // PENDING RUNNING STOPPED
+extern const ValueRule kHealthStatus;        // HEALTHY UNHEALTHY UNKNOWN
+extern const ValueRule kConnectivity;        // CONNECTED DISCONNECTED, or ""
+extern const ValueRule kStopCode;            // ECS's stop codes, or ""
+// JSON shapes.
+extern const ValueRule kJsonObject;
+extern const ValueRule kJsonArray;
+extern const ValueRule kJsonStringList;
+extern const ValueRule kJsonTags;
+extern const ValueRule kJsonSettings;
+// ARN kinds.
+extern const ValueRule kTaskDefinitionArn;     // ecs task-definition/<family>:<revision>
+extern const ValueRule kContainerInstanceArn;  // ecs container-instance/...
+extern const ValueRule kRoleArn;               // iam role/...
+
+// Throws InvalidArgumentError naming `what`, the problem and the accepted
+// values or form; the value itself is never quoted.
+void CheckRule(std::string_view what, const ValueRule& rule, std::string_view value);
+
+// A list filter on a ruled column: "" (any) or a value the column can hold
+// (a filter no row can match is a mistake, not an empty list).
+void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value);
+
+// Whether `arn` is arn:<partition>:<service>:<region>:<account>:<resource>/<rest>,
+// with the region empty for IAM and 12 digits of account.
+bool IsArnOf(std::string_view arn, std::string_view service, std::string_view resource);
+
+}  // namespace strata::repositories
