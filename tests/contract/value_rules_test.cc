@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "repositories/schema.h"
 #include "store_fixture.h"
 
 namespace strata::testing {
@@ -143,6 +144,38 @@ TEST_P(ValueRulesTest, AFilterNoRowCanMatchIsRefusedNotAnEmptyList) {
   services.launch_type = "";
   services.status = "RUNNING";
   ExpectRefused([&] { store().services().List("test-cluster", services); }, "status filter");
+}
+
+// Other writers meet the same enumerations in the database (migration 6:
+// CHECK constraints on PostgreSQL, triggers on SQLite): every value the
+// library accepts is stored, and one it refuses is refused, by UPDATE and by
+// INSERT. The values come from the library's declaration, so the two lists
+// cannot drift apart unnoticed.
+TEST_P(ValueRulesTest, TheDatabaseHoldsOtherWritersToTheSameEnumerations) {
+  MakeService("test-cluster", "web");
+  store().tasks().Create(NewTask("test-cluster"));
+  const auto check = [&](const std::string& table, const auto& columns) {
+    for (const auto& column : columns) {
+      if (column.rule == nullptr || column.rule->values.empty()) continue;
+      const std::string name = table + "." + column.name;
+      for (const std::string_view value : column.rule->values) {
+        EXPECT_NO_THROW(db().Exec("UPDATE " + table + " SET " + column.name + " = '" +
+                                  std::string(value) + "'"))
+            << name << " = '" << value << "'";
+      }
+      EXPECT_ANY_THROW(db().Exec("UPDATE " + table + " SET " + column.name + " = 'BOGUS'")) << name;
+      db().Exec("CREATE TEMP TABLE copied AS SELECT * FROM " + table);
+      db().Exec("UPDATE copied SET id = 'copy', arn = 'arn:copy'" +
+                std::string(table == "clusters" ? ", name = 'copy'" : ""));
+      db().Exec("UPDATE copied SET " + std::string(column.name) + " = 'bogus'");
+      EXPECT_ANY_THROW(db().Exec("INSERT INTO " + table + " SELECT * FROM copied")) << name;
+      db().Exec("DROP TABLE copied");
+    }
+  };
+  check("clusters", repositories::ClusterColumns());
+  check("services", repositories::ServiceColumns());
+  check("tasks", repositories::TaskColumns());
+  EXPECT_EQ(Rows(), 3) << "nothing refused was stored";
 }
 
 STRATA_BACKEND_TEST_SUITE(ValueRulesTest);

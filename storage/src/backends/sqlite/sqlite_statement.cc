@@ -16,6 +16,7 @@ ErrorKind Classify(int extended, std::string_view message) {
     case SQLITE_CONSTRAINT_FOREIGNKEY:
       return ErrorKind::kForeignKeyViolation;
     case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_TRIGGER:  // RAISE(ABORT): migration 6's enumeration CHECKs
     case SQLITE_CONSTRAINT_NOTNULL:
     case SQLITE_MISMATCH:
       return ErrorKind::kInvalidValue;
