@@ -85,6 +85,7 @@ json StatusJson(const SchemaStatus& status) {
         {"applied_at", m.applied_at ? json(FormatTimestamp(*m.applied_at)) : json(nullptr)},
         {"checksum", m.checksum},
         {"applied_checksum", m.applied_checksum.empty() ? json(nullptr) : json(m.applied_checksum)},
+        {"applied_name", m.applied_name.empty() ? json(nullptr) : json(m.applied_name)},
         {"duration_ms", m.duration_ms ? json(*m.duration_ms) : json(nullptr)},
         {"failed_statement", m.failed_statement ? json(*m.failed_statement) : json(nullptr)},
         {"error", m.error.empty() ? json(nullptr) : json(m.error)},

@@ -151,6 +151,52 @@ TEST_P(MigratorTest, ANoTransactionDownFileRunsStatementByStatement) {
   EXPECT_THAT(States(), ElementsAre("1:applied", "2:applied"));
 }
 
+// The ledger's names are compared: a version the database applied under
+// another name (another set, or two branches that both took the number) is a
+// conflict, whatever the checksum. Up, down and validate refuse it, repair
+// leaves it, and nothing in the database changes.
+TEST_P(MigratorTest, AVersionAppliedUnderAnotherNameIsAConflictThatNothingPapersOver) {
+  Write("0001_create_widgets.up.sql", "CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n");
+  Write("0001_create_widgets.down.sql", "DROP TABLE widgets;\n");
+  Open()->Up();
+  Remove("0001_create_widgets.up.sql");
+  Remove("0001_create_widgets.down.sql");
+  // The other branch's version 1, byte for byte the same SQL: same checksum.
+  Write("0001_create_gadgets.up.sql", "CREATE TABLE widgets (id INTEGER PRIMARY KEY);\n");
+  Write("0001_create_gadgets.down.sql", "DROP TABLE widgets;\n");
+  Write("0002_more.up.sql", "CREATE TABLE more (id INTEGER);\n");
+  EXPECT_THAT(States(), ElementsAre("1:conflict", "2:pending"));
+  auto migrator = Open();
+  const SchemaStatus status = migrator->Status();
+  EXPECT_EQ(status.migrations[0].applied_name, "create_widgets");
+  EXPECT_EQ(status.migrations[0].name, "create_gadgets");
+  ASSERT_EQ(status.Problems().size(), 2u);
+  EXPECT_THAT(status.Problems()[0], HasSubstr("was applied as 'create_widgets'"));
+  EXPECT_THAT(status.Problems()[0], HasSubstr("give this set's migration a version above"));
+  try {
+    migrator->Up();
+    ADD_FAILURE() << "up ran past a conflict";
+  } catch (const SchemaError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("was applied as 'create_widgets'"));
+  }
+  EXPECT_THROW(migrator->Down(1), SchemaError);
+  EXPECT_THROW(migrator->Validate(), SchemaError);
+  const RepairResult repair = migrator->Repair();
+  ASSERT_EQ(repair.actions.size(), 1u);
+  EXPECT_THAT(repair.actions[0], HasSubstr("left as it is"));
+  EXPECT_THAT(States(), ElementsAre("1:conflict", "2:pending")) << "repair changed nothing";
+  EXPECT_EQ(db().QueryValue("SELECT name FROM strata_schema_migrations WHERE version = 1"),
+            "create_widgets");
+  EXPECT_THAT(Tables(), ElementsAre("widgets"));
+  StoreOptions store = migration_options();
+  try {
+    Store::Open(store);
+    ADD_FAILURE() << "a store opened on a conflicting schema";
+  } catch (const SchemaError& e) {
+    EXPECT_THAT(e.what(), Not(HasSubstr("--auto-migrate"))) << "auto-migrate cannot fix it";
+  }
+}
+
 TEST_P(MigratorTest, StatusTellsEditedFromLineEndingsAndNamesMissingMigrations) {
   WriteThree();
   Open()->Up();

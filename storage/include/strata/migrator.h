@@ -22,9 +22,12 @@ enum class MigrationState {
   kChecksumMismatch,  // in the ledger, but the up file was edited after it was applied
   kMissing,           // in the ledger, not in the set
   kFailed,            // a no-transaction migration stopped part way (or was killed)
+  kConflict,          // the ledger's row for this version carries another name: the database
+                      // applied a different migration under it (another set, or two branches
+                      // that both took the version). Neither edit nor repair can fix it.
 };
 
-// "applied", "pending", "checksum_mismatch", "missing", "failed".
+// "applied", "pending", "checksum_mismatch", "missing", "failed", "conflict".
 std::string_view MigrationStateName(MigrationState state);
 
 struct MigrationStatus {
@@ -34,6 +37,7 @@ struct MigrationStatus {
   std::string file;              // the up file ("" when missing)
   std::string checksum;          // of the up file; the ledger's when missing
   std::string applied_checksum;  // the ledger's ("" when pending)
+  std::string applied_name;      // the ledger's ("" when pending); differs from name in kConflict
   std::optional<Timestamp> applied_at;
   std::optional<double> duration_ms;
   // kFailed: the 1-based statement that failed or was running; the ones
@@ -172,7 +176,9 @@ class Migrator {
   virtual SchemaStatus Prepare() = 0;
   // Under the lock: accepts edited files (records their new checksums), and
   // forgets failed and missing migrations so that up runs them again or
-  // ignores them.
+  // ignores them. A name conflict is left as it is (the database holds
+  // another migration's schema under that version) and reported in the
+  // result: renumber one of the two migrations instead.
   virtual RepairResult Repair() = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "migrate/engine.h"
 
+#include <algorithm>
+
 #include "connection/errors.h"
 #include "migrate/ledger.h"
 #include "migrate/lock.h"
@@ -60,9 +62,16 @@ SchemaStatus Engine::Prepare() {
     for (const std::string& problem : status.Problems()) {
       problems += (problems.empty() ? "" : "; ") + problem;
     }
-    throw SchemaError("the " + std::string(BackendName(options_.backend)) +
-                      " schema is not ready: " + problems +
-                      (options_.auto_migrate ? "" : " (or open with --auto-migrate)"));
+    // Auto-migrate applies pending migrations; it cannot fix an edited,
+    // unknown, failed or conflicting one, so it is offered only when all
+    // that is wrong is pending.
+    const bool only_pending =
+        std::all_of(status.migrations.begin(), status.migrations.end(), [](const auto& m) {
+          return m.state == MigrationState::kApplied || m.state == MigrationState::kPending;
+        });
+    throw SchemaError(
+        "the " + std::string(BackendName(options_.backend)) + " schema is not ready: " + problems +
+        (options_.auto_migrate || !only_pending ? "" : " (or open with --auto-migrate)"));
   }
   return status;
 }
@@ -80,15 +89,20 @@ RepairResult Engine::Repair() {
         result.actions.push_back(id +
                                  ": missing from the set, removed from the ledger (its "
                                  "schema changes stay)");
+      } else if (row.name != it->second->name) {
+        result.actions.push_back(
+            id + ": left as it is: this set's version " + std::to_string(row.version) + " is '" +
+            it->second->name +
+            "', another migration; give one of the two a new version (see 'strata migrate "
+            "status')");
       } else if (row.state != "applied") {
         ledger.Remove(row.version);
         result.actions.push_back(id + ": failed at statement " +
                                  std::to_string(row.failed_statement.value_or(1)) +
                                  ", removed from the ledger; up runs it from the start");
-      } else if (row.checksum != it->second->checksum || row.name != it->second->name) {
+      } else if (row.checksum != it->second->checksum) {
         LedgerRow updated = row;
         updated.checksum = it->second->checksum;
-        updated.name = it->second->name;
         ledger.Write(updated);
         result.actions.push_back(id + ": recorded the edited file's checksum " +
                                  updated.checksum.substr(0, 12));

@@ -22,11 +22,12 @@ std::string Id(const MigrationStatus& s) { return std::to_string(s.version) + " 
 
 std::vector<Step> PlanUp(const SchemaStatus& status, const ByVersion& set,
                          std::optional<std::int64_t> to, Backend backend) {
-  // Edited and unknown migrations stop everything: the schema is not what
-  // the set describes.
+  // Edited, unknown and conflicting migrations stop everything: the schema
+  // is not what the set describes.
   SchemaStatus blocking = status;
   std::erase_if(blocking.migrations, [](const MigrationStatus& s) {
-    return s.state != MigrationState::kChecksumMismatch && s.state != MigrationState::kMissing;
+    return s.state != MigrationState::kChecksumMismatch && s.state != MigrationState::kMissing &&
+           s.state != MigrationState::kConflict;
   });
   const std::vector<std::string> blockers = blocking.Problems();
   if (!blockers.empty()) throw SchemaError("refusing to migrate up: " + Join(blockers, "; "));
@@ -72,6 +73,10 @@ std::vector<Step> PlanDown(const SchemaStatus& status, const ByVersion& set,
         throw SchemaError("cannot revert " + Id(s) +
                           ": it failed part way; finish it with "
                           "'strata migrate up' or clear it with 'strata migrate repair' first");
+      case MigrationState::kConflict:
+        throw SchemaError("cannot revert " + Id(s) + ": the database applied '" + s.applied_name +
+                          "' under version " + std::to_string(s.version) +
+                          ", and this set's down file reverts another migration");
       case MigrationState::kChecksumMismatch:
         throw SchemaError("cannot revert " + Id(s) + ": " + s.file +
                           " was edited after it was applied; restore it or run 'strata "

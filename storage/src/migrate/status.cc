@@ -19,6 +19,8 @@ std::string_view MigrationStateName(MigrationState state) {
       return "missing";
     case MigrationState::kFailed:
       return "failed";
+    case MigrationState::kConflict:
+      return "conflict";
   }
   return "unknown";
 }
@@ -42,6 +44,15 @@ std::vector<std::string> SchemaStatus::Problems() const {
         problems.push_back(id + " (" + m.file +
                            ") was edited after it was applied: restore the file, or run "
                            "'strata migrate repair' to accept the edit");
+        break;
+      case MigrationState::kConflict:
+        problems.push_back(
+            "version " + std::to_string(m.version) + " was applied as '" + m.applied_name +
+            "' but this set's version " + std::to_string(m.version) + " is '" + m.name + "' (" +
+            m.file +
+            "): the database holds another migration under that version (another set, or two "
+            "branches that took the same number); give this set's migration a version above " +
+            "the applied ones (strata migrate create), or use the set that applied it");
         break;
       case MigrationState::kMissing:
         problems.push_back(id +
@@ -92,6 +103,7 @@ namespace {
 
 void Describe(const LedgerRow& row, MigrationStatus& s) {
   s.applied_checksum = row.checksum;
+  s.applied_name = row.name;
   s.applied_at = row.applied_at;
   s.duration_ms = row.duration_ms;
   if (row.state != "applied") {
@@ -123,7 +135,9 @@ SchemaStatus MergeStatus(Backend backend, const std::vector<Migration>& set,
       continue;
     }
     Describe(*it->second, s);
-    if (it->second->state != "applied") {
+    if (it->second->name != m.name) {
+      s.state = MigrationState::kConflict;  // whatever its checksum: another migration
+    } else if (it->second->state != "applied") {
       s.state = MigrationState::kFailed;
     } else {
       s.state = it->second->checksum == m.checksum ? MigrationState::kApplied
