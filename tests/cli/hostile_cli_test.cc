@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -96,6 +97,68 @@ TEST_F(BackendFromUrlTest, AnExplicitBackendThatContradictsTheUrlIsAUsageError) 
   EXPECT_EQ(env_run.exit_code, 2) << env_run.output;
   EXPECT_THAT(env_run.output, Not(HasSubstr("S3cret")));
   EXPECT_THAT(Left(), ::testing::IsEmpty());
+}
+
+using SqliteFileTest = ScratchDirTest;
+
+// Commands that only read never create the database (nor its lock file).
+TEST_F(SqliteFileTest, ReadOnlyCommandsOnAMissingFileCreateNothing) {
+  const std::vector<std::vector<std::string>> commands = {{"migrate", "status"},
+                                                          {"migrate", "validate"},
+                                                          {"migrate", "repair"},
+                                                          {"cluster", "list"},
+                                                          {"task", "list", "--cluster", "prod"}};
+  for (const std::vector<std::string>& args : commands) {
+    const CommandResult run = StrataIn(dir_, args, {"STRATA_DATABASE_URL=ecs.db"});
+    EXPECT_EQ(run.exit_code, 6) << run.output;
+    EXPECT_THAT(run.err, HasSubstr("no SQLite database at 'ecs.db': run 'strata migrate up'"));
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "one line: " << run.err;
+  }
+  EXPECT_THAT(Left(), ::testing::IsEmpty());
+  EXPECT_EQ(StrataIn(dir_, {"migrate", "up"}, {"STRATA_DATABASE_URL=ecs.db"}).exit_code, 0)
+      << "migrating creates it";
+}
+
+// A database this user may only read (the file and its directory belong to
+// someone else): reads work, writes say why they cannot, nothing changes.
+// As root the command runs as nobody (root may write anything); otherwise
+// the file and directory are made read-only.
+TEST_F(SqliteFileTest, ADatabaseTheUserMayOnlyReadServesReads) {
+  const std::vector<std::string> env = {"STRATA_DATABASE_URL=ecs.db"};
+  ASSERT_EQ(StrataIn(dir_, {"migrate", "up"}, env).exit_code, 0);
+  ASSERT_EQ(StrataIn(dir_, {"cluster", "create", "prod"}, env).exit_code, 0);
+  ASSERT_EQ(StrataIn(dir_, {"cluster", "create", "dev"}, env).exit_code, 0);
+  const std::vector<std::string> before = Left();
+  const bool root = geteuid() == 0;
+  chmod(dir_.c_str(), root ? 0755 : 0555);
+  chmod((dir_ + "/ecs.db").c_str(), 0444);
+  const auto as_reader = [&](std::vector<std::string> args) {
+    if (root) {
+      args.insert(args.begin(), {"--reuid=nobody", "--regid=nogroup", "--clear-groups"});
+      std::vector<std::string> argv = {"/usr/bin/setpriv"};
+      argv.insert(argv.end(), args.begin(), args.end());
+      argv.insert(argv.begin() + 4, STRATA_CLI);
+      std::string command = "cd \"$STRATA_TEST_CWD\" && exec \"$@\"";
+      argv.insert(argv.begin(), {"/bin/sh", "-c", command, "sh"});
+      return RunCommand(argv, std::chrono::seconds(60),
+                        {"STRATA_TEST_CWD=" + dir_, "STRATA_STORAGE=", env[0]});
+    }
+    return StrataIn(dir_, args, env);
+  };
+  const CommandResult list =
+      as_reader({"--output", "json", "cluster", "list", "--limit", "1", "--all"});
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_THAT(list.out, HasSubstr("\"prod\""));
+  EXPECT_THAT(list.out, HasSubstr("\"dev\""));
+  const CommandResult status = as_reader({"migrate", "status"});
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+  const CommandResult write = as_reader({"cluster", "create", "x"});
+  EXPECT_EQ(write.exit_code, 1) << write.output;
+  EXPECT_THAT(write.err, HasSubstr("read-only"));
+  chmod(dir_.c_str(), 0700);
+  EXPECT_EQ(Left(), before) << "no -wal, -shm or other file was created";
+  const CommandResult after = StrataIn(dir_, {"cluster", "list"}, env);
+  EXPECT_THAT(after.out, Not(HasSubstr(" x "))) << after.out;
 }
 
 // A listener that accepts TCP and never answers: exit 6 within the connect

@@ -10,7 +10,7 @@
 namespace strata::backends {
 
 namespace sqlite {
-Session Connect(const std::string& path);
+Session Connect(const std::string& path, bool create);
 const SqlDialect& Dialect();
 }  // namespace sqlite
 

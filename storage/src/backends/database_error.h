@@ -21,6 +21,7 @@ enum class ErrorKind {
   kBusy,                  // SQLite: another writer kept the database locked
   kUndefinedTable,
   kDuplicateDatabase,  // CREATE DATABASE of one that exists
+  kReadOnly,           // a write on a database this connection may only read
 };
 
 // The message is the database's primary message (with its hint on

@@ -45,6 +45,8 @@ class NativeConnection {
   // True when the connection is gone (PostgreSQL's server closed it): it
   // must be replaced, its statements dropped first.
   virtual bool IsBroken() const = 0;
+  // Whether the connection can only read (a SQLite file opened read-only).
+  virtual bool ReadOnly() const { return false; }
   // SQLite: how long a writer waits for another; PostgreSQL: ignored.
   virtual void SetBusyTimeout(std::chrono::milliseconds timeout) = 0;
 

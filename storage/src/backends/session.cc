@@ -19,9 +19,9 @@ bool IsSqliteMemory(const std::string& url) {
          url.find("mode=memory") != std::string::npos;
 }
 
-Session Connect(const StoreOptions& options) {
+Session Connect(const StoreOptions& options, bool create) {
   if (options.backend == Backend::kPostgres) return postgres::Connect(options);
-  Session session = sqlite::Connect(options.url);
+  Session session = sqlite::Connect(options.url, create);
   if (options.logger) session.logger = std::make_unique<Logger>(options.logger);
   return session;
 }

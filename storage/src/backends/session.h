@@ -38,7 +38,14 @@ struct Session {
 // keys on and WAL; PostgreSQL with the session time zone UTC and notices
 // sent to options.logger (never to stderr). Throws ConnectionError naming
 // the redacted target.
-Session Connect(const StoreOptions& options);
+//
+// SQLite: a missing database file is created only when `create` is true
+// (the commands that migrate); otherwise it is a ConnectionError that says
+// how to create it, and nothing is written. A file this process may not
+// write (the file or its directory read-only) is opened read-only: reads
+// work, writes fail with ErrorKind::kReadOnly. PostgreSQL ignores `create`
+// (the migrator creates a missing database itself).
+Session Connect(const StoreOptions& options, bool create = false);
 
 // Connect could not reach the server at all (refused, timed out, unknown
 // host), as opposed to a server that answered with a refusal (no such

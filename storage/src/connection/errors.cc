@@ -19,6 +19,10 @@ void ThrowTranslated(const backends::DatabaseError& e, const Failure& failure) {
     case ErrorKind::kBusy:
       throw Error("the SQLite database stayed locked by another writer: " + message +
                   " (retry, or shorten the other process's transactions)");
+    case ErrorKind::kReadOnly:
+      throw Error("cannot write the " + subject + ": the database is read-only here (" + message +
+                  "); writes need write access to the SQLite file and its directory, or a "
+                  "PostgreSQL primary");
     default:
       break;
   }

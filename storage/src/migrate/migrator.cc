@@ -66,7 +66,8 @@ class MigratorImpl : public Migrator {
     return report.status;
   }
 
-  SchemaStatus Prepare() override { return Engine(true).Prepare(); }
+  // Only an auto-migrating open may create the database.
+  SchemaStatus Prepare() override { return Engine(options_.auto_migrate).Prepare(); }
 
   RepairResult Repair() override { return Engine(false).Repair(); }
 
@@ -77,7 +78,7 @@ class MigratorImpl : public Migrator {
   migrate::Engine& Engine(bool create_database) {
     if (!engine_) {
       migrate::Translated([&] {
-        connection_.emplace(Connect(create_database));
+        connection_.emplace(Connect(create_database && migrator_options_.create_database));
         connection_->native().ConfigureForMigrations(migrator_options_.lock_timeout);
       });
       engine_.emplace(options_, migrator_options_, set_, *connection_);
@@ -87,7 +88,7 @@ class MigratorImpl : public Migrator {
 
   backends::Session Connect(bool create_database) {
     try {
-      return backends::Connect(options_);
+      return backends::Connect(options_, create_database);
     } catch (const backends::UnreachableError&) {
       throw;  // the maintenance database is on the same server
     } catch (const ConnectionError&) {

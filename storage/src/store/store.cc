@@ -193,26 +193,30 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   }
 
   // The key that signs page tokens, created by the first store to open the
-  // database (every replica then shares it).
+  // database (every replica then shares it). A store on a database it may
+  // only read, where no writer has created the key yet, signs with a key of
+  // its own: its tokens are good for this store only.
   std::string TokenKey() {
+    using connection::Type;
+    const auto select = [](Connection& c, std::string& key) {
+      connection::Statement& st = c.Prepare("SELECT value FROM strata_settings WHERE name = :name",
+                                            {Type::kText}, {Type::kText});
+      st.Text(kTokenKeySetting);
+      if (st.Execute()) key = st.GetText(0);
+      st.Finish();
+    };
     std::string key;
+    Read("setting", [&](Connection& c) { select(c, key); });
+    if (!key.empty()) return key;
+    if (pool_->Acquire()->native().ReadOnly()) return repositories::PageTokens::NewKey();
     Write("setting", [&](Connection& c) {
-      using connection::Type;
-      connection::Statement& select = c.Prepare(
-          "SELECT value FROM strata_settings WHERE name = :name", {Type::kText}, {Type::kText});
-      select.Text(kTokenKeySetting);
-      if (select.Execute()) key = select.GetText(0);
-      select.Finish();
-      if (!key.empty()) return;
       connection::Statement& insert = c.Prepare(
           "INSERT INTO strata_settings (name, value) VALUES (:name, :value) "
           "ON CONFLICT (name) DO NOTHING",
           {Type::kText, Type::kText}, {});
       insert.Text(kTokenKeySetting).Text(repositories::PageTokens::NewKey());
       insert.Execute();
-      select.Text(kTokenKeySetting);
-      if (select.Execute()) key = select.GetText(0);
-      select.Finish();
+      select(c, key);
     });
     return key;
   }

@@ -22,6 +22,7 @@ ErrorKind Classify(std::string_view state, bool connection_bad) {
   if (state == "40001" || state == "40P01") return ErrorKind::kSerializationFailure;
   if (state == "42P01") return ErrorKind::kUndefinedTable;
   if (state == "42P04") return ErrorKind::kDuplicateDatabase;
+  if (state == "25006") return ErrorKind::kReadOnly;  // read_only_sql_transaction
   return ErrorKind::kOther;
 }
 

@@ -2,8 +2,12 @@
 // settings (ADR 0004), scripts and bulk inserts on the native handle, and
 // what a migration run needs (deferred syncs, ADR 0006; foreign key checks).
 #include <soci/soci.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -140,6 +144,8 @@ class SqliteNative : public NativeConnection {
 
   bool IsBroken() const override { return false; }
 
+  bool ReadOnly() const override { return sqlite3_db_readonly(db_, "main") == 1; }
+
   void SetBusyTimeout(std::chrono::milliseconds timeout) override {
     sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
   }
@@ -203,6 +209,61 @@ class SqliteNative : public NativeConnection {
   std::optional<bool> foreign_keys_possible_;  // per run
 };
 
+constexpr std::string_view kReadOnlyHint =
+    " (opened read-only, as this user may not write the file or its directory: give it read "
+    "access to the file, and to its -wal and -shm files when a writer has them open)";
+
+// What SQLite is asked to open: a file: URI (Debian's SQLite reads URIs in
+// every filename) whose mode says whether the file may be created and
+// whether it is written.
+struct OpenName {
+  std::string uri;
+  bool read_only = false;
+};
+
+// '%', '?' and '#' would end or escape the URI's path: percent-encoded.
+std::string UriPath(std::string_view path) {
+  std::string out;
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+OpenName NameToOpen(const std::string& path, bool create) {
+  // In-memory databases and the caller's own URIs are opened as given.
+  if (IsSqliteMemory(path) || path.starts_with("file:")) return {path, false};
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT && !create) {
+      throw ConnectionError("no SQLite database at '" + path +
+                            "': run 'strata migrate up' to create it, or correct the path "
+                            "(--database-url, STRATA_DATABASE_URL)");
+    }
+    return {"file:" + UriPath(path) + "?mode=rwc", false};  // SQLite says why it cannot
+  }
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  const bool dir_writable = access(dir.empty() ? "." : dir.c_str(), W_OK) == 0;
+  if (dir_writable && access(path.c_str(), W_OK) == 0)
+    return {"file:" + UriPath(path) + "?mode=rw"};
+  // A reader of a WAL database needs its -shm file. In a directory this user
+  // cannot write, with neither -wal nor -shm there (no writer has it open:
+  // a writer keeps both), the file is read as immutable: a read-only mount
+  // or a copy. A writer that starts later is not seen by this connection.
+  const auto exists = [&](const char* suffix) {
+    return access((path + suffix).c_str(), F_OK) == 0;
+  };
+  const bool immutable = !dir_writable && !exists("-wal") && !exists("-shm");
+  return {"file:" + UriPath(path) + (immutable ? "?mode=ro&immutable=1" : "?mode=ro"), true};
+}
+
 // SOCI reads `key=value` pairs only when the string holds a '='; a bare path
 // (spaces included) is taken whole.
 std::string SociConnectString(const std::string& path) {
@@ -216,13 +277,15 @@ std::string SociConnectString(const std::string& path) {
 
 }  // namespace
 
-Session Connect(const std::string& path) {
+Session Connect(const std::string& path, bool create) {
+  const OpenName name = NameToOpen(path, create);
   Session session;
   try {
-    session.session = std::make_unique<soci::session>(soci::sqlite3, SociConnectString(path));
+    session.session = std::make_unique<soci::session>(soci::sqlite3, SociConnectString(name.uri));
   } catch (const soci::soci_error& e) {
     // SQLite's messages name no secrets; the path is the user's own.
-    throw ConnectionError("cannot open SQLite database '" + path + "': " + e.get_error_message());
+    throw ConnectionError("cannot open SQLite database '" + path + "': " + e.get_error_message() +
+                          (name.read_only ? std::string(kReadOnlyHint) : ""));
   }
   auto* backend = static_cast<soci::sqlite3_session_backend*>(session.session->get_backend());
   auto native = std::make_unique<SqliteNative>(backend->conn_);
@@ -231,10 +294,13 @@ Session Connect(const std::string& path) {
     native->Exec("PRAGMA foreign_keys = ON");
     // WAL: readers never wait for the writer, and a commit appends to one
     // file instead of creating and deleting a journal (ADR 0004). Persistent
-    // in the file; an in-memory database answers "memory" and stays so.
-    QueryText(backend->conn_, "PRAGMA journal_mode = WAL");
+    // in the file; an in-memory database answers "memory" and stays so. A
+    // read-only connection reads in whatever mode the file is.
+    if (!name.read_only) QueryText(backend->conn_, "PRAGMA journal_mode = WAL");
+    QueryText(backend->conn_, "SELECT count(*) FROM sqlite_schema");  // reads the file now
   } catch (const DatabaseError& e) {
-    throw ConnectionError("cannot use SQLite database '" + path + "': " + e.what());
+    throw ConnectionError("cannot use SQLite database '" + path + "': " + e.what() +
+                          (name.read_only ? std::string(kReadOnlyHint) : ""));
   }
   session.native = std::move(native);
   return session;

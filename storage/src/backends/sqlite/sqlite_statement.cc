@@ -25,6 +25,7 @@ ErrorKind Classify(int extended, std::string_view message) {
   }
   const int primary = extended & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return ErrorKind::kBusy;
+  if (primary == SQLITE_READONLY) return ErrorKind::kReadOnly;
   // SQLite has no code of its own for a missing table.
   if (primary == SQLITE_ERROR && message.starts_with("no such table")) {
     return ErrorKind::kUndefinedTable;
