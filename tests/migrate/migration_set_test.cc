@@ -74,19 +74,26 @@ TEST(MigrationSetTest, SortsByVersionAndPairsDowns) {
 
 TEST(MigrationSetTest, InvalidSetsNameTheFiles) {
   EXPECT_NE(SchemaErrorOf([] {
-              BuildMigrationSet({{"1_a.up.sql", ""}, {"0001_b.up.sql", ""}}, "m");
+              BuildMigrationSet({{"1_a.up.sql", "SELECT 1;"}, {"0001_b.up.sql", "SELECT 1;"}}, "m");
             }).find("duplicate migration version 1: m/1_a.up.sql and m/0001_b.up.sql"),
             std::string::npos);
   EXPECT_NE(SchemaErrorOf([] {
-              BuildMigrationSet({{"3_c.down.sql", ""}}, "m");
-            }).find("'m/3_c.down.sql' is a down without an up"),
-            std::string::npos);
+              BuildMigrationSet({{"0003_c.down.sql", ""}}, "m");
+            }).find("'m/0003_c.down.sql' is a down without an up: add 0003_c.up.sql or remove it"),
+            std::string::npos)
+      << "the hint keeps the version as written";
+  for (const char* blank : {"", " \n\t\r\n"}) {
+    EXPECT_NE(SchemaErrorOf([&] {
+                BuildMigrationSet({{"0007_x.up.sql", blank}}, "m");
+              }).find("'m/0007_x.up.sql' is empty: write its SQL, or remove the file"),
+              std::string::npos);
+  }
   EXPECT_NE(SchemaErrorOf([] {
-              BuildMigrationSet({{"3_c.up.sql", ""}, {"3_d.down.sql", ""}}, "m");
+              BuildMigrationSet({{"3_c.up.sql", "SELECT 1;"}, {"3_d.down.sql", ""}}, "m");
             }).find("share version 3 but not a name"),
             std::string::npos);
   EXPECT_NE(SchemaErrorOf([] {
-              BuildMigrationSet({{"3_C.up.sql", ""}}, "m");
+              BuildMigrationSet({{"3_C.up.sql", "SELECT 1;"}}, "m");
             }).find("m: "),
             std::string::npos);
 }

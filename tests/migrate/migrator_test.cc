@@ -197,6 +197,22 @@ TEST_P(MigratorTest, AVersionAppliedUnderAnotherNameIsAConflictThatNothingPapers
   }
 }
 
+// A file of comments only is a deliberate placeholder (PostgreSQL's own
+// version 5 is one): it is applied and recorded, and the progress line says
+// that it ran nothing.
+TEST_P(MigratorTest, ACommentOnlyFileIsAppliedAndSaysItRanNothing) {
+  Write("0001_placeholder.up.sql", "-- nothing to do on this backend\n");
+  std::vector<std::string> lines;
+  MigratorOptions m;
+  m.on_progress = [&](const MigrationEvent& e) {
+    if (e.kind == MigrationEvent::Kind::kApplied) lines.push_back(DescribeEvent(e));
+  };
+  Open(std::move(m))->Up();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr("no statements, only comments"));
+  EXPECT_THAT(States(), ElementsAre("1:applied"));
+}
+
 TEST_P(MigratorTest, StatusTellsEditedFromLineEndingsAndNamesMissingMigrations) {
   WriteThree();
   Open()->Up();

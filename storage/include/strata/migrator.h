@@ -98,10 +98,12 @@ struct MigrationEvent {
   std::string name;
   std::chrono::microseconds duration{0};  // kApplied, kReverted
   int statement = 0;                      // kResuming
-  std::string detail;                     // kCreatedDatabase: the database; kWaitingForLock: why
+  bool no_statements = false;  // kApplied: the up file holds only comments (a placeholder)
+  std::string detail;          // kCreatedDatabase: the database; kWaitingForLock: why
 };
 
-// One line for people: "applied 3 create_tasks in 1.2 ms".
+// One line for people: "applied 3 create_tasks in 1.2 ms"; a file with no
+// statements says so ("... in 0.1 ms: no statements, only comments").
 std::string DescribeEvent(const MigrationEvent& event);
 
 struct MigratorOptions {

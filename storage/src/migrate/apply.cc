@@ -78,7 +78,9 @@ void Applier::Apply(const Migration& m, const Statements& statements, int resume
   } else {
     ApplyStepwise(m, statements, row, resume_at);
   }
-  emit_(EventFor(MigrationEvent::Kind::kApplied, m, Clock::now() - started));
+  MigrationEvent applied = EventFor(MigrationEvent::Kind::kApplied, m, Clock::now() - started);
+  applied.no_statements = statements.empty();
+  emit_(applied);
 }
 
 // One pipeline: BEGIN, the statements, the ledger row, COMMIT. The duration

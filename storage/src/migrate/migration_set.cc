@@ -143,6 +143,11 @@ std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files
       throw SchemaError("duplicate migration version " + std::to_string(parsed.version) + ": " +
                         it->second.up_file + " and " + path + "; give one of them a new version");
     }
+    if (file.content.find_first_not_of(" \t\r\n") == std::string::npos) {
+      throw SchemaError("migration file '" + path +
+                        "' is empty: write its SQL, or remove the file (a version that "
+                        "deliberately does nothing may hold just a comment)");
+    }
     Migration& m = it->second;
     m.version = parsed.version;
     m.name = parsed.name;
@@ -155,9 +160,10 @@ std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files
     const std::string path = origin + "/" + file->file_name;
     auto it = ups.find(parsed.version);
     if (it == ups.end()) {
-      throw SchemaError("migration file '" + path + "' is a down without an up: add " +
-                        std::to_string(parsed.version) + "_" + parsed.name +
-                        ".up.sql or remove it");
+      const std::string stem =
+          file->file_name.substr(0, file->file_name.size() - kDownSuffix.size());
+      throw SchemaError("migration file '" + path + "' is a down without an up: add " + stem +
+                        std::string(kUpSuffix) + " or remove it");
     }
     if (it->second.name != parsed.name) {
       throw SchemaError("migration files '" + it->second.up_file + "' and '" + path +

@@ -87,7 +87,8 @@ std::string DescribeEvent(const MigrationEvent& event) {
     case MigrationEvent::Kind::kReverting:
       return "reverting " + id;
     case MigrationEvent::Kind::kApplied:
-      return "applied " + id + ms;
+      return "applied " + id + ms +
+             (event.no_statements ? ": no statements, only comments (recorded as applied)" : "");
     case MigrationEvent::Kind::kReverted:
       return "reverted " + id + ms;
     case MigrationEvent::Kind::kResuming:
