@@ -119,6 +119,20 @@ TEST_F(SqliteFileTest, ReadOnlyCommandsOnAMissingFileCreateNothing) {
       << "migrating creates it";
 }
 
+// Every byte a file name may hold reaches SQLite as it was given: the
+// characters a file: URI or SOCI's connect string would read as syntax are
+// encoded on the way.
+TEST_F(SqliteFileTest, PathsWithUriAndQuoteCharactersOpenTheFileTheyName) {
+  const std::string name = "./we\"ird=na?me#100% x.db";
+  const std::vector<std::string> env = {"STRATA_DATABASE_URL=" + name};
+  ASSERT_EQ(StrataIn(dir_, {"migrate", "up"}, env).exit_code, 0);
+  EXPECT_EQ(StrataIn(dir_, {"cluster", "create", "prod"}, env).exit_code, 0);
+  const CommandResult list = StrataIn(dir_, {"cluster", "list"}, env);
+  EXPECT_EQ(list.exit_code, 0) << list.output;
+  EXPECT_THAT(list.out, HasSubstr("prod"));
+  EXPECT_THAT(Left(), ::testing::Contains(name.substr(2)));
+}
+
 // A database this user may only read (the file and its directory belong to
 // someone else): reads work, writes say why they cannot, nothing changes.
 // As root the command runs as nobody (root may write anything); otherwise

@@ -221,11 +221,12 @@ struct OpenName {
   bool read_only = false;
 };
 
-// '%', '?' and '#' would end or escape the URI's path: percent-encoded.
+// '%', '?' and '#' would end or escape the URI's path, and '"' would end
+// SOCI's quoting of it: percent-encoded (SQLite decodes them).
 std::string UriPath(std::string_view path) {
   std::string out;
   for (const char c : path) {
-    if (c == '%' || c == '?' || c == '#') {
+    if (c == '%' || c == '?' || c == '#' || c == '"') {
       static constexpr char kHex[] = "0123456789ABCDEF";
       out += '%';
       out += kHex[static_cast<unsigned char>(c) >> 4];
