@@ -159,6 +159,24 @@ Resource TaskResource() {
                  [&](const Task& t) { return in.store().tasks().Update(t); });
              PrintResource(in.options, stopped, in.out);
            }},
+          {"update",
+           "--cluster C ID|ARN --last-status S [--health-status H]",
+           "move a task forward along ECS's lifecycle (PROVISIONING, PENDING, ACTIVATING, "
+           "RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED); never backwards",
+           "ID|ARN",
+           {kCluster,
+            {"last-status", "S", "the state the task reached (required)"},
+            {"health-status", "H", "HEALTHY, UNHEALTHY or UNKNOWN"}},
+           {"strata task update --cluster prod 5f1c0e2a9b7d4c3e8f6a1b2c3d4e5f60 --last-status "
+            "RUNNING --health-status HEALTHY"},
+           [](Invocation& in) {
+             TaskStatusChange change;
+             change.last_status = in.Required("last-status");
+             change.health_status = in.Text("health-status");
+             PrintResource(in.options,
+                           in.store().tasks().AdvanceStatus(in.cluster(), in.target, change),
+                           in.out);
+           }},
           {"delete",
            "--cluster C ID|ARN",
            "delete a task's record",

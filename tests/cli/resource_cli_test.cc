@@ -199,6 +199,26 @@ TEST_P(ResourceCliTest, TasksRunListStopCountDelete) {
   EXPECT_EQ(Count("tasks"), 3);
 }
 
+TEST_P(ResourceCliTest, TaskUpdateMovesALifecycleForwardOnly) {
+  Json({"cluster", "create", "prod"});
+  const json run = Json({"task", "run", "--cluster", "prod", "--task-definition", kTaskDefinition});
+  const std::string id = run["items"][0]["id"];
+  const json running = Json({"task", "update", "--cluster", "prod", id, "--last-status", "RUNNING",
+                             "--health-status", "HEALTHY"});
+  EXPECT_EQ(running["last_status"], "RUNNING");
+  EXPECT_EQ(running["health_status"], "HEALTHY");
+  EXPECT_TRUE(running["started_at"].is_string());
+  EXPECT_EQ(running["version"], 2);
+  ExpectFailure({"task", "update", "--cluster", "prod", id, "--last-status", "PENDING"}, 4,
+                "task is RUNNING and cannot go back to PENDING");
+  ExpectFailure({"task", "update", "--cluster", "prod", id}, 2, "needs --last-status");
+  const json stopped =
+      Json({"task", "update", "--cluster", "prod", id, "--last-status", "STOPPED"});
+  EXPECT_EQ(stopped["desired_status"], "STOPPED");
+  EXPECT_TRUE(stopped["stopped_at"].is_string());
+  EXPECT_EQ(Json({"task", "get", "--cluster", "prod", id})["version"], 3);
+}
+
 TEST_P(ResourceCliTest, ListsPageWithTokensAndAllFollowsThem) {
   for (int i = 0; i < 7; ++i) Json({"cluster", "create", "c" + std::to_string(i)});
   std::vector<std::string> names;

@@ -82,6 +82,12 @@ struct Task {
   Timestamp created_at{}, updated_at{};
 };
 
+// A task's move along ECS's lifecycle (TaskRepository::AdvanceStatus).
+struct TaskStatusChange {
+  std::string last_status;    // required: the state the task reached
+  std::string health_status;  // "" keeps the task's
+};
+
 // Every field set must match exactly ("" = any): no prefix or LIKE semantics.
 struct ServiceFilter {
   std::string launch_type;

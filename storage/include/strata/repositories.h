@@ -90,6 +90,21 @@ class TaskRepository {
   virtual std::int64_t Count(std::string_view cluster, const TaskFilter& filter = {}) = 0;
   // By `task.arn`, or `task.cluster_arn` + `task.id`; as ClusterRepository::Update.
   virtual Task Update(const Task& task) = 0;
+  // Moves the task forward along ECS's lifecycle: PROVISIONING, PENDING,
+  // ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED,
+  // DELETED (states may be skipped: a task that fails to start goes from
+  // PENDING to STOPPED). Sets started_at on reaching RUNNING, stopping_at on
+  // reaching DEACTIVATING or a later state, stopped_at (and desired_status
+  // STOPPED) on reaching STOPPED, each only when unset, and the health status
+  // when given; adds 1 to the version. The state the task is already in, with
+  // no new health status, changes nothing and returns the task as stored.
+  // Atomic against concurrent writers (the check and the write see the same
+  // version; a concurrent change is read again, up to 5 times).
+  // ConflictError naming both states for a move backwards (or when the task
+  // kept changing); NotFoundError when the cluster or task does not exist;
+  // InvalidArgumentError for a state or health status ECS does not have.
+  virtual Task AdvanceStatus(std::string_view cluster, std::string_view id_or_arn,
+                             const TaskStatusChange& change) = 0;
   // Deletes the task. NotFoundError when there is none in that cluster.
   virtual void Delete(std::string_view cluster, std::string_view id_or_arn) = 0;
   // Deletes the cluster's tasks whose last_status is STOPPED and whose

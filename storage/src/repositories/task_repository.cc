@@ -144,6 +144,29 @@ class TaskRepositoryImpl : public TaskRepository {
     return UpdateInCluster(unit_, table_, "task", t, "id", t.id);
   }
 
+  Task AdvanceStatus(std::string_view cluster, std::string_view id_or_arn,
+                     const TaskStatusChange& change) override {
+    CheckRule("task last_status", kLastStatus, change.last_status);
+    if (!change.health_status.empty()) {
+      CheckRule("task health_status", kHealthStatus, change.health_status);
+    }
+    constexpr int kAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+      const std::optional<Task> current = Find(cluster, id_or_arn);
+      if (!current) {
+        unit_.Read("task", [&](connection::Connection& conn) { RequireCluster(conn, cluster); });
+        throw NotFoundError("task not found in that cluster: check its id or ARN");
+      }
+      std::optional<Task> next = Advanced(*current, change);
+      if (!next) return *current;
+      try {
+        return Update(*next);  // versioned: fails if the task changed since Find
+      } catch (const ConflictError&) {
+        if (attempt == kAttempts) throw;
+      }
+    }
+  }
+
   void Delete(std::string_view cluster, std::string_view id_or_arn) override {
     DeleteInCluster(unit_, table_, "task", cluster, id_or_arn, "id");
   }
@@ -166,6 +189,32 @@ class TaskRepositoryImpl : public TaskRepository {
   }
 
  private:
+  // `task` after `change`, or nullopt when nothing changes. ConflictError
+  // for a move backwards.
+  static std::optional<Task> Advanced(const Task& task, const TaskStatusChange& change) {
+    const int from = LifecycleRank(task.last_status), to = LifecycleRank(change.last_status);
+    if (to < from) {
+      throw ConflictError("task is " + task.last_status + " and cannot go back to " +
+                          change.last_status +
+                          ": a task only moves forward (PROVISIONING, PENDING, ACTIVATING, "
+                          "RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED); run a "
+                          "new task instead");
+    }
+    const bool health = !change.health_status.empty() && change.health_status != task.health_status;
+    if (to == from && !health) return std::nullopt;
+    Task next = task;
+    next.last_status = change.last_status;
+    if (health) next.health_status = change.health_status;
+    const Timestamp now = Now();
+    if (to == LifecycleRank("RUNNING") && !next.started_at) next.started_at = now;
+    if (to >= LifecycleRank("DEACTIVATING") && !next.stopping_at) next.stopping_at = now;
+    if (to >= LifecycleRank("STOPPED")) {
+      if (!next.stopped_at) next.stopped_at = now;
+      next.desired_status = "STOPPED";
+    }
+    return next;
+  }
+
   void Check(const Task& t) const {
     CheckReference("task cluster", t.cluster_arn);
     if (!t.id.empty()) CheckId("task id", t.id);

@@ -19,6 +19,7 @@ constexpr std::array kServiceStatuses = {"ACTIVE"sv, "DRAINING"sv, "INACTIVE"sv}
 constexpr std::array kLaunchTypes = {"EC2"sv, "FARGATE"sv, "EXTERNAL"sv, ""sv};
 constexpr std::array kSchedulingStrategies = {"REPLICA"sv, "DAEMON"sv};
 constexpr std::array kPropagateTagsValues = {"TASK_DEFINITION"sv, "SERVICE"sv, "NONE"sv, ""sv};
+// In ECS's lifecycle order (LifecycleRank).
 constexpr std::array kTaskStatuses = {"PROVISIONING"sv,   "PENDING"sv,      "ACTIVATING"sv,
                                       "RUNNING"sv,        "DEACTIVATING"sv, "STOPPING"sv,
                                       "DEPROVISIONING"sv, "STOPPED"sv,      "DELETED"sv};
@@ -185,6 +186,13 @@ void CheckRule(std::string_view what, const ValueRule& rule, std::string_view va
   const nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
   if (!doc.is_discarded() && Fits(doc, rule.json)) return;
   throw InvalidArgumentError(w + " must be " + ShapeName(rule.json));
+}
+
+int LifecycleRank(std::string_view last_status) {
+  const auto it = std::find(kTaskStatuses.begin(), kTaskStatuses.end(), last_status);
+  return it == kTaskStatuses.end() || last_status.empty()
+             ? -1
+             : static_cast<int>(it - kTaskStatuses.begin());
 }
 
 void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value) {

@@ -59,6 +59,10 @@ void CheckRule(std::string_view what, const ValueRule& rule, std::string_view va
 // (a filter no row can match is a mistake, not an empty list).
 void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value);
 
+// The position of a task state (kLastStatus) in ECS's lifecycle order,
+// PROVISIONING 0 to DELETED 8; -1 for anything else.
+int LifecycleRank(std::string_view last_status);
+
 // Whether `arn` is arn:<partition>:<service>:<region>:<account>:<resource>/<rest>,
 // with the region empty for IAM and 12 digits of account.
 bool IsArnOf(std::string_view arn, std::string_view service, std::string_view resource);
