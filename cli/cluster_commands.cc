@@ -82,14 +82,17 @@ Resource ClusterResource() {
              PrintResource(in.options, updated, in.out);
            }},
           {"delete",
+           "NAME|ARN [--force]",
+           "delete a cluster; refused while it has active or draining services or tasks not "
+           "stopped, unless --force, which deletes them with it",
            "NAME|ARN",
-           "delete a cluster with its services and tasks",
-           "NAME|ARN",
-           {},
-           {"strata cluster delete staging"},
+           {{"force", nullptr, "delete even while services or tasks remain, with them"}},
+           {"strata cluster delete staging", "strata cluster delete staging --force"},
            [](Invocation& in) {
              const Cluster c = RequireCluster(in);
-             in.store().clusters().Delete(c.arn);
+             DeleteOptions options;
+             options.force = in.Switch("force");
+             in.store().clusters().Delete(c.arn, options);
              in.Deleted(c);
            }},
       }};

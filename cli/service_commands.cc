@@ -110,14 +110,18 @@ Resource ServiceResource() {
                  PrintResource(in.options, updated, in.out);
                }},
               {"delete",
-               "--cluster C NAME|ARN",
-               "delete a service (its tasks stay)",
+               "--cluster C NAME|ARN [--force]",
+               "delete a service (its tasks stay); refused while its desired count is above 0, "
+               "unless --force",
                "NAME|ARN",
-               {kCluster},
-               {"strata service delete --cluster prod web"},
+               {kCluster, {"force", nullptr, "delete even while it wants tasks"}},
+               {"strata service delete --cluster prod web",
+                "strata service delete --cluster prod web --force"},
                [](Invocation& in) {
                  const Service s = RequireService(in);
-                 in.store().services().Delete(s.cluster_arn, s.arn);
+                 DeleteOptions options;
+                 options.force = in.Switch("force");
+                 in.store().services().Delete(s.cluster_arn, s.arn, options);
                  in.Deleted(s);
                }},
           }};

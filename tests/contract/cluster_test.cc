@@ -1,4 +1,6 @@
 // ClusterRepository's contract, on every backend.
+#include <gmock/gmock.h>
+
 #include <set>
 
 #include "store_fixture.h"
@@ -87,17 +89,43 @@ TEST_P(ClusterRepositoryTest, UpdateBumpsVersionAndRefusesAStaleOne) {
   EXPECT_EQ(store().clusters().Find("prod")->status, "PROVISIONING");
 }
 
-TEST_P(ClusterRepositoryTest, DeleteRemovesTheClusterItsServicesAndTasks) {
+TEST_P(ClusterRepositoryTest, DeleteIsRefusedWhileInUseAndForcedRemovesEverything) {
   const Cluster c = MakeCluster("prod");
   MakeCluster("other");
   MakeService("prod", "web");
   store().tasks().Create(NewTask("prod"));
   store().tasks().Create(NewTask("other"));
-  store().clusters().Delete(c.arn);
+  try {
+    store().clusters().Delete(c.arn);
+    ADD_FAILURE() << "deleted a cluster in use";
+  } catch (const ConflictError& e) {
+    EXPECT_THAT(std::string(e.what()),
+                ::testing::HasSubstr("1 active or draining services and 1 tasks not stopped"));
+    EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr("--force"));
+  }
+  EXPECT_TRUE(store().clusters().Find("prod")) << "a refused delete changes nothing";
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 2);
+  DeleteOptions force;
+  force.force = true;
+  store().clusters().Delete(c.arn, force);
   EXPECT_FALSE(store().clusters().Find("prod"));
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services"), 0);
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 1);
   EXPECT_THROW(store().clusters().Delete("prod"), NotFoundError);
+}
+
+TEST_P(ClusterRepositoryTest, InactiveServicesAndStoppedTasksDoNotHoldACluster) {
+  MakeCluster("prod");
+  Service s = MakeService("prod", "web");
+  s.status = "INACTIVE";
+  store().services().Update(s);
+  Task t = store().tasks().Create(NewTask("prod"));
+  TaskStatusChange stop;
+  stop.last_status = "STOPPED";
+  store().tasks().AdvanceStatus("prod", t.id, stop);
+  store().clusters().Delete("prod");
+  EXPECT_FALSE(store().clusters().Find("prod"));
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 0) << "removed with the cluster";
 }
 
 TEST_P(ClusterRepositoryTest, TenClustersInPagesOfThreeTakeExactlyFourCalls) {

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <atomic>
+#include <iostream>
 #include <thread>
 
 #include "store_fixture.h"
@@ -118,6 +119,64 @@ TEST_P(TaskLifecycleTest, ConcurrentWritersNeverMoveATaskBackwards) {
 }
 
 STRATA_BACKEND_TEST_SUITE(TaskLifecycleTest);
+
+// A cluster delete racing 8 service creates: the check and the delete are
+// one step, so either the delete is refused (and every service that was
+// created exists) or it wins (and no create succeeded: each found no
+// cluster). Never a reported success that the delete then removed.
+class GuardedDeleteTest : public StoreTest {};
+
+TEST_P(GuardedDeleteTest, AClusterDeleteRacingServiceCreatesRefusesOrWinsCleanly) {
+  constexpr int kTrials = 100, kCreators = 8;
+  int refused = 0, won = 0;
+  for (int trial = 0; trial < kTrials; ++trial) {
+    const std::string name = "race-" + std::to_string(trial);
+    MakeCluster(name);
+    std::atomic<int> created = 0, missing = 0, other = 0;
+    std::atomic<bool> deleted = false, conflict = false;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kCreators; ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          MakeService(name, "s" + std::to_string(i));
+          ++created;
+        } catch (const NotFoundError&) {
+          ++missing;
+        } catch (const std::exception&) {
+          ++other;
+        }
+      });
+      if (i == kCreators / 2) {
+        threads.emplace_back([&] {
+          try {
+            store().clusters().Delete(name);
+            deleted = true;
+          } catch (const ConflictError&) {
+            conflict = true;
+          }
+        });
+      }
+    }
+    for (std::thread& t : threads) t.join();
+    ASSERT_EQ(other.load(), 0) << "trial " << trial;
+    ASSERT_TRUE(deleted != conflict) << "trial " << trial;
+    const std::int64_t services = db().QueryInt(
+        "SELECT count(*) FROM services WHERE cluster_arn LIKE '%:cluster/" + name + "'");
+    if (deleted) {
+      ++won;
+      EXPECT_EQ(created.load(), 0) << "trial " << trial << ": a create reported success";
+      EXPECT_EQ(services, 0) << "trial " << trial;
+      EXPECT_FALSE(store().clusters().Find(name)) << "trial " << trial;
+    } else {
+      ++refused;
+      EXPECT_GT(created.load(), 0) << "trial " << trial << ": refused with nothing in use";
+      EXPECT_EQ(services, created.load()) << "trial " << trial;
+    }
+  }
+  std::cout << "strata-test: delete races: " << won << " won, " << refused << " refused\n";
+}
+
+STRATA_BACKEND_TEST_SUITE(GuardedDeleteTest);
 
 }  // namespace
 }  // namespace strata::testing

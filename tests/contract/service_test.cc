@@ -79,12 +79,20 @@ TEST_P(ServiceRepositoryTest, UpdateByArnOrClusterAndName) {
   EXPECT_EQ(store().services().Find("test-cluster", "web")->desired_count, 6);
 }
 
-TEST_P(ServiceRepositoryTest, DeleteByNameOrArn) {
-  const Service a = MakeService("test-cluster", "a");
+TEST_P(ServiceRepositoryTest, DeleteByNameOrArnRefusedWhileItWantsTasksUnlessForced) {
+  Service a = MakeService("test-cluster", "a");  // desired_count 1
   MakeService("test-cluster", "b");
+  EXPECT_THROW(store().services().Delete("test-cluster", a.arn), ConflictError);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services"), 2) << "refused: nothing changed";
+  a.desired_count = 0;
+  store().services().Update(a);
   store().services().Delete("test-cluster", a.arn);
-  store().services().Delete(cluster_.arn, "b");
+  DeleteOptions force;
+  force.force = true;
+  store().services().Delete(cluster_.arn, "b", force);
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services"), 0);
+  EXPECT_THROW(store().services().Delete(cluster_.arn, "b", force), NotFoundError);
+  EXPECT_THROW(store().services().Delete(cluster_.arn, "b"), NotFoundError);
 }
 
 TEST_P(ServiceRepositoryTest, ListPagesAndFiltersByLaunchTypeAndStatus) {

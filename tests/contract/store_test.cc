@@ -212,7 +212,9 @@ TEST_P(StoreContractTest, NoCallLeavesATransactionOrSnapshotOpen) {
       {"tasks().Upsert", [&] { task = store().tasks().Upsert(task); }},
       {"tasks().Delete", [&] { store().tasks().Delete("c", task.arn); }},
       {"Transact", [&] { store().Transact([&](Repositories& r) { r.clusters().Find("c"); }); }},
-      {"clusters().Delete", [&] { store().clusters().Delete(c.arn); }},
+      {"clusters().Delete refused",
+       [&] { EXPECT_THROW(store().clusters().Delete(c.arn), ConflictError); }},
+      {"clusters().Delete forced", [&] { store().clusters().Delete(c.arn, {true}); }},
   };
   for (const auto& [name, call] : calls) {
     call();
@@ -235,7 +237,7 @@ TEST(InMemoryStore, OneDatabaseMigratedOnItsOwnConnection) {
   Task t;
   t.cluster_arn = "m";
   store->tasks().Create(t);
-  store->clusters().Delete("m");
+  store->clusters().Delete("m", {true});
   EXPECT_TRUE(store->tasks().FindByArns({}).empty());
   o.auto_migrate = false;
   EXPECT_THROW(Store::Open(o), SchemaError);  // a new in-memory database is empty

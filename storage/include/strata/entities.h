@@ -82,6 +82,15 @@ struct Task {
   Timestamp created_at{}, updated_at{};
 };
 
+// How ClusterRepository::Delete and ServiceRepository::Delete treat what is
+// still running.
+struct DeleteOptions {
+  // false: refuse (ConflictError) while the cluster has ACTIVE or DRAINING
+  // services or tasks not STOPPED, or while the service's desired_count is
+  // above 0, as ECS does. true: delete anyway, with everything it holds.
+  bool force = false;
+};
+
 // A task's move along ECS's lifecycle (TaskRepository::AdvanceStatus).
 struct TaskStatusChange {
   std::string last_status;    // required: the state the task reached

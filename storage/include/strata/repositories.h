@@ -36,8 +36,13 @@ class ClusterRepository {
   // NotFoundError when there is none; ConflictError when `cluster.version`
   // is not the stored version (re-read and retry).
   virtual Cluster Update(const Cluster& cluster) = 0;
-  // Deletes the cluster with its services and tasks. NotFoundError when there is none.
-  virtual void Delete(std::string_view name_or_arn) = 0;
+  // Deletes the cluster with its services and tasks. Unless options.force,
+  // refuses with ConflictError (saying what is left) while the cluster has
+  // ACTIVE or DRAINING services or tasks that are not STOPPED; the check and
+  // the delete are one atomic step (the cluster's row is locked first, so a
+  // service or task created at the same time either counts or fails with
+  // NotFoundError). NotFoundError when there is no such cluster.
+  virtual void Delete(std::string_view name_or_arn, const DeleteOptions& options = {}) = 0;
 };
 
 class ServiceRepository {
@@ -57,9 +62,12 @@ class ServiceRepository {
   // By `service.arn`, or `service.cluster_arn` + `service.name`; as
   // ClusterRepository::Update.
   virtual Service Update(const Service& service) = 0;
-  // Deletes the service (its tasks stay). NotFoundError when there is none
-  // in that cluster.
-  virtual void Delete(std::string_view cluster, std::string_view name_or_arn) = 0;
+  // Deletes the service (its tasks stay). Unless options.force, refuses
+  // with ConflictError while its desired_count is above 0, checked in the
+  // same statement as the delete. NotFoundError when there is none in that
+  // cluster.
+  virtual void Delete(std::string_view cluster, std::string_view name_or_arn,
+                      const DeleteOptions& options = {}) = 0;
 };
 
 class TaskRepository {

@@ -28,6 +28,10 @@ class SqlDialect {
   // once (a deferred transaction that reads, then writes, fails with BUSY
   // when another writer got in between).
   virtual const char* BeginWrite() const = 0;
+  // Ends a SELECT that locks the rows it reads until the transaction ends
+  // (" FOR UPDATE" on PostgreSQL; "" on SQLite, whose write transaction
+  // already holds the only write lock).
+  virtual const char* LockRows() const = 0;
 
   static const SqlDialect& For(Backend backend);
 };

@@ -1,5 +1,5 @@
-// Clusters: unique by name and by ARN; deleting one deletes its services and
-// tasks through the foreign keys.
+// Clusters: unique by name and by ARN; deleting one (refused while it is in
+// use, unless forced) deletes its services and tasks through the foreign keys.
 #include "repositories/queries.h"
 #include "repositories/schema.h"
 #include "repositories/unit_of_work.h"
@@ -75,18 +75,48 @@ class ClusterRepositoryImpl : public ClusterRepository {
     return stored;
   }
 
-  void Delete(std::string_view name_or_arn) override {
+  void Delete(std::string_view name_or_arn, const DeleteOptions& options) override {
     CheckReference("cluster", name_or_arn);
-    unit_.Write("cluster", [&](connection::Connection& conn) {
-      connection::Statement& st = conn.Prepare(
-          "DELETE FROM clusters WHERE " + KeyColumn(name_or_arn) + " = :key", {Type::kText}, {});
-      st.Text(name_or_arn);
+    unit_.Atomic("cluster", [&](connection::Connection& conn) {
+      // The row lock comes first: a service or task being created holds a
+      // share of it for its foreign key, so it commits before this check
+      // (and is counted) or waits and then finds no cluster.
+      connection::Statement& lock =
+          conn.Prepare("SELECT arn FROM clusters WHERE " + KeyColumn(name_or_arn) + " = :key" +
+                           unit_.dialect().LockRows(),
+                       {Type::kText}, {Type::kText});
+      lock.Text(name_or_arn);
+      if (!lock.Execute()) throw NotFoundError("cluster not found");
+      const std::string arn(lock.GetText(0));
+      lock.Finish();
+      if (!options.force) RefuseWhileInUse(conn, arn);
+      connection::Statement& st =
+          conn.Prepare("DELETE FROM clusters WHERE arn = :arn", {Type::kText}, {});
+      st.Text(arn);
       st.Execute();
-      if (st.AffectedRows() == 0) throw NotFoundError("cluster not found");
     });
   }
 
  private:
+  // ConflictError when the cluster still has ACTIVE or DRAINING services or
+  // tasks that are not STOPPED.
+  static void RefuseWhileInUse(connection::Connection& conn, const std::string& arn) {
+    connection::Statement& left = conn.Prepare(
+        "SELECT (SELECT count(*) FROM services WHERE cluster_arn = :services_of AND status IN "
+        "('ACTIVE', 'DRAINING')), (SELECT count(*) FROM tasks WHERE cluster_arn = :tasks_of AND "
+        "last_status <> 'STOPPED')",
+        {Type::kText, Type::kText}, {Type::kInt, Type::kInt});
+    left.Text(arn).Text(arn);
+    left.Execute();
+    const std::int64_t services = left.GetInt(0), tasks = left.GetInt(1);
+    left.Finish();
+    if (services == 0 && tasks == 0) return;
+    throw ConflictError("the cluster still has " + std::to_string(services) +
+                        " active or draining services and " + std::to_string(tasks) +
+                        " tasks not stopped: delete the services and stop the tasks first, or "
+                        "force the delete (--force), which removes them with the cluster");
+  }
+
   static std::string KeyColumn(std::string_view name_or_arn) {
     return IsArn(name_or_arn) ? "arn" : "name";
   }

@@ -77,19 +77,33 @@ E UpdateInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity, E
 // is none.
 template <class E>
 void DeleteInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity,
-                     std::string_view cluster, std::string_view key_or_arn,
-                     const char* key_column) {
+                     std::string_view cluster, std::string_view key_or_arn, const char* key_column,
+                     const char* refuse_when = nullptr, const std::string& refusal = "") {
   using connection::Type;
   CheckReference("cluster", cluster);
   CheckReference(entity, key_or_arn);
+  const std::string where = KeyInCluster(cluster, key_or_arn, key_column);
   unit.Write(entity, [&](connection::Connection& conn) {
-    connection::Statement& st =
-        conn.Prepare(std::string("DELETE FROM ") + table.name() + " WHERE " +
-                         KeyInCluster(cluster, key_or_arn, key_column),
-                     {Type::kText, Type::kText}, {});
+    // The guard is part of the DELETE itself: no writer can change the row
+    // between the check and the delete.
+    connection::Statement& st = conn.Prepare(
+        std::string("DELETE FROM ") + table.name() + " WHERE " + where +
+            (refuse_when != nullptr ? std::string(" AND NOT (") + refuse_when + ")" : ""),
+        {Type::kText, Type::kText}, {});
     st.Text(cluster).Text(key_or_arn);
     st.Execute();
-    if (st.AffectedRows() == 0) throw NotFoundError(std::string(entity) + " not found");
+    if (st.AffectedRows() != 0) return;
+    if (refuse_when != nullptr) {
+      connection::Statement& exists =
+          conn.Prepare(std::string("SELECT count(*) FROM ") + table.name() + " WHERE " + where,
+                       {Type::kText, Type::kText}, {Type::kInt});
+      exists.Text(cluster).Text(key_or_arn);
+      exists.Execute();
+      const bool refused = exists.GetInt(0) != 0;
+      exists.Finish();
+      if (refused) throw ConflictError(refusal);
+    }
+    throw NotFoundError(std::string(entity) + " not found");
   });
 }
 

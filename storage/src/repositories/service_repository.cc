@@ -67,8 +67,13 @@ class ServiceRepositoryImpl : public ServiceRepository {
     return UpdateInCluster(unit_, table_, "service", s, "name", s.name);
   }
 
-  void Delete(std::string_view cluster, std::string_view name_or_arn) override {
-    DeleteInCluster(unit_, table_, "service", cluster, name_or_arn, "name");
+  void Delete(std::string_view cluster, std::string_view name_or_arn,
+              const DeleteOptions& options) override {
+    DeleteInCluster(unit_, table_, "service", cluster, name_or_arn, "name",
+                    options.force ? nullptr : "desired_count > 0",
+                    "the service still wants tasks (desired_count above 0): scale it to 0 "
+                    "first (strata service update --desired-count 0), or force the delete "
+                    "(--force)");
   }
 
  private:

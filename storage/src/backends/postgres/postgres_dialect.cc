@@ -46,6 +46,7 @@ class PostgresDialect : public SqlDialect {
   }
 
   const char* BeginWrite() const override { return "BEGIN"; }
+  const char* LockRows() const override { return " FOR UPDATE"; }
 };
 
 }  // namespace

@@ -17,6 +17,7 @@ class SqliteDialect : public SqlDialect {
     return "SELECT value FROM json_each(" + std::string(placeholder) + ")";
   }
   const char* BeginWrite() const override { return "BEGIN IMMEDIATE"; }
+  const char* LockRows() const override { return ""; }
 };
 
 }  // namespace
