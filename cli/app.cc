@@ -199,9 +199,8 @@ void PrintHelp(std::ostream& out, const po::options_description& desc) {
          "  STRATA_STORAGE=postgres STRATA_DATABASE_URL=postgresql://app@db/ecs strata --help\n";
 }
 
-}  // namespace
-
-int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int Execute(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            Execution execution) {
   const po::options_description desc = GlobalOptionsDescription();
   try {
     const CommandLine line = SplitCommandLine(args, desc);
@@ -222,9 +221,11 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (level <= shown) err << "strata: " << LogLevelName(level) << ": " << message << "\n";
     };
     if (line.command.empty()) throw UsageError("no command given");
-    if (line.command == "migrate") return RunMigrate(options, line.command_args, out, err);
+    if (line.command == "migrate") {
+      return RunMigrate(options, line.command_args, out, err, execution);
+    }
     if (IsResourceCommand(line.command)) {
-      return RunResource(options, line.command, line.command_args, out, err);
+      return RunResource(options, line.command, line.command_args, out, err, execution);
     }
     if (!line.global.empty() && line.global.back() == "--auto-migrate") {
       // A switch takes no separate value: `--auto-migrate false` read "false"
@@ -245,6 +246,16 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     err << "strata: " << e.what() << (code == kExitUsage ? ". " + HelpHint() : "") << "\n";
     return code;
   }
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return Execute(args, out, err, Execution::kRun);
+}
+
+int ParseOnly(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return Execute(args, out, err, Execution::kParseOnly);
 }
 
 }  // namespace strata::cli

@@ -25,9 +25,13 @@ class UsageError : public std::runtime_error {
   std::string help_;
 };
 
+// Whether a command runs, or returns kExitOk once its command line parsed
+// (ParseOnly).
+enum class Execution { kRun, kParseOnly };
+
 // `strata migrate ...`; returns the exit code, throws strata::Error and UsageError.
 int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& args,
-               std::ostream& out, std::ostream& err);
+               std::ostream& out, std::ostream& err, Execution execution);
 
 // `strata cluster|service|task ...`: true for those command names.
 bool IsResourceCommand(std::string_view command);
@@ -35,7 +39,8 @@ bool IsResourceCommand(std::string_view command);
 // Runs one resource command; returns the exit code, throws strata::Error and
 // UsageError.
 int RunResource(const GlobalOptions& options, std::string_view command,
-                const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+                const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                Execution execution);
 
 // "  cluster create|get|list|update|delete" lines for `strata --help`.
 void PrintResourceSummaries(std::ostream& out);
