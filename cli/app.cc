@@ -199,6 +199,14 @@ void PrintHelp(std::ostream& out, const po::options_description& desc) {
          "  STRATA_STORAGE=postgres STRATA_DATABASE_URL=postgresql://app@db/ecs strata --help\n";
 }
 
+// Reaches the protected substitutions of an error with an option name (a
+// pointer to the member, named through a derived class, may be applied to the base).
+struct ErrorSubstitutions : po::error_with_option_name {
+  static std::map<std::string, std::string>& Of(po::error_with_option_name& e) {
+    return e.*(&ErrorSubstitutions::m_substitutions);
+  }
+};
+
 int Execute(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
             Execution execution) {
   const po::options_description desc = GlobalOptionsDescription();
@@ -235,8 +243,8 @@ int Execute(const std::vector<std::string>& args, std::ostream& out, std::ostrea
           "': --auto-migrate takes a value only after '=' (--auto-migrate=" + line.command + ")");
     }
     throw UsageError("unknown command '" + line.command + "'");
-  } catch (const po::error& e) {
-    err << "strata: " << e.what() << ". " << HelpHint() << "\n";
+  } catch (po::error& e) {
+    err << "strata: " << ErrorMessage(e) << ". " << HelpHint() << "\n";
     return kExitUsage;
   } catch (const UsageError& e) {
     err << "strata: " << e.what() << ". " << HelpHint(e.help()) << "\n";
@@ -249,6 +257,18 @@ int Execute(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 }
 
 }  // namespace
+
+std::string ErrorMessage(po::error& e) {
+  if (auto* named = dynamic_cast<po::error_with_option_name*>(&e)) {
+    for (auto& [placeholder, value] : ErrorSubstitutions::Of(*named)) {
+      for (std::size_t at = value.find('%'); at != std::string::npos;
+           at = value.find('%', at + 3)) {
+        value.replace(at, 1, "%25");
+      }
+    }
+  }
+  return e.what();
+}
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   return Execute(args, out, err, Execution::kRun);

@@ -2,6 +2,7 @@
 // own that it parses after the global ones.
 #pragma once
 
+#include <boost/program_options/errors.hpp>
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,13 @@ class UsageError : public std::runtime_error {
  private:
   std::string help_;
 };
+
+// The message of a Boost.Program_options error. Boost (1.74) renders one by
+// replacing each placeholder of its template ("%canonical_option%", "%value%")
+// until none is left, so an option or value that holds its own placeholder
+// (`strata -s%canonical_option%`) would never finish: when one holds a '%',
+// its '%'s are shown as "%25". Takes the error by reference to do that.
+std::string ErrorMessage(boost::program_options::error& e);
 
 // Whether a command runs, or returns kExitOk once its command line parsed
 // (ParseOnly).

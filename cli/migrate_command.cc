@@ -195,8 +195,8 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
   MigrateArgs parsed;
   try {
     parsed = ParseMigrateArgs(args);
-  } catch (const po::error& e) {
-    throw UsageError(e.what(), "strata migrate --help");
+  } catch (po::error& e) {
+    throw UsageError(ErrorMessage(e), "strata migrate --help");
   } catch (const UsageError& e) {
     throw UsageError(e.what(), "strata migrate --help");
   }

@@ -150,8 +150,8 @@ int RunResource(const GlobalOptions& options, std::string_view command,
   }
   try {
     return RunVerb(options, *resource, *verb, args, out, err, execution);
-  } catch (const po::error& e) {
-    throw UsageError(e.what(), HelpCommand(*resource, *verb));
+  } catch (po::error& e) {
+    throw UsageError(ErrorMessage(e), HelpCommand(*resource, *verb));
   } catch (const InvalidArgumentError& e) {
     throw UsageError(e.what(), HelpCommand(*resource, *verb));
   } catch (const UsageError& e) {
