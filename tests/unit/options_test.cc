@@ -175,6 +175,15 @@ TEST(RedactUrlTest, MasksUriPasswords) {
   EXPECT_EQ(RedactUrl("postgresql://db/ecs"), "postgresql://db/ecs");
 }
 
+// libpq reads user info up to an '@' before the first '/', '?' or not
+// (found by fuzz/url_fuzz.cc).
+TEST(RedactUrlTest, MasksUriPasswordsHoldingAQuestionMark) {
+  EXPECT_EQ(RedactUrl("postgresql://app:se?cret@db/ecs"), "postgresql://app:***@db/ecs");
+  EXPECT_EQ(RedactUrl("postgres://a?b:s3cret@db/ecs?password=x"),
+            "postgres://a?b:***@db/ecs?password=***");
+  EXPECT_EQ(RedactUrl("postgresql://db:5432?application_name=a@b"), "postgresql://db:***@b");
+}
+
 TEST(RedactUrlTest, MasksConninfoPasswords) {
   EXPECT_EQ(RedactUrl("host=db password=s3cret user=app"), "host=db password=*** user=app");
   EXPECT_EQ(RedactUrl("host=db password = 'a b\\' c' user=app"), "host=db password = *** user=app");

@@ -37,13 +37,18 @@ bool IsUri(std::string_view url) {
 std::string RedactUri(std::string_view uri) {
   std::string out(uri);
   const std::size_t authority = out.find("://") + 3;
-  const std::size_t authority_end = std::min(out.find_first_of("/?", authority), out.size());
+  // libpq reads user info up to an '@' before the first '/': a '?' does not end
+  // it, so "app:se?cret@db" is user app, password se?cret. The last such '@'
+  // masks at least what libpq reads.
+  const std::size_t authority_end = std::min(out.find('/', authority), out.size());
   const std::size_t at = out.rfind('@', authority_end);
+  std::size_t hosts = authority;
   if (at != std::string::npos && at >= authority) {
     const std::size_t colon = out.find(':', authority);
     if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, kMask);
+    hosts = out.find('@', authority) + 1;
   }
-  const std::size_t query = out.find('?');
+  const std::size_t query = out.find('?', hosts);
   if (query == std::string::npos) return out;
   std::size_t pos = query + 1;
   while (pos < out.size()) {
