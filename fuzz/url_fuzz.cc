@@ -178,11 +178,12 @@ std::string MakeUrl(int shape, FuzzedDataProvider& input) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  // '0'-'4' sqlite, '5'-'9' postgres; '0' and '5' take the rest as the URL.
+  // '0'-'4' sqlite, '5'-'9' postgres ('0' is 48); '0' and '5' take the rest as the URL.
+  const int selector = (data[0] + 2) % 10;
   const strata::Backend backend =
-      data[0] % 10 >= 5 ? strata::Backend::kPostgres : strata::Backend::kSqlite;
+      selector >= 5 ? strata::Backend::kPostgres : strata::Backend::kSqlite;
   FuzzedDataProvider input(data + 1, size - 1);
-  const std::string url = MakeUrl(data[0] % 5, input);
+  const std::string url = MakeUrl(selector % 5, input);
   CheckStoreOptions(url, backend);
   CheckSecrets(url);
   return 0;
