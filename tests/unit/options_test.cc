@@ -191,6 +191,18 @@ TEST(RedactUrlTest, MasksConninfoPasswords) {
   EXPECT_EQ(RedactUrl("host=db user=app"), "host=db user=app");
 }
 
+// libpq's other secret, the passphrase of the client's SSL key, and a URI
+// parameter name in percent-encoding, which libpq decodes (found by
+// fuzz/url_fuzz.cc).
+TEST(RedactUrlTest, MasksSslPasswordsAndEncodedParameterNames) {
+  EXPECT_EQ(RedactUrl("host=db sslkey=/k.pem sslpassword='k3y pass' user=app"),
+            "host=db sslkey=/k.pem sslpassword=*** user=app");
+  EXPECT_EQ(RedactUrl("postgresql://app@db/ecs?sslpassword=k3y&sslmode=verify-full"),
+            "postgresql://app@db/ecs?sslpassword=***&sslmode=verify-full");
+  EXPECT_EQ(RedactUrl("postgresql://app@db/ecs?pass%77ord=s3cret"),
+            "postgresql://app@db/ecs?pass%77ord=***");
+}
+
 TEST(RedactUrlTest, UnparseableConninfoIsCutBeforeThePassword) {
   const std::string redacted = RedactUrl("host=db password='never closed");
   EXPECT_EQ(redacted.find("never"), std::string::npos) << redacted;

@@ -29,11 +29,39 @@ std::string Lowercase(std::string_view text) {
   return out;
 }
 
+// The settings whose values libpq treats as secrets (dispchar "*" in
+// PQconndefaults): the password, and the passphrase of the client's SSL key.
+bool IsSecretSetting(std::string_view name) {
+  const std::string lower = Lowercase(name);
+  return lower == "password" || lower == "sslpassword";
+}
+
+// "pass%77ord" -> "password", as libpq decodes a URI's parameter names.
+std::string PercentDecoded(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 bool IsUri(std::string_view url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
 }
 
 // postgresql://user:secret@host/db?password=x -> postgresql://user:***@host/db?password=***
+// (and sslpassword=***).
 std::string RedactUri(std::string_view uri) {
   std::string out(uri);
   const std::size_t authority = out.find("://") + 3;
@@ -53,19 +81,19 @@ std::string RedactUri(std::string_view uri) {
   std::size_t pos = query + 1;
   while (pos < out.size()) {
     std::size_t end = std::min(out.find('&', pos), out.size());
-    const std::string_view param(out.data() + pos, end - pos);
-    if (Lowercase(param).starts_with("password=")) {
-      const std::size_t value = pos + 9;
-      out.replace(value, end - value, kMask);
-      end = value + kMask.size();
+    const std::size_t equals = out.find('=', pos);
+    if (equals < end && IsSecretSetting(PercentDecoded(out.substr(pos, equals - pos)))) {
+      out.replace(equals + 1, end - equals - 1, kMask);
+      end = equals + 1 + kMask.size();
     }
     pos = end + 1;
   }
   return out;
 }
 
-// host=db password='a b' user=app -> host=db password=*** user=app. A string
-// that does not tokenize is cut at the first "password" so nothing leaks.
+// host=db password='a b' user=app -> host=db password=*** user=app (and
+// sslpassword=***). A string that does not tokenize is cut at the first
+// "password" (which "sslpassword" holds) so nothing leaks.
 std::string RedactConninfo(std::string_view conninfo) {
   std::string out;
   std::size_t pos = 0;
@@ -87,8 +115,8 @@ std::string RedactConninfo(std::string_view conninfo) {
            !std::isspace(static_cast<unsigned char>(conninfo[pos]))) {
       ++pos;
     }
-    const std::string key = Lowercase(conninfo.substr(key_start, pos - key_start));
-    out += conninfo.substr(key_start, pos - key_start);
+    const std::string_view key = conninfo.substr(key_start, pos - key_start);
+    out += key;
     skip_spaces();
     if (pos >= conninfo.size() || conninfo[pos] != '=') return fallback();
     out += conninfo[pos++];
@@ -105,7 +133,7 @@ std::string RedactConninfo(std::string_view conninfo) {
       }
       pos = std::min(pos, conninfo.size());
     }
-    if (key == "password") {
+    if (IsSecretSetting(key)) {
       out += kMask;
     } else {
       out += conninfo.substr(value_start, pos - value_start);
