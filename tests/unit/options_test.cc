@@ -184,6 +184,16 @@ TEST(RedactUrlTest, MasksUriPasswordsHoldingAQuestionMark) {
   EXPECT_EQ(RedactUrl("postgresql://db:5432?application_name=a@b"), "postgresql://db:***@b");
 }
 
+// An '@' in a parameter's value does not end the user info (found by
+// fuzz/url_fuzz.cc: the mask used to reach into it and leave its tail).
+TEST(RedactUrlTest, MasksParametersHoldingAnAt) {
+  EXPECT_EQ(RedactUrl("postgresql://app:pw@db?sslpassword=k3y@x&sslmode=require"),
+            "postgresql://app:***@db?sslpassword=***&sslmode=require");
+  EXPECT_EQ(RedactUrl("postgresql://db?password=a@b"), "postgresql://db?password=***");
+  EXPECT_EQ(RedactUrl("postgresql://db/ecs?application_name=a?password=b&x=1"),
+            "postgresql://db/ecs?application_name=a?password=***&x=1");
+}
+
 TEST(RedactUrlTest, MasksConninfoPasswords) {
   EXPECT_EQ(RedactUrl("host=db password=s3cret user=app"), "host=db password=*** user=app");
   EXPECT_EQ(RedactUrl("host=db password = 'a b\\' c' user=app"), "host=db password = *** user=app");

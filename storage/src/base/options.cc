@@ -60,33 +60,43 @@ bool IsUri(std::string_view url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
 }
 
-// postgresql://user:secret@host/db?password=x -> postgresql://user:***@host/db?password=***
-// (and sslpassword=***).
-std::string RedactUri(std::string_view uri) {
-  std::string out(uri);
-  const std::size_t authority = out.find("://") + 3;
-  // libpq reads user info up to an '@' before the first '/': a '?' does not end
-  // it, so "app:se?cret@db" is user app, password se?cret. The last such '@'
-  // masks at least what libpq reads.
-  const std::size_t authority_end = std::min(out.find('/', authority), out.size());
-  const std::size_t at = out.rfind('@', authority_end);
-  std::size_t hosts = authority;
-  if (at != std::string::npos && at >= authority) {
-    const std::size_t colon = out.find(':', authority);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, kMask);
-    hosts = out.find('@', authority) + 1;
-  }
-  const std::size_t query = out.find('?', hosts);
-  if (query == std::string::npos) return out;
-  std::size_t pos = query + 1;
-  while (pos < out.size()) {
-    std::size_t end = std::min(out.find('&', pos), out.size());
-    const std::size_t equals = out.find('=', pos);
-    if (equals < end && IsSecretSetting(PercentDecoded(out.substr(pos, equals - pos)))) {
-      out.replace(equals + 1, end - equals - 1, kMask);
+// Masks the secret parameters of the '&'-separated list that starts at `pos`.
+void MaskSecretParameters(std::string& uri, std::size_t pos) {
+  while (pos < uri.size()) {
+    std::size_t end = std::min(uri.find('&', pos), uri.size());
+    const std::size_t equals = uri.find('=', pos);
+    if (equals < end && IsSecretSetting(PercentDecoded(uri.substr(pos, equals - pos)))) {
+      uri.replace(equals + 1, end - equals - 1, kMask);
       end = equals + 1 + kMask.size();
     }
     pos = end + 1;
+  }
+}
+
+// postgresql://user:secret@host/db?password=x -> postgresql://user:***@host/db?password=***
+// (and sslpassword=***). Masks at least what libpq reads as secrets.
+std::string RedactUri(std::string_view uri) {
+  std::string out(uri);
+  const std::size_t authority = out.find("://") + 3;
+  // libpq's user info ends at the first '@' before the first '/' (a '?' does
+  // not end it: "app:se?cret@db" is user app, password se?cret), its password
+  // at the first ':'. An '@' written into a password unencoded ("p@ss@db")
+  // ends it early for libpq; the mask goes on to the last '@' that no '?' or
+  // '/' separates from it (an '@' after a '?' may be in a parameter's value).
+  const std::size_t slash = std::min(out.find('/', authority), out.size());
+  std::size_t at = out.find('@', authority);
+  if (at < slash) {
+    for (std::size_t next; (next = out.find_first_of("@?", at + 1)) < slash && out[next] == '@';) {
+      at = next;
+    }
+    const std::size_t colon = out.find(':', authority);
+    if (colon < at) out.replace(colon + 1, at - colon - 1, kMask);
+  }
+  // libpq's parameters follow the first '?' after the hosts; each '?' is tried,
+  // so that one in a user name or in a parameter's value cannot hide them.
+  for (std::size_t query = out.find('?', authority); query != std::string::npos;
+       query = out.find('?', query + 1)) {
+    MaskSecretParameters(out, query + 1);
   }
   return out;
 }
