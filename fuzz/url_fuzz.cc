@@ -11,8 +11,9 @@
 //
 // Invariants:
 //  - nothing but InvalidArgumentError escapes Set and Validate; RedactUrl and
-//    Describe do not throw; Describe is the backend and RedactUrl(url), and
-//    Validate refuses exactly an empty sqlite URL;
+//    Describe do not throw; Describe is the backend and RedactUrl(url);
+//    Validate refuses an empty sqlite URL and accepts a plain path on sqlite,
+//    and an empty URL (libpq's defaults) or a URI on postgres;
 //  - a secret is not in the redacted URL, and the redacted URL does not
 //    depend on it: with the secret's letters and digits changed (so that libpq
 //    reads every other option the same), the redacted URL is the same.
@@ -121,7 +122,15 @@ void CheckStoreOptions(const std::string& url, strata::Backend backend) {
   } catch (const strata::InvalidArgumentError&) {
     valid = false;
   }
-  FUZZ_CHECK(valid == !(backend == strata::Backend::kSqlite && url.empty()));
+  // Refused: an empty sqlite URL. Accepted: a plain path on sqlite, libpq's
+  // defaults or a URI on postgres. Other pairs may be refused as contradicting.
+  const bool uri = url.starts_with("postgresql://") || url.starts_with("postgres://");
+  if (backend == strata::Backend::kSqlite) {
+    if (url.empty()) FUZZ_CHECK(!valid);
+    if (!url.empty() && !uri && url.find('=') == std::string::npos) FUZZ_CHECK(valid);
+  } else if (url.empty() || uri) {
+    FUZZ_CHECK(valid);
+  }
 }
 
 // A password of 4-24 characters: letters, digits, and what URL and conninfo
