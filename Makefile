@@ -11,6 +11,9 @@ RELEASE_DIR  := build/release
 TEST_DIR     := build/test
 COVERAGE_DIR := build/coverage
 BENCH_DIR    := build/bench
+FUZZ_DIR     := build/fuzz
+# make fuzz: seconds of fuzzing per target.
+FUZZ_SECONDS ?= 60
 
 # configure DIR CMAKE-ARGS: (re)configure only when the cache is missing.
 define configure
@@ -18,13 +21,15 @@ define configure
 	  cmake -S . -B $(1) -G "$(GENERATOR)" $(2) >/dev/null || exit 1; fi
 endef
 
-.PHONY: help setup run test build-release build-test coverage bench format format-check clean
+.PHONY: help setup run test build-release build-test build-fuzz fuzz coverage bench format \
+	format-check clean
 
 help:
 	@echo "make run       set up, build, run strata's main job (SQLite)"
 	@echo "make test      set up, build with ASan+UBSan, run every test on SQLite and PostgreSQL"
 	@echo "make coverage  line and branch coverage of storage/ and cli/ (fails under 90% lines)"
 	@echo "make bench     build optimised, run the benchmarks (strata vs raw C API ratios)"
+	@echo "make fuzz      build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
 	@echo "make format    clang-format the sources in place"
 
 setup:
@@ -41,14 +46,33 @@ build-test: setup
 	$(call configure,$(TEST_DIR),-DCMAKE_BUILD_TYPE=Debug -DSTRATA_ASAN=ON -DSTRATA_UBSAN=ON)
 	@cmake --build $(TEST_DIR) -j $(JOBS)
 
-# Prints, after ctest, how many cases of each backend ran in each database test
-# binary, then repeats ctest's summary so that it stays the closing line.
-test: format-check build-test
-	@set -o pipefail; ctest --test-dir $(TEST_DIR) --output-on-failure -j $(JOBS) \
-	  | tee $(TEST_DIR)/ctest.out; status=$$?; \
+# The fuzz targets (fuzz/, ADR 0008) need clang: their own build directory,
+# with only the library, the CLI's library and the targets in it. -O1 and line
+# tables only, as OSS-Fuzz builds: 15% less compile time than -O2 -g.
+build-fuzz: setup
+	$(call configure,$(FUZZ_DIR),-DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO='-O1 -gline-tables-only' -DSTRATA_FUZZ=ON \
+	  -DSTRATA_BUILD_TESTS=OFF -DSTRATA_INSTALL=OFF -DCMAKE_CXX_COMPILER=clang++)
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target strata_fuzz_targets
+
+# Each target for FUZZ_SECONDS; new inputs and crashes stay under build/fuzz.
+fuzz: build-fuzz
+	@scripts/fuzz $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+# One ctest run over both build directories (build/ctest/CTestTestfile.cmake
+# names them), so that its summary covers every test. Prints, after ctest, how
+# many cases of each backend ran in each database test binary, then repeats
+# ctest's summary so that it stays the closing line.
+ALL_TESTS_DIR := build/ctest
+test: format-check build-test build-fuzz
+	@mkdir -p $(ALL_TESTS_DIR)
+	@printf 'subdirs("%s")\n' $(CURDIR)/$(TEST_DIR) $(CURDIR)/$(FUZZ_DIR) \
+	  >$(ALL_TESTS_DIR)/CTestTestfile.cmake
+	@set -o pipefail; ctest --test-dir $(ALL_TESTS_DIR) --output-on-failure -j $(JOBS) \
+	  | tee $(ALL_TESTS_DIR)/ctest.out; status=$$?; \
 	  echo; echo "Cases per backend, per database test binary:"; \
-	  grep -h '^strata-test: .* cases:' $(TEST_DIR)/Testing/Temporary/LastTest.log; \
-	  grep -E '^[0-9]+% tests passed' $(TEST_DIR)/ctest.out; \
+	  grep -h '^strata-test: .* cases:' $(ALL_TESTS_DIR)/Testing/Temporary/LastTest.log; \
+	  grep -E '^[0-9]+% tests passed' $(ALL_TESTS_DIR)/ctest.out; \
 	  exit $$status
 
 coverage: setup

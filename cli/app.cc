@@ -197,9 +197,16 @@ void PrintHelp(std::ostream& out, const po::options_description& desc) {
          "  STRATA_STORAGE=postgres STRATA_DATABASE_URL=postgresql://app@db/ecs strata --help\n";
 }
 
-}  // namespace
+// Reaches the protected substitutions of an error with an option name (a
+// pointer to the member, named through a derived class, may be applied to the base).
+struct ErrorSubstitutions : po::error_with_option_name {
+  static std::map<std::string, std::string>& Of(po::error_with_option_name& e) {
+    return e.*(&ErrorSubstitutions::m_substitutions);
+  }
+};
 
-int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int Execute(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            Execution execution) {
   const po::options_description desc = GlobalOptionsDescription();
   try {
     const CommandLine line = SplitCommandLine(args, desc);
@@ -223,9 +230,11 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       if (level <= shown) err << "strata: " << LogLevelName(level) << ": " << message << "\n";
     };
     if (line.command.empty()) throw UsageError("no command given");
-    if (line.command == "migrate") return RunMigrate(options, line.command_args, out, err);
+    if (line.command == "migrate") {
+      return RunMigrate(options, line.command_args, out, err, execution);
+    }
     if (IsResourceCommand(line.command)) {
-      return RunResource(options, line.command, line.command_args, out, err);
+      return RunResource(options, line.command, line.command_args, out, err, execution);
     }
     if (!line.global.empty() && line.global.back() == "--auto-migrate") {
       // A switch takes no separate value: `--auto-migrate false` read "false"
@@ -235,8 +244,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
           "': --auto-migrate takes a value only after '=' (--auto-migrate=" + line.command + ")");
     }
     throw UsageError("unknown command '" + line.command + "'");
-  } catch (const po::error& e) {
-    err << "strata: " << e.what() << ". " << HelpHint() << "\n";
+  } catch (po::error& e) {
+    err << "strata: " << ErrorMessage(e) << ". " << HelpHint() << "\n";
     return kExitUsage;
   } catch (const UsageError& e) {
     err << "strata: " << e.what() << ". " << HelpHint(e.help()) << "\n";
@@ -246,6 +255,28 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     err << "strata: " << e.what() << (code == kExitUsage ? ". " + HelpHint() : "") << "\n";
     return code;
   }
+}
+
+}  // namespace
+
+std::string ErrorMessage(po::error& e) {
+  if (auto* named = dynamic_cast<po::error_with_option_name*>(&e)) {
+    for (auto& [placeholder, value] : ErrorSubstitutions::Of(*named)) {
+      for (std::size_t at = value.find('%'); at != std::string::npos;
+           at = value.find('%', at + 3)) {
+        value.replace(at, 1, "%25");
+      }
+    }
+  }
+  return e.what();
+}
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return Execute(args, out, err, Execution::kRun);
+}
+
+int ParseOnly(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return Execute(args, out, err, Execution::kParseOnly);
 }
 
 }  // namespace strata::cli

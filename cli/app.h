@@ -22,4 +22,10 @@ struct GlobalOptions {
 // Results go to `out`, errors, logs and progress to `err`.
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// Parses `args` as Run does, the global options and then the command's own
+// flags and arguments, and stops there: no database is opened and no file is
+// written. Returns what Run returns for --help, --version and usage errors,
+// and kExitOk for a command line that parses. For fuzz/cli_args_fuzz.cc.
+int ParseOnly(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 }  // namespace strata::cli

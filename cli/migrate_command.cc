@@ -184,7 +184,7 @@ MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
 }  // namespace
 
 int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& args,
-               std::ostream& out, std::ostream& err) {
+               std::ostream& out, std::ostream& err, Execution execution) {
   const bool help = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
     return arg == "--help" || arg == "-h";
   });
@@ -195,12 +195,20 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
   MigrateArgs parsed;
   try {
     parsed = ParseMigrateArgs(args);
-  } catch (const po::error& e) {
-    throw UsageError(e.what(), "strata migrate --help");
+  } catch (po::error& e) {
+    throw UsageError(ErrorMessage(e), "strata migrate --help");
   } catch (const UsageError& e) {
     throw UsageError(e.what(), "strata migrate --help");
   }
   const std::string& sub = parsed.subcommand;
+  static const std::vector<std::string> kKnown = {"up",     "down",     "redo",  "reset",
+                                                  "status", "validate", "repair"};
+  if (sub != "create" && std::find(kKnown.begin(), kKnown.end(), sub) == kKnown.end()) {
+    throw UsageError("unknown migrate subcommand '" + sub +
+                         "' (up, down, redo, reset, status, validate, repair, create)",
+                     "strata migrate --help");
+  }
+  if (execution == Execution::kParseOnly) return kExitOk;
   if (sub == "create") {
     const std::string root =
         options.store.migrations_dir.empty() ? "migrations" : options.store.migrations_dir;
@@ -211,13 +219,6 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
       for (const std::string& file : files) out << file << "\n";
     }
     return kExitOk;
-  }
-  static const std::vector<std::string> kKnown = {"up",     "down",     "redo",  "reset",
-                                                  "status", "validate", "repair"};
-  if (std::find(kKnown.begin(), kKnown.end(), sub) == kKnown.end()) {
-    throw UsageError("unknown migrate subcommand '" + sub +
-                         "' (up, down, redo, reset, status, validate, repair, create)",
-                     "strata migrate --help");
   }
   MigratorOptions migrator_options;
   migrator_options.lock_timeout =

@@ -73,7 +73,8 @@ std::string HelpCommand(const Resource& resource, const Verb& verb) {
 }
 
 int RunVerb(const GlobalOptions& options, const Resource& resource, const Verb& verb,
-            const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+            const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            Execution execution) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   po::options_description desc = Describe(verb);
   desc.add_options()("target", po::value<std::string>());
@@ -92,6 +93,7 @@ int RunVerb(const GlobalOptions& options, const Resource& resource, const Verb& 
     }
     in.target = in.Text("target");
   }
+  if (execution == Execution::kParseOnly) return kExitOk;
   verb.run(in);
   return kExitOk;
 }
@@ -121,7 +123,8 @@ void PrintResourceSummaries(std::ostream& out) {
 }
 
 int RunResource(const GlobalOptions& options, std::string_view command,
-                const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+                const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                Execution execution) {
   const Resource* resource = nullptr;
   for (const Resource& r : Resources()) {
     if (command == r.name) resource = &r;
@@ -146,9 +149,9 @@ int RunResource(const GlobalOptions& options, std::string_view command,
         "strata " + std::string(resource->name) + " --help");
   }
   try {
-    return RunVerb(options, *resource, *verb, args, out, err);
-  } catch (const po::error& e) {
-    throw UsageError(e.what(), HelpCommand(*resource, *verb));
+    return RunVerb(options, *resource, *verb, args, out, err, execution);
+  } catch (po::error& e) {
+    throw UsageError(ErrorMessage(e), HelpCommand(*resource, *verb));
   } catch (const InvalidArgumentError& e) {
     throw UsageError(e.what(), HelpCommand(*resource, *verb));
   } catch (const UsageError& e) {

@@ -19,6 +19,21 @@ if(_strata_sanitizers)
   endif()
 endif()
 
+# libFuzzer (make fuzz): every object gets the coverage instrumentation that
+# guides the fuzzer, with ASan and UBSan; the fuzz targets themselves link
+# -fsanitize=fuzzer (fuzz/CMakeLists.txt), which brings libFuzzer's main().
+if(STRATA_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "STRATA_FUZZ needs clang, not ${CMAKE_CXX_COMPILER_ID}: configure a "
+                        "fresh build directory with CC=clang CXX=clang++ (make fuzz does)")
+  endif()
+  # _GLIBCXX_ASSERTIONS: libstdc++'s bounds checks (operator[], front, back), which
+  # ASan misses inside a string's or vector's capacity; no ABI change.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr
+                      -fno-omit-frame-pointer -fno-sanitize-recover=all -D_GLIBCXX_ASSERTIONS)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(STRATA_COVERAGE)
   add_compile_options(--coverage -O0 -fno-inline -fprofile-update=atomic)
   add_link_options(--coverage)

@@ -52,6 +52,20 @@ TEST(CliTest, UsageErrorsExitTwoWithOneLineAndAHint) {
   }
 }
 
+// Boost.Program_options 1.74 replaced "%canonical_option%" in its messages
+// until none was left: an option or value holding its own placeholder hung
+// the CLI (found by fuzz/cli_args_fuzz.cc).
+TEST(CliTest, ArgumentsHoldingMessagePlaceholdersAreUsageErrors) {
+  const std::vector<std::vector<std::string>> cases = {{"-s%canonical_option%"},
+                                                       {"--x%canonical_option%=1"},
+                                                       {"migrate", "down", "--steps", "%value%"}};
+  for (const auto& args : cases) {
+    const CommandResult run = RunStrata(args, {}, std::chrono::milliseconds(10'000));
+    EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args) << run.output;
+    EXPECT_NE(run.output.find("%25"), std::string::npos) << run.output;
+  }
+}
+
 TEST(CliTest, BadEnvironmentValueNamesTheVariable) {
   const CommandResult run = Strata({"x"}, {"STRATA_POOL_SIZE=many"});
   EXPECT_EQ(run.exit_code, 2);

@@ -227,11 +227,42 @@ TEST(RedactUrlTest, MasksUriPasswords) {
   EXPECT_EQ(RedactUrl("postgresql://db/ecs"), "postgresql://db/ecs");
 }
 
+// libpq reads user info up to an '@' before the first '/', '?' or not
+// (found by fuzz/url_fuzz.cc).
+TEST(RedactUrlTest, MasksUriPasswordsHoldingAQuestionMark) {
+  EXPECT_EQ(RedactUrl("postgresql://app:se?cret@db/ecs"), "postgresql://app:***@db/ecs");
+  EXPECT_EQ(RedactUrl("postgres://a?b:s3cret@db/ecs?password=x"),
+            "postgres://a?b:***@db/ecs?password=***");
+  EXPECT_EQ(RedactUrl("postgresql://db:5432?application_name=a@b"), "postgresql://db:***@b");
+}
+
+// An '@' in a parameter's value does not end the user info (found by
+// fuzz/url_fuzz.cc: the mask used to reach into it and leave its tail).
+TEST(RedactUrlTest, MasksParametersHoldingAnAt) {
+  EXPECT_EQ(RedactUrl("postgresql://app:pw@db?sslpassword=k3y@x&sslmode=require"),
+            "postgresql://app:***@db?sslpassword=***&sslmode=require");
+  EXPECT_EQ(RedactUrl("postgresql://db?password=a@b"), "postgresql://db?password=***");
+  EXPECT_EQ(RedactUrl("postgresql://db/ecs?application_name=a?password=b&x=1"),
+            "postgresql://db/ecs?application_name=a?password=***&x=1");
+}
+
 TEST(RedactUrlTest, MasksConninfoPasswords) {
   EXPECT_EQ(RedactUrl("host=db password=s3cret user=app"), "host=db password=*** user=app");
   EXPECT_EQ(RedactUrl("host=db password = 'a b\\' c' user=app"), "host=db password = *** user=app");
   EXPECT_EQ(RedactUrl("PASSWORD=x"), "PASSWORD=***");
   EXPECT_EQ(RedactUrl("host=db user=app"), "host=db user=app");
+}
+
+// libpq's other secret, the passphrase of the client's SSL key, and a URI
+// parameter name in percent-encoding, which libpq decodes (found by
+// fuzz/url_fuzz.cc).
+TEST(RedactUrlTest, MasksSslPasswordsAndEncodedParameterNames) {
+  EXPECT_EQ(RedactUrl("host=db sslkey=/k.pem sslpassword='k3y pass' user=app"),
+            "host=db sslkey=/k.pem sslpassword=*** user=app");
+  EXPECT_EQ(RedactUrl("postgresql://app@db/ecs?sslpassword=k3y&sslmode=verify-full"),
+            "postgresql://app@db/ecs?sslpassword=***&sslmode=verify-full");
+  EXPECT_EQ(RedactUrl("postgresql://app@db/ecs?pass%77ord=s3cret"),
+            "postgresql://app@db/ecs?pass%77ord=***");
 }
 
 TEST(RedactUrlTest, UnparseableConninfoIsCutBeforeThePassword) {

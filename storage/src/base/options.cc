@@ -29,38 +29,81 @@ std::string Lowercase(std::string_view text) {
   return out;
 }
 
-bool IsUri(std::string_view url) {
-  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+// The settings whose values libpq treats as secrets (dispchar "*" in
+// PQconndefaults): the password, and the passphrase of the client's SSL key.
+bool IsSecretSetting(std::string_view name) {
+  const std::string lower = Lowercase(name);
+  return lower == "password" || lower == "sslpassword";
 }
 
-// postgresql://user:secret@host/db?password=x -> postgresql://user:***@host/db?password=***
-std::string RedactUri(std::string_view uri) {
-  std::string out(uri);
-  const std::size_t authority = out.find("://") + 3;
-  const std::size_t authority_end = std::min(out.find_first_of("/?", authority), out.size());
-  const std::size_t at = out.rfind('@', authority_end);
-  if (at != std::string::npos && at >= authority) {
-    const std::size_t colon = out.find(':', authority);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, kMask);
-  }
-  const std::size_t query = out.find('?');
-  if (query == std::string::npos) return out;
-  std::size_t pos = query + 1;
-  while (pos < out.size()) {
-    std::size_t end = std::min(out.find('&', pos), out.size());
-    const std::string_view param(out.data() + pos, end - pos);
-    if (Lowercase(param).starts_with("password=")) {
-      const std::size_t value = pos + 9;
-      out.replace(value, end - value, kMask);
-      end = value + kMask.size();
+// "pass%77ord" -> "password", as libpq decodes a URI's parameter names.
+std::string PercentDecoded(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
     }
-    pos = end + 1;
   }
   return out;
 }
 
-// host=db password='a b' user=app -> host=db password=*** user=app. A string
-// that does not tokenize is cut at the first "password" so nothing leaks.
+bool IsUri(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+// Masks the secret parameters of the '&'-separated list that starts at `pos`.
+void MaskSecretParameters(std::string& uri, std::size_t pos) {
+  while (pos < uri.size()) {
+    std::size_t end = std::min(uri.find('&', pos), uri.size());
+    const std::size_t equals = uri.find('=', pos);
+    if (equals < end && IsSecretSetting(PercentDecoded(uri.substr(pos, equals - pos)))) {
+      uri.replace(equals + 1, end - equals - 1, kMask);
+      end = equals + 1 + kMask.size();
+    }
+    pos = end + 1;
+  }
+}
+
+// postgresql://user:secret@host/db?password=x -> postgresql://user:***@host/db?password=***
+// (and sslpassword=***). Masks at least what libpq reads as secrets.
+std::string RedactUri(std::string_view uri) {
+  std::string out(uri);
+  const std::size_t authority = out.find("://") + 3;
+  // libpq's user info ends at the first '@' before the first '/' (a '?' does
+  // not end it: "app:se?cret@db" is user app, password se?cret), its password
+  // at the first ':'. An '@' written into a password unencoded ("p@ss@db")
+  // ends it early for libpq; the mask goes on to the last '@' that no '?' or
+  // '/' separates from it (an '@' after a '?' may be in a parameter's value).
+  const std::size_t slash = std::min(out.find('/', authority), out.size());
+  std::size_t at = out.find('@', authority);
+  if (at < slash) {
+    for (std::size_t next; (next = out.find_first_of("@?", at + 1)) < slash && out[next] == '@';) {
+      at = next;
+    }
+    const std::size_t colon = out.find(':', authority);
+    if (colon < at) out.replace(colon + 1, at - colon - 1, kMask);
+  }
+  // libpq's parameters follow the first '?' after the hosts; each '?' is tried,
+  // so that one in a user name or in a parameter's value cannot hide them.
+  for (std::size_t query = out.find('?', authority); query != std::string::npos;
+       query = out.find('?', query + 1)) {
+    MaskSecretParameters(out, query + 1);
+  }
+  return out;
+}
+
+// host=db password='a b' user=app -> host=db password=*** user=app (and
+// sslpassword=***). A string that does not tokenize is cut at the first
+// "password" (which "sslpassword" holds) so nothing leaks.
 std::string RedactConninfo(std::string_view conninfo) {
   std::string out;
   std::size_t pos = 0;
@@ -82,8 +125,8 @@ std::string RedactConninfo(std::string_view conninfo) {
            !std::isspace(static_cast<unsigned char>(conninfo[pos]))) {
       ++pos;
     }
-    const std::string key = Lowercase(conninfo.substr(key_start, pos - key_start));
-    out += conninfo.substr(key_start, pos - key_start);
+    const std::string_view key = conninfo.substr(key_start, pos - key_start);
+    out += key;
     skip_spaces();
     if (pos >= conninfo.size() || conninfo[pos] != '=') return fallback();
     out += conninfo[pos++];
@@ -100,7 +143,7 @@ std::string RedactConninfo(std::string_view conninfo) {
       }
       pos = std::min(pos, conninfo.size());
     }
-    if (key == "password") {
+    if (IsSecretSetting(key)) {
       out += kMask;
     } else {
       out += conninfo.substr(value_start, pos - value_start);
