@@ -148,13 +148,16 @@ Writes& CapturedWrites(Fixture& f) {
   Cluster doomed;
   doomed.name = "cluster-doomed";
   doomed = f.store->clusters().Create(doomed);
-  w.delete_cluster = one(f.Capture([&] { f.store->clusters().Delete(doomed.arn); }), 1, 0);
+  // Forced: the path measured is the cascade. strata locks the cluster's
+  // row, then deletes (ADR 0010); the raw side runs the DELETE alone.
+  w.delete_cluster = one(f.Capture([&] { f.store->clusters().Delete(doomed.arn, {true}); }), 2, 1);
   f.store->tasks().Delete(f.writes.arn, task.arn);
   return captured[&f] = w;
 }
 
 const std::map<std::string, Plan::Get> kClusterKey = {
-    {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }}};
+    {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }},
+    {":arn", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }}};
 
 // Removes the tasks the write paths created (outside the timing).
 void ClearWrites(Fixture& f) {
@@ -302,7 +305,7 @@ void DeleteCluster(benchmark::State& state, Backend backend, bool raw) {
     if (raw) {
       if (remove.Run(*f.raw, key) != 1) state.SkipWithError("raw delete matched no cluster");
     } else {
-      f.store->clusters().Delete(c.arn);
+      f.store->clusters().Delete(c.arn, {true});
     }
   }
   state.SetItemsProcessed(state.iterations() * kDoomedTasks);
