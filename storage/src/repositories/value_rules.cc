@@ -183,8 +183,16 @@ void CheckRule(std::string_view what, const ValueRule& rule, std::string_view va
                                " ARN: give one such as " + example);
   }
   if (rule.json == JsonShape::kAny || value.empty()) return;
-  const nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
-  if (!doc.is_discarded() && Fits(doc, rule.json)) return;
+  // The text is valid JSON already (CheckJson): an object or an array shows
+  // in its first character, with no second parse on the write path.
+  if (rule.json == JsonShape::kObject || rule.json == JsonShape::kArray) {
+    const std::size_t first = value.find_first_not_of(" \t\r\n");
+    const char open = rule.json == JsonShape::kObject ? '{' : '[';
+    if (first != std::string_view::npos && value[first] == open) return;
+  } else {
+    const nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
+    if (!doc.is_discarded() && Fits(doc, rule.json)) return;
+  }
   throw InvalidArgumentError(w + " must be " + ShapeName(rule.json));
 }
 

@@ -52,7 +52,9 @@ extern const ValueRule kContainerInstanceArn;  // ecs container-instance/...
 extern const ValueRule kRoleArn;               // iam role/...
 
 // Throws InvalidArgumentError naming `what`, the problem and the accepted
-// values or form; the value itself is never quoted.
+// values or form; the value itself is never quoted. For a JSON rule, `value`
+// has passed CheckJson (an object or array is then told by its first
+// character, without parsing it again).
 void CheckRule(std::string_view what, const ValueRule& rule, std::string_view value);
 
 // A list filter on a ruled column: "" (any) or a value the column can hold
