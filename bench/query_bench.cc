@@ -148,16 +148,15 @@ Writes& CapturedWrites(Fixture& f) {
   Cluster doomed;
   doomed.name = "cluster-doomed";
   doomed = f.store->clusters().Create(doomed);
-  // Forced: the path measured is the cascade. strata locks the cluster's
-  // row, then deletes (ADR 0010); the raw side runs the DELETE alone.
-  w.delete_cluster = one(f.Capture([&] { f.store->clusters().Delete(doomed.arn, {true}); }), 2, 1);
+  // Forced: the path measured is the cascade (an unforced delete of a
+  // cluster with tasks is refused, ADR 0010).
+  w.delete_cluster = one(f.Capture([&] { f.store->clusters().Delete(doomed.arn, {true}); }), 1, 0);
   f.store->tasks().Delete(f.writes.arn, task.arn);
   return captured[&f] = w;
 }
 
 const std::map<std::string, Plan::Get> kClusterKey = {
-    {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }},
-    {":arn", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }}};
+    {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }}};
 
 // Removes the tasks the write paths created (outside the timing).
 void ClearWrites(Fixture& f) {

@@ -77,6 +77,16 @@ class ClusterRepositoryImpl : public ClusterRepository {
 
   void Delete(std::string_view name_or_arn, const DeleteOptions& options) override {
     CheckReference("cluster", name_or_arn);
+    if (options.force) {  // nothing to check: one statement, cascading
+      unit_.Write("cluster", [&](connection::Connection& conn) {
+        connection::Statement& st = conn.Prepare(
+            "DELETE FROM clusters WHERE " + KeyColumn(name_or_arn) + " = :key", {Type::kText}, {});
+        st.Text(name_or_arn);
+        st.Execute();
+        if (st.AffectedRows() == 0) throw NotFoundError("cluster not found");
+      });
+      return;
+    }
     unit_.Atomic("cluster", [&](connection::Connection& conn) {
       // The row lock comes first: a service or task being created holds a
       // share of it for its foreign key, so it commits before this check
@@ -89,7 +99,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
       if (!lock.Execute()) throw NotFoundError("cluster not found");
       const std::string arn(lock.GetText(0));
       lock.Finish();
-      if (!options.force) RefuseWhileInUse(conn, arn);
+      RefuseWhileInUse(conn, arn);
       connection::Statement& st =
           conn.Prepare("DELETE FROM clusters WHERE arn = :arn", {Type::kText}, {});
       st.Text(arn);
