@@ -37,6 +37,9 @@ template <>
 struct Columns<Cluster> {
   static constexpr Column kList[] = {{"NAME", "name"},
                                      {"STATUS", "status"},
+                                     {"SERVICES", "active_services_count"},
+                                     {"RUNNING", "running_tasks_count"},
+                                     {"PENDING", "pending_tasks_count"},
                                      {"REGION", "region"},
                                      {"VERSION", "version"},
                                      {"CREATED", "created_at"}};
@@ -47,6 +50,7 @@ struct Columns<Service> {
                                      {"STATUS", "status"},
                                      {"DESIRED", "desired_count"},
                                      {"RUNNING", "running_count"},
+                                     {"PENDING", "pending_count"},
                                      {"LAUNCH TYPE", "launch_type"},
                                      {"TASK DEFINITION", "task_definition_arn", true},
                                      {"VERSION", "version"}};

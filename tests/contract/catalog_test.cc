@@ -108,7 +108,9 @@ class DeclaredColumnsTest : public BackendTest {
   template <class E>
   static std::vector<std::string> Declared(const std::vector<repositories::Column<E>>& columns) {
     std::vector<std::string> names;
-    for (const auto& c : columns) names.emplace_back(c.name);
+    for (const auto& c : columns) {
+      if (c.stored()) names.emplace_back(c.name);
+    }
     std::sort(names.begin(), names.end());
     return names;
   }

@@ -31,7 +31,7 @@ TEST_P(ClusterRepositoryTest, FindByNameOrArnReturnsWhatCreateReturned) {
   in.account_id = "123456789012";
   in.tags = R"([ {"key": "team",   "value": "core"} ])";
   in.settings = R"([{"name":"containerInsights","value":"enabled"}])";
-  in.running_tasks_count = 7;
+  in.running_tasks_count = 7;  // store-owned: ignored
   const Cluster created = store().clusters().Create(in);
   for (const std::string& key : {created.name, created.arn}) {
     const std::optional<Cluster> found = store().clusters().Find(key);
@@ -41,7 +41,7 @@ TEST_P(ClusterRepositoryTest, FindByNameOrArnReturnsWhatCreateReturned) {
     EXPECT_EQ(found->tags, in.tags) << "JSON must come back byte-identical";
     EXPECT_EQ(found->settings, in.settings);
     EXPECT_EQ(found->configuration, "");
-    EXPECT_EQ(found->running_tasks_count, 7);
+    EXPECT_EQ(found->running_tasks_count, 0);
     EXPECT_EQ(found->version, 1);
     EXPECT_EQ(found->created_at, created.created_at) << "microseconds must round-trip";
     EXPECT_EQ(found->updated_at, created.updated_at);

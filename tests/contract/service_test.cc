@@ -14,7 +14,7 @@ TEST_P(ServiceRepositoryTest, CreateDerivesArnAndFindsByNameOrArn) {
   in.name = "web";
   in.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
   in.desired_count = 3;
-  in.running_count = 2;
+  in.running_count = 2;  // store-owned: ignored
   in.pending_count = 1;
   in.enable_execute_command = true;
   in.network_configuration = R"({"awsvpcConfiguration":{"subnets":["a","b"]}})";
@@ -28,8 +28,8 @@ TEST_P(ServiceRepositoryTest, CreateDerivesArnAndFindsByNameOrArn) {
       ASSERT_TRUE(found) << cluster << " " << key;
       EXPECT_EQ(found->id, s.id);
       EXPECT_EQ(found->desired_count, 3);
-      EXPECT_EQ(found->running_count, 2);
-      EXPECT_EQ(found->pending_count, 1);
+      EXPECT_EQ(found->running_count, 0);
+      EXPECT_EQ(found->pending_count, 0);
       EXPECT_TRUE(found->enable_execute_command);
       EXPECT_FALSE(found->enable_ecs_managed_tags);
       EXPECT_EQ(found->network_configuration, in.network_configuration);

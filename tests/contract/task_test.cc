@@ -265,7 +265,7 @@ TEST_P(TaskRepositoryTest, OptimisticIncrementsFromEightThreadsLoseNoUpdate) {
         while (true) {
           try {
             Cluster c = *store().clusters().Find("counter");
-            ++c.running_tasks_count;
+            ++c.registered_container_instances_count;
             store().clusters().Update(c);
             break;
           } catch (const ConflictError&) {
@@ -281,7 +281,7 @@ TEST_P(TaskRepositoryTest, OptimisticIncrementsFromEightThreadsLoseNoUpdate) {
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(errors.load(), 0);
   const Cluster final_state = *store().clusters().Find("counter");
-  EXPECT_EQ(final_state.running_tasks_count, kThreads * kIncrements);
+  EXPECT_EQ(final_state.registered_container_instances_count, kThreads * kIncrements);
   EXPECT_EQ(final_state.version, 1 + kThreads * kIncrements);
   RecordProperty("conflicts", conflicts.load());
 }

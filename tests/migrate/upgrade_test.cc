@@ -4,6 +4,9 @@
 // when written), and only new writes are held to the new rules.
 #include <gmock/gmock.h>
 
+#include <string>
+#include <vector>
+
 #include "environment.h"
 #include "strata/strata.h"
 
@@ -63,16 +66,17 @@ TEST_P(UpgradeTest, Version6KeepsEveryRowAndHoldsOnlyNewWrites) {
       store->tasks().Create(t);
     }
   }
-  ASSERT_EQ(Migrator::Open(options)->Down(1).current_version, 5);
+  ASSERT_EQ(Migrator::Open(options)->DownTo(5).current_version, 5);
   // Values version 5 accepted and version 6 would refuse.
   db().Exec("UPDATE tasks SET last_status = 'running' WHERE id = (SELECT min(id) FROM tasks)");
   db().Exec("UPDATE services SET launch_type = 'fargate'");
   const std::string before = Snapshot();
 
-  const MigrationResult up = Migrator::Open(options)->Up();
+  const MigrationResult up = Migrator::Open(options)->Up(6);
   ASSERT_EQ(up.current_version, 6);
   EXPECT_EQ(Snapshot(), before) << "the upgrade changed stored rows";
 
+  Migrator::Open(options)->Up();
   std::unique_ptr<Store> store = Store::Open(options);
   EXPECT_EQ(store->tasks().Count("prod"), 5);
   EXPECT_EQ(store->services().Find("prod", "web")->launch_type, "fargate")
@@ -80,11 +84,90 @@ TEST_P(UpgradeTest, Version6KeepsEveryRowAndHoldsOnlyNewWrites) {
   EXPECT_ANY_THROW(db().Exec("UPDATE tasks SET last_status = 'running'"))
       << "new writes are held to the enumerations";
   EXPECT_ANY_THROW(db().Exec("UPDATE clusters SET status = 'gone'"));
-  EXPECT_EQ(Snapshot(), before) << "refused writes changed nothing";
+  EXPECT_EQ(Snapshot(), before) << "refused writes changed nothing (nor did version 7)";
   db().Exec("UPDATE tasks SET last_status = 'PENDING' WHERE last_status = 'running'");
   TaskFilter pending;
   pending.last_status = "PENDING";
   EXPECT_EQ(store->tasks().Count("prod", pending), 1) << "an old row can be corrected";
+}
+
+// Version 7: the counters callers kept (or left at 0) give way to live ones.
+// A database written at version 6, with tasks in every state and counters
+// set by hand to wrong values, comes through with every row unchanged and
+// every counter equal to a COUNT of its tasks; writes from then on move them.
+TEST_P(UpgradeTest, Version7CountsTheTasksAlreadyStored) {
+  StoreOptions options = TestEnvironment::Get().Options(backend());
+  Migrator::Open(options)->Up();
+  {
+    std::unique_ptr<Store> store = Store::Open(options);
+    for (const char* name : {"prod", "dev"}) {
+      Cluster c;
+      c.name = name;
+      store->clusters().Create(c);
+      for (const char* service : {"web", "api"}) {
+        Service s;
+        s.cluster_arn = name;
+        s.name = service;
+        s.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
+        store->services().Create(s);
+      }
+    }
+    const std::vector<std::string> states = {"PROVISIONING", "PENDING", "ACTIVATING", "RUNNING",
+                                             "STOPPING",     "STOPPED", "RUNNING"};
+    for (std::size_t i = 0; i < 21; ++i) {
+      Task t;
+      t.cluster_arn = i % 3 == 0 ? "dev" : "prod";
+      t.group = i % 2 == 0 ? "service:web" : "service:api";
+      t.last_status = states[i % states.size()];
+      t.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
+      store->tasks().Create(t);
+    }
+  }
+  ASSERT_EQ(Migrator::Open(options)->DownTo(6).current_version, 6);
+  // What callers of version 6 could store: counters of their own.
+  db().Exec("UPDATE clusters SET running_tasks_count = 42, pending_tasks_count = 7");
+  db().Exec("UPDATE services SET running_count = 3, status = 'DRAINING' WHERE name = 'api'");
+  const std::string before = Snapshot();
+
+  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 7);
+  EXPECT_EQ(Snapshot(), before) << "the upgrade changed stored rows";
+  std::unique_ptr<Store> store = Store::Open(options);
+  const auto count = [&](const std::string& where) {
+    return db().QueryInt(
+        "SELECT count(*) FROM tasks t JOIN clusters c ON c.arn = t.cluster_arn "
+        "WHERE " +
+        where);
+  };
+  for (const char* name : {"prod", "dev"}) {
+    const std::string of = std::string("c.name = '") + name + "'";
+    const Cluster c = *store->clusters().Find(name);
+    EXPECT_EQ(c.running_tasks_count, count(of + " AND last_status = 'RUNNING'")) << name;
+    EXPECT_EQ(c.pending_tasks_count,
+              count(of + " AND last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')"))
+        << name;
+    EXPECT_EQ(c.active_services_count, 1) << name;
+    for (const char* service : {"web", "api"}) {
+      const std::string group = of + " AND task_group = 'service:" + service + "'";
+      const Service s = *store->services().Find(name, service);
+      EXPECT_EQ(s.running_count, count(group + " AND last_status = 'RUNNING'")) << service;
+      EXPECT_EQ(s.pending_count,
+                count(group + " AND last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')"))
+          << service;
+    }
+  }
+  EXPECT_GT(store->clusters().Find("prod")->running_tasks_count, 0);
+  const std::int64_t running = store->clusters().Find("prod")->running_tasks_count;
+  Task more;
+  more.cluster_arn = "prod";
+  more.last_status = "RUNNING";
+  more.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
+  store->tasks().Create(more);
+  EXPECT_EQ(store->clusters().Find("prod")->running_tasks_count, running + 1);
+
+  // And back: version 6's columns hold the counts as they were at the downgrade.
+  ASSERT_EQ(Migrator::Open(options)->DownTo(6).current_version, 6);
+  EXPECT_EQ(db().QueryInt("SELECT running_tasks_count FROM clusters WHERE name = 'prod'"),
+            running + 1);
 }
 
 STRATA_BACKEND_TEST_SUITE(UpgradeTest);

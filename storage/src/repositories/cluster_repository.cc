@@ -27,6 +27,8 @@ class ClusterRepositoryImpl : public ClusterRepository {
     if (c.arn.empty()) c.arn = MakeArn(c.region, c.account_id, "cluster", c.name);
     c.id = RandomHex(16);
     c.version = 1;
+    // Store-owned: a new cluster has no services or tasks yet.
+    c.running_tasks_count = c.pending_tasks_count = c.active_services_count = 0;
     c.created_at = c.updated_at = Now();
     unit_.Write("cluster", [&](connection::Connection& conn) {
       connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});

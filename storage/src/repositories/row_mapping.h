@@ -36,6 +36,12 @@ struct Column {
   std::string (*derive)(const E&) = nullptr;
   // What the field accepts beyond valid text or JSON (value_rules.h).
   const ValueRule* rule = nullptr;
+  // A field the store computes on every read (a live counter): an SQL
+  // expression over the row, which may name the table. No column holds it:
+  // it is never written, and what a caller passes is ignored.
+  const char* computed = nullptr;
+
+  bool stored() const { return computed == nullptr; }
 
   std::string_view field_name() const { return field != nullptr ? field : name; }
 };
@@ -116,17 +122,19 @@ class Table {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const Column<E>& c = columns_[i];
       const connection::Type type = Exchange(c.type);
-      const char* comma = i > 0 ? ", " : "";
+      what_.push_back(std::string(entity) + " " + std::string(c.field_name()));
+      if (c.derive == nullptr) {
+        if (!select_list_.empty()) select_list_ += ", ";
+        select_list_ += c.stored() ? dialect_.Column(c.type, c.name)
+                                   : "(" + std::string(c.computed) + ") AS " + c.name;
+        read_types_.push_back(type);
+      }
+      if (!c.stored()) continue;
+      const char* comma = column_names_.empty() ? "" : ", ";
       names += comma + std::string(c.name);
       values += comma + dialect_.Param(c.type, ":c" + std::to_string(i));
       column_names_.emplace_back(c.name);
-      what_.push_back(std::string(entity) + " " + std::string(c.field_name()));
       insert_types_.push_back(type);
-      if (c.derive == nullptr) {
-        if (!select_list_.empty()) select_list_ += ", ";
-        select_list_ += dialect_.Column(c.type, c.name);
-        read_types_.push_back(type);
-      }
       if (c.updatable) {
         if (!set_updatable_.empty()) {
           set_updatable_ += ", ";
@@ -143,19 +151,23 @@ class Table {
 
   const char* name() const { return name_; }
   const backends::SqlDialect& dialect() const { return dialect_; }
+  // The stored columns, in declaration order.
   const std::vector<std::string>& column_names() const { return column_names_; }
-  // The columns every read returns, in declaration order (derived ones left out).
+  // The columns every read returns, in declaration order (derived ones left
+  // out, computed ones as their expression).
   const std::string& select_list() const { return select_list_; }
   const std::vector<connection::Type>& read_types() const { return read_types_; }
 
-  // INSERT INTO t (all columns) VALUES (:c0, ...); binds with BindAll.
+  // INSERT INTO t (stored columns) VALUES (:c0, ...); binds with BindAll.
   const std::string& Insert() const { return insert_; }
   const std::vector<connection::Type>& InsertTypes() const { return insert_types_; }
-  // Every column's value, in order: a Statement of Insert(), or a BulkInsert
-  // into column_names().
+  // Every stored column's value, in order: a Statement of Insert(), or a
+  // BulkInsert into column_names().
   template <class Sink>
   void BindAll(Sink& sink, const E& entity) const {
-    for (const Column<E>& c : columns_) Bind(sink, c, entity);
+    for (const Column<E>& c : columns_) {
+      if (c.stored()) Bind(sink, c, entity);
+    }
   }
 
   // "a = :u0, b = :u1, ..." over the updatable columns; binds with BindUpdatable.

@@ -5,6 +5,7 @@
 #include "repositories/schema.h"
 
 #include <span>
+#include <string>
 
 namespace strata::repositories {
 namespace {
@@ -16,6 +17,29 @@ Column<E> Ruled(const char* name, FieldType type, M member, const ValueRule& rul
   column.rule = &rule;
   return column;
 }
+
+// A live counter (migration 0007): computed on every read, never written.
+template <class E>
+Column<E> Counter(const char* name, std::int64_t E::*member, const char* expression) {
+  Column<E> column{name, FieldType::kInteger, member, false};
+  column.computed = expression;
+  return column;
+}
+
+// The sum of one count of `task_counts` over the rows `of` selects: a
+// cluster's groups, or a service's group.
+std::string TaskCount(const char* count, const char* of) {
+  return std::string("CAST(coalesce((SELECT sum(") + count + ") FROM task_counts WHERE " + of +
+         "), 0) AS bigint)";
+}
+constexpr const char* kOfCluster = "task_counts.cluster_arn = clusters.arn";
+constexpr const char* kOfService =
+    "task_counts.cluster_arn = services.cluster_arn AND task_counts.task_group = 'service:' || "
+    "services.name";
+const std::string kClusterRunning = TaskCount("running", kOfCluster);
+const std::string kClusterPending = TaskCount("pending", kOfCluster);
+const std::string kServiceRunning = TaskCount("running", kOfService);
+const std::string kServicePending = TaskCount("pending", kOfService);
 
 }  // namespace
 
@@ -36,9 +60,11 @@ std::vector<Column<Cluster>> ClusterColumns() {
                &C::default_capacity_provider_strategy, kJsonArray),
       {"registered_container_instances_count", FieldType::kInteger,
        &C::registered_container_instances_count},
-      {"running_tasks_count", FieldType::kInteger, &C::running_tasks_count},
-      {"pending_tasks_count", FieldType::kInteger, &C::pending_tasks_count},
-      {"active_services_count", FieldType::kInteger, &C::active_services_count},
+      Counter<C>("running_tasks_count", &C::running_tasks_count, kClusterRunning.c_str()),
+      Counter<C>("pending_tasks_count", &C::pending_tasks_count, kClusterPending.c_str()),
+      Counter<C>("active_services_count", &C::active_services_count,
+                 "SELECT count(*) FROM services WHERE services.cluster_arn = clusters.arn AND "
+                 "services.status = 'ACTIVE'"),
       {"version", FieldType::kInteger, &C::version, false},
       {"created_at", FieldType::kTimestamp, &C::created_at, false},
       {"updated_at", FieldType::kTimestamp, &C::updated_at},
@@ -55,8 +81,8 @@ std::vector<Column<Service>> ServiceColumns() {
       Ruled<S>("task_definition_arn", FieldType::kText, &S::task_definition_arn,
                kTaskDefinitionArn),
       {"desired_count", FieldType::kInteger, &S::desired_count},
-      {"running_count", FieldType::kInteger, &S::running_count},
-      {"pending_count", FieldType::kInteger, &S::pending_count},
+      Counter<S>("running_count", &S::running_count, kServiceRunning.c_str()),
+      Counter<S>("pending_count", &S::pending_count, kServicePending.c_str()),
       Ruled<S>("launch_type", FieldType::kText, &S::launch_type, kLaunchType),
       {"platform_version", FieldType::kText, &S::platform_version},
       Ruled<S>("status", FieldType::kText, &S::status, kServiceStatus),

@@ -28,9 +28,13 @@ class ServiceRepositoryImpl : public ServiceRepository {
       s.id = RandomHex(16);
       s.version = 1;
       s.created_at = s.updated_at = Now();
-      connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
+      // Read back: the counters count the group's tasks, which may exist
+      // before their service.
+      connection::Statement& st =
+          conn.Prepare(table_.Insert() + " RETURNING " + table_.select_list(), table_.InsertTypes(),
+                       table_.read_types());
       table_.BindAll(st, s);
-      st.Execute();
+      s = *ReadOne(st, table_);
     });
     return s;
   }

@@ -1,0 +1,18 @@
+-- Reverts 0007: the counter columns come back holding the counts as they
+-- are now (from then on nothing keeps them); the triggers and their table go.
+ALTER TABLE clusters ADD COLUMN running_tasks_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clusters ADD COLUMN pending_tasks_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clusters ADD COLUMN active_services_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE services ADD COLUMN running_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE services ADD COLUMN pending_count INTEGER NOT NULL DEFAULT 0;
+UPDATE clusters SET
+  running_tasks_count = (SELECT coalesce(sum(running), 0) FROM task_counts t WHERE t.cluster_arn = clusters.arn),
+  pending_tasks_count = (SELECT coalesce(sum(pending), 0) FROM task_counts t WHERE t.cluster_arn = clusters.arn),
+  active_services_count = (SELECT count(*) FROM services s WHERE s.cluster_arn = clusters.arn AND s.status = 'ACTIVE');
+UPDATE services SET
+  running_count = (SELECT coalesce(sum(running), 0) FROM task_counts t WHERE t.cluster_arn = services.cluster_arn AND t.task_group = 'service:' || services.name),
+  pending_count = (SELECT coalesce(sum(pending), 0) FROM task_counts t WHERE t.cluster_arn = services.cluster_arn AND t.task_group = 'service:' || services.name);
+DROP TRIGGER tasks_count_delete;
+DROP TRIGGER tasks_count_update;
+DROP TRIGGER tasks_count_insert;
+DROP TABLE task_counts;
