@@ -1,4 +1,6 @@
 // `strata cluster ...`: the verbs of the cluster resource (docs/cli.md).
+#include <chrono>
+#include <cstdint>
 #include <optional>
 
 #include "command.h"
@@ -22,7 +24,8 @@ Cluster RequireCluster(Invocation& in) {
 Resource ClusterResource() {
   return {
       "cluster",
-      "clusters: the top of the hierarchy; deleting one removes its services and tasks",
+      "clusters: the top of the hierarchy; a deleted one is INACTIVE until purged, and its "
+      "services and tasks go with it",
       {
           {"create",
            "NAME [--region R] [--account-id A] [--tags JSON]",
@@ -49,20 +52,23 @@ Resource ClusterResource() {
            {"strata cluster get prod", "strata --output json cluster get prod"},
            [](Invocation& in) { PrintResource(in.options, RequireCluster(in), in.out); }},
           {"list",
-           "[--limit N] [--next-token T] [--all]",
-           "list clusters, oldest first, one page at a time",
+           "[--include-inactive] [--limit N] [--next-token T] [--all]",
+           "list clusters, oldest first, one page at a time; deleted ones on request",
            nullptr,
-           {kLimit, kNextToken, kAll},
+           {kIncludeInactive, kLimit, kNextToken, kAll},
            {"strata cluster list", "strata cluster list --limit 3",
-            "strata --output json cluster list --all"},
+            "strata --output json cluster list --include-inactive --all"},
            [](Invocation& in) {
-             in.List<Cluster>([&](const PageRequest& p) { return in.store().clusters().List(p); });
+             ClusterFilter filter;
+             filter.include_inactive = in.Switch("include-inactive");
+             in.List<Cluster>(
+                 [&](const PageRequest& p) { return in.store().clusters().List(filter, p); });
            }},
           {"update",
            "NAME|ARN [--status S] [--tags JSON] [--expected-version V]",
            "change a cluster's status or tags",
            "NAME|ARN",
-           {{"status", "S", "new status, e.g. ACTIVE or INACTIVE"},
+           {{"status", "S", "new status: ACTIVE, PROVISIONING, DEPROVISIONING or FAILED"},
             {"tags", "JSON", "new tags, a JSON document"},
             kExpectedVersion},
            {"strata cluster update prod --status INACTIVE",
@@ -83,8 +89,9 @@ Resource ClusterResource() {
            }},
           {"delete",
            "NAME|ARN [--force]",
-           "delete a cluster; refused while it has active or draining services or tasks not "
-           "stopped, unless --force, which deletes them with it",
+           "delete a cluster: it becomes INACTIVE (get still shows it; its name is free) and its "
+           "services and tasks go; refused while it has active or draining services or tasks "
+           "not stopped, unless --force",
            "NAME|ARN",
            {{"force", nullptr, "delete even while services or tasks remain, with them"}},
            {"strata cluster delete staging", "strata cluster delete staging --force"},
@@ -93,7 +100,24 @@ Resource ClusterResource() {
              DeleteOptions options;
              options.force = in.Switch("force");
              in.store().clusters().Delete(c.arn, options);
-             in.Deleted(c);
+             in.Deleted(c.arn, "INACTIVE");
+           }},
+          {"purge",
+           "--older-than D",
+           "remove for good the INACTIVE clusters deleted more than D ago",
+           nullptr,
+           {{"older-than", "D",
+             "an age: a whole number with a unit, s, m, h or d (30m, 12h, 7d; 0s: all)"}},
+           {"strata cluster purge --older-than 7d", "strata cluster purge --older-than 0s"},
+           [](Invocation& in) {
+             const std::chrono::seconds age = in.Age("older-than");
+             const std::int64_t purged = in.store().clusters().Purge(Now() - age);
+             if (in.options.output == OutputFormat::kJson) {
+               in.out << json{{"purged", purged}}.dump(2) << "\n";
+             } else {
+               in.out << "purged " << purged << " INACTIVE cluster" << (purged == 1 ? "" : "s")
+                      << "\n";
+             }
            }},
       }};
 }

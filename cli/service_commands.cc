@@ -58,12 +58,15 @@ Resource ServiceResource() {
                {"strata service get --cluster prod web"},
                [](Invocation& in) { PrintResource(in.options, RequireService(in), in.out); }},
               {"list",
-               "--cluster C [--launch-type T] [--status S] [--limit N] [--next-token T] [--all]",
-               "list a cluster's services, oldest first, one page at a time",
+               "--cluster C [--launch-type T] [--status S] [--include-inactive] [--limit N] "
+               "[--next-token T] [--all]",
+               "list a cluster's services, oldest first, one page at a time; deleted (INACTIVE) "
+               "ones on request",
                nullptr,
                {kCluster,
                 {"launch-type", "T", "only services of this launch type"},
-                {"status", "S", "only services with this status"},
+                {"status", "S", "only services with this status (INACTIVE: deleted ones)"},
+                kIncludeInactive,
                 kLimit,
                 kNextToken,
                 kAll},
@@ -74,6 +77,7 @@ Resource ServiceResource() {
                  ServiceFilter filter;
                  filter.launch_type = in.Text("launch-type");
                  filter.status = in.Text("status");
+                 filter.include_inactive = in.Switch("include-inactive");
                  const std::string cluster = in.cluster();
                  in.List<Service>([&](const PageRequest& p) {
                    return in.store().services().List(cluster, filter, p);
@@ -111,8 +115,9 @@ Resource ServiceResource() {
                }},
               {"delete",
                "--cluster C NAME|ARN [--force]",
-               "delete a service (its tasks stay); refused while its desired count is above 0, "
-               "unless --force",
+               "delete a service: DRAINING while its tasks stop, then INACTIVE (its name is "
+               "free; its tasks stay); refused while its desired count is above 0, unless "
+               "--force, which also sets it to 0",
                "NAME|ARN",
                {kCluster, {"force", nullptr, "delete even while it wants tasks"}},
                {"strata service delete --cluster prod web",
@@ -122,7 +127,7 @@ Resource ServiceResource() {
                  DeleteOptions options;
                  options.force = in.Switch("force");
                  in.store().services().Delete(s.cluster_arn, s.arn, options);
-                 in.Deleted(s);
+                 in.Deleted(s.arn, RequireService(in).status);
                }},
           }};
 }

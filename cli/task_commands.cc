@@ -186,7 +186,7 @@ Resource TaskResource() {
            [](Invocation& in) {
              const Task t = RequireTask(in);
              in.store().tasks().Delete(t.cluster_arn, t.arn);
-             in.Deleted(t);
+             in.Deleted(t.arn);
            }},
       }};
 }

@@ -7,6 +7,7 @@
 
 #include <boost/program_options/variables_map.hpp>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <iterator>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -92,6 +94,25 @@ struct Invocation {
     return value;
   }
   std::string cluster() const { return Required("cluster"); }
+  // A required age: a whole number and a unit, s, m, h or d ("7d").
+  std::chrono::seconds Age(const char* name) const {
+    const std::string text = Required(name);
+    static constexpr std::int64_t kMaxSeconds = 100LL * 366 * 86400;  // a century
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    const std::int64_t scale = unit == "s"   ? 1
+                               : unit == "m" ? 60
+                               : unit == "h" ? 3600
+                               : unit == "d" ? 86400
+                                             : 0;
+    if (ec != std::errc() || value < 0 || scale == 0 || value > kMaxSeconds / scale) {
+      throw UsageError("--" + std::string(name) +
+                       " must be a whole number with a unit, s, m, h or d (e.g. 12h or 7d), "
+                       "up to a century");
+    }
+    return std::chrono::seconds(value * scale);
+  }
 
   PageRequest Page() const {
     PageRequest page;
@@ -117,12 +138,16 @@ struct Invocation {
     PrintList(options, result.items, result.next_token, out, err);
   }
 
-  template <class E>
-  void Deleted(const E& resource_deleted) {
+  // What a delete left: the resource's ARN and its status now (INACTIVE,
+  // or DRAINING for a service whose tasks are still stopping).
+  // ("" for a task: it is gone).
+  void Deleted(const std::string& arn, const std::string& status = "") {
     if (options.output == OutputFormat::kJson) {
-      out << json{{"deleted", resource_deleted.arn}}.dump(2) << "\n";
+      json result{{"deleted", arn}};
+      if (!status.empty()) result["status"] = status;
+      out << result.dump(2) << "\n";
     } else {
-      out << "deleted " << resource_deleted.arn << "\n";
+      out << "deleted " << arn << (status.empty() ? "" : " (now " + status + ")") << "\n";
     }
   }
 };
@@ -152,6 +177,8 @@ inline constexpr Flag kLimit{"limit", "N", "rows per page, 1-1000 (default 100)"
 inline constexpr Flag kNextToken{"next-token", "T",
                                  "continue a list where the previous page ended"};
 inline constexpr Flag kAll{"all", nullptr, "follow next tokens and print every row"};
+inline constexpr Flag kIncludeInactive{"include-inactive", nullptr,
+                                       "also list deleted (INACTIVE) ones"};
 inline constexpr Flag kExpectedVersion{
     "expected-version", "V",
     "fail with exit 4 unless the stored version is V (optimistic lock); "

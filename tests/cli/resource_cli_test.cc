@@ -79,14 +79,16 @@ TEST_P(ResourceCliTest, ClusterCreateGetUpdateDelete) {
   EXPECT_EQ(Json({"cluster", "get", created["arn"]}), created) << "by ARN";
 
   ExpectFailure({"cluster", "create", "prod"}, 4, "already exists");
-  ExpectFailure({"cluster", "update", "prod", "--status", "INACTIVE", "--expected-version", "7"}, 4,
+  ExpectFailure({"cluster", "update", "prod", "--status", "FAILED", "--expected-version", "7"}, 4,
                 "changed by someone else");
   EXPECT_EQ(Json({"cluster", "get", "prod"})["status"], "ACTIVE")
       << "a refused update writes nothing";
+  ExpectFailure({"cluster", "update", "prod", "--status", "INACTIVE"}, 2,
+                "set by deleting the cluster");
 
   const json updated =
-      Json({"cluster", "update", "prod", "--status", "INACTIVE", "--expected-version", "1"});
-  EXPECT_EQ(updated["status"], "INACTIVE");
+      Json({"cluster", "update", "prod", "--status", "FAILED", "--expected-version", "1"});
+  EXPECT_EQ(updated["status"], "FAILED");
   EXPECT_EQ(updated["version"], 2);
   EXPECT_EQ(updated["tags"], created["tags"]) << "fields not given are kept";
   EXPECT_EQ(Json({"cluster", "update", "prod", "--tags", "[]"})["version"], 3)
@@ -96,12 +98,23 @@ TEST_P(ResourceCliTest, ClusterCreateGetUpdateDelete) {
   const CommandResult table = Strata({"cluster", "get", "prod"});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_THAT(table.out, HasSubstr("\nstatus    "));
-  EXPECT_THAT(table.out, HasSubstr("INACTIVE\n"));
+  EXPECT_THAT(table.out, HasSubstr("FAILED\n"));
 
-  EXPECT_EQ(Json({"cluster", "delete", "prod"})["deleted"], created["arn"]);
-  ExpectFailure({"cluster", "get", "prod"}, 3, "cluster not found");
+  const json deleted = Json({"cluster", "delete", "prod"});
+  EXPECT_EQ(deleted["deleted"], created["arn"]);
+  EXPECT_EQ(deleted["status"], "INACTIVE");
+  EXPECT_EQ(Json({"cluster", "get", "prod"})["status"], "INACTIVE") << "still shown";
+  EXPECT_TRUE(Json({"cluster", "list"})["items"].empty()) << "listed on request only";
+  EXPECT_EQ(Json({"cluster", "list", "--include-inactive"})["items"].size(), 1u);
   ExpectFailure({"cluster", "delete", "prod"}, 3, "cluster not found");
   ExpectFailure({"cluster", "update", "prod", "--status", "ACTIVE"}, 3, "cluster not found");
+  ExpectFailure({"cluster", "purge", "--older-than", "7 days"}, 2, "a unit, s, m, h or d");
+  ExpectFailure({"cluster", "purge"}, 2, "needs --older-than");
+  EXPECT_EQ(Json({"cluster", "purge", "--older-than", "1h"})["purged"], 0) << "deleted just now";
+  const CommandResult purged = Strata({"cluster", "purge", "--older-than", "0s"});
+  EXPECT_EQ(purged.exit_code, 0);
+  EXPECT_EQ(purged.out, "purged 1 INACTIVE cluster\n");
+  ExpectFailure({"cluster", "get", "prod"}, 3, "cluster not found");
 }
 
 TEST_P(ResourceCliTest, ServicesByClusterWithFilters) {
@@ -137,9 +150,14 @@ TEST_P(ResourceCliTest, ServicesByClusterWithFilters) {
   ExpectFailure({"service", "get", "--cluster", "nope", "web"}, 3, "cluster not found");
   ExpectFailure({"service", "update", "--cluster", "prod", "web"}, 2, "needs --desired-count");
 
-  EXPECT_EQ(Json({"service", "delete", "--cluster", "prod", "worker"})["deleted"],
-            "arn:aws:ecs:us-east-1:000000000000:service/prod/worker");
-  EXPECT_EQ(Count("services"), 1);
+  const json deleted = Json({"service", "delete", "--cluster", "prod", "worker"});
+  EXPECT_EQ(deleted["deleted"], "arn:aws:ecs:us-east-1:000000000000:service/prod/worker");
+  EXPECT_EQ(deleted["status"], "INACTIVE") << "no tasks to drain";
+  EXPECT_EQ(Json({"service", "list", "--cluster", "prod"})["items"].size(), 1u);
+  EXPECT_EQ(Json({"service", "list", "--cluster", "prod", "--include-inactive"})["items"].size(),
+            2u);
+  EXPECT_EQ(Json({"service", "get", "--cluster", "prod", "worker"})["status"], "INACTIVE");
+  ExpectFailure({"service", "delete", "--cluster", "prod", "worker"}, 3, "service not found");
 }
 
 TEST_P(ResourceCliTest, TasksRunListStopCountDelete) {

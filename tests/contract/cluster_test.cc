@@ -84,8 +84,11 @@ TEST_P(ClusterRepositoryTest, UpdateBumpsVersionAndRefusesAStaleOne) {
   EXPECT_EQ(found->tags, R"({"Environment": "test"})");
   EXPECT_EQ(found->version, 2);
 
-  c.status = "INACTIVE";  // c.version is still 1
+  c.status = "FAILED";  // c.version is still 1
   EXPECT_THROW(store().clusters().Update(c), ConflictError);
+  c.status = "INACTIVE";
+  c.version = 2;
+  EXPECT_THROW(store().clusters().Update(c), InvalidArgumentError) << "only a delete sets it";
   EXPECT_EQ(store().clusters().Find("prod")->status, "PROVISIONING");
 }
 
@@ -108,7 +111,7 @@ TEST_P(ClusterRepositoryTest, DeleteIsRefusedWhileInUseAndForcedRemovesEverythin
   DeleteOptions force;
   force.force = true;
   store().clusters().Delete(c.arn, force);
-  EXPECT_FALSE(store().clusters().Find("prod"));
+  EXPECT_EQ(store().clusters().Find("prod")->status, "INACTIVE");
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services"), 0);
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 1);
   EXPECT_THROW(store().clusters().Delete("prod"), NotFoundError);
@@ -116,15 +119,14 @@ TEST_P(ClusterRepositoryTest, DeleteIsRefusedWhileInUseAndForcedRemovesEverythin
 
 TEST_P(ClusterRepositoryTest, InactiveServicesAndStoppedTasksDoNotHoldACluster) {
   MakeCluster("prod");
-  Service s = MakeService("prod", "web");
-  s.status = "INACTIVE";
-  store().services().Update(s);
+  MakeService("prod", "web");
+  store().services().Delete("prod", "web", DeleteOptions{.force = true});
   Task t = store().tasks().Create(NewTask("prod"));
   TaskStatusChange stop;
   stop.last_status = "STOPPED";
   store().tasks().AdvanceStatus("prod", t.id, stop);
   store().clusters().Delete("prod");
-  EXPECT_FALSE(store().clusters().Find("prod"));
+  EXPECT_EQ(store().clusters().Find("prod")->status, "INACTIVE");
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 0) << "removed with the cluster";
 }
 

@@ -90,7 +90,9 @@ TEST_P(ServiceRepositoryTest, DeleteByNameOrArnRefusedWhileItWantsTasksUnlessFor
   DeleteOptions force;
   force.force = true;
   store().services().Delete(cluster_.arn, "b", force);
-  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services"), 0);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE status = 'INACTIVE'"), 2)
+      << "no tasks: INACTIVE at once";
+  EXPECT_EQ(store().services().Find("test-cluster", "b")->desired_count, 0) << "forced to 0";
   EXPECT_THROW(store().services().Delete(cluster_.arn, "b", force), NotFoundError);
   EXPECT_THROW(store().services().Delete(cluster_.arn, "b"), NotFoundError);
 }

@@ -4,7 +4,11 @@
 // Text fields are stored as given. JSON fields hold JSON text, validated before
 // any SQL runs and returned byte-identical; "" means absent. Timestamps are UTC
 // with microsecond precision on both backends. `id`, `arn` (when left empty),
-// `version`, `created_at` and `updated_at` are owned by the store.
+// `version`, `created_at`, `updated_at` and the live counters (a cluster's
+// running_tasks_count, pending_tasks_count and active_services_count, a
+// service's running_count and pending_count) are owned by the store: the
+// counters are computed from the stored tasks and services at every read,
+// and whatever a caller sets in them is ignored.
 #pragma once
 
 #include <cstdint>
@@ -87,8 +91,14 @@ struct Task {
 struct DeleteOptions {
   // false: refuse (ConflictError) while the cluster has ACTIVE or DRAINING
   // services or tasks not STOPPED, or while the service's desired_count is
-  // above 0, as ECS does. true: delete anyway, with everything it holds.
+  // above 0, as ECS does. true: delete anyway (a cluster's services and
+  // tasks go with it; a service's desired_count becomes 0).
   bool force = false;
+};
+
+// Which clusters ClusterRepository::List returns.
+struct ClusterFilter {
+  bool include_inactive = false;  // also deleted (INACTIVE) clusters
 };
 
 // A task's move along ECS's lifecycle (TaskRepository::AdvanceStatus).
@@ -100,7 +110,10 @@ struct TaskStatusChange {
 // Every field set must match exactly ("" = any): no prefix or LIKE semantics.
 struct ServiceFilter {
   std::string launch_type;
-  std::string status;
+  std::string status;  // "INACTIVE" lists deleted services
+  // Also deleted (INACTIVE) services; left out otherwise, unless `status`
+  // asks for them.
+  bool include_inactive = false;
 };
 
 struct TaskFilter {

@@ -24,25 +24,37 @@ class ClusterRepository {
   virtual ~ClusterRepository() = default;
   // Stores a new cluster and returns it as stored: id, ARN (when empty),
   // region and account defaults, version 1 and timestamps filled in.
-  // AlreadyExistsError when a cluster has the same name or ARN.
+  // AlreadyExistsError when a live cluster has the same name or ARN (an
+  // INACTIVE one does not count); InvalidArgumentError for status INACTIVE.
   virtual Cluster Create(Cluster cluster) = 0;
-  // The cluster with this name or ARN, or std::nullopt.
+  // The cluster with this name or ARN, or std::nullopt. A live cluster
+  // comes first; else the most recently deleted (INACTIVE) one of that name
+  // or ARN, until purged.
   virtual std::optional<Cluster> Find(std::string_view name_or_arn) = 0;
-  // One page of every cluster. InvalidArgumentError for a limit outside
+  // One page of the live clusters (and the INACTIVE ones when
+  // `filter.include_inactive`). InvalidArgumentError for a limit outside
   // 1..1000 or a token that is not this list's.
-  virtual Page<Cluster> List(const PageRequest& page = {}) = 0;
-  // Overwrites the mutable fields of the cluster named by `cluster.arn` (or,
-  // when empty, `cluster.name`) and returns it with version + 1.
+  virtual Page<Cluster> List(const ClusterFilter& filter, const PageRequest& page = {}) = 0;
+  Page<Cluster> List(const PageRequest& page = {}) { return List(ClusterFilter{}, page); }
+  // Overwrites the mutable fields of the live cluster named by `cluster.arn`
+  // (or, when empty, `cluster.name`) and returns it with version + 1.
   // NotFoundError when there is none; ConflictError when `cluster.version`
-  // is not the stored version (re-read and retry).
+  // is not the stored version (re-read and retry). InvalidArgumentError for
+  // status INACTIVE: a cluster becomes INACTIVE by Delete.
   virtual Cluster Update(const Cluster& cluster) = 0;
-  // Deletes the cluster with its services and tasks. Unless options.force,
-  // refuses with ConflictError (saying what is left) while the cluster has
-  // ACTIVE or DRAINING services or tasks that are not STOPPED; the check and
-  // the delete are one atomic step (the cluster's row is locked first, so a
+  // Deletes the cluster as ECS does: it becomes INACTIVE (version + 1,
+  // updated_at the deletion time), still found by Find and listed on
+  // request, and its name and ARN are free for a new cluster; its services
+  // and tasks are deleted with it. Unless options.force, refuses with
+  // ConflictError (saying what is left) while the cluster has ACTIVE or
+  // DRAINING services or tasks that are not STOPPED; the check and the
+  // delete are one atomic step (the cluster's row is locked first, so a
   // service or task created at the same time either counts or fails with
-  // NotFoundError). NotFoundError when there is no such cluster.
+  // NotFoundError). NotFoundError when there is no such live cluster.
   virtual void Delete(std::string_view name_or_arn, const DeleteOptions& options = {}) = 0;
+  // Removes for good the INACTIVE clusters deleted strictly before
+  // `deleted_before`; returns how many.
+  virtual std::int64_t Purge(Timestamp deleted_before) = 0;
 };
 
 class ServiceRepository {
@@ -50,22 +62,28 @@ class ServiceRepository {
   virtual ~ServiceRepository() = default;
   // `service.cluster_arn` names the cluster (name or ARN). NotFoundError when
   // it does not exist; AlreadyExistsError for a second service of the same
-  // name in the cluster, or the same ARN.
+  // name in the cluster, or the same ARN (INACTIVE ones do not count);
+  // InvalidArgumentError for status INACTIVE.
   virtual Service Create(Service service) = 0;
   // The service with this name or ARN in the cluster, or std::nullopt (also
-  // when the cluster does not exist).
+  // when the cluster does not exist). One that is not INACTIVE comes first;
+  // else the most recently deleted one.
   virtual std::optional<Service> Find(std::string_view cluster, std::string_view name_or_arn) = 0;
-  // One page of the cluster's services matching `filter`. NotFoundError when
-  // the cluster does not exist; InvalidArgumentError as ClusterRepository::List.
+  // One page of the cluster's services matching `filter` (INACTIVE ones only
+  // when the filter asks for them). NotFoundError when the cluster does not
+  // exist; InvalidArgumentError as ClusterRepository::List.
   virtual Page<Service> List(std::string_view cluster, const ServiceFilter& filter = {},
                              const PageRequest& page = {}) = 0;
-  // By `service.arn`, or `service.cluster_arn` + `service.name`; as
-  // ClusterRepository::Update.
+  // By `service.arn`, or `service.cluster_arn` + `service.name`, among the
+  // services that are not INACTIVE; as ClusterRepository::Update.
   virtual Service Update(const Service& service) = 0;
-  // Deletes the service (its tasks stay). Unless options.force, refuses
-  // with ConflictError while its desired_count is above 0, checked in the
-  // same statement as the delete. NotFoundError when there is none in that
-  // cluster.
+  // Deletes the service as ECS does: it becomes DRAINING while tasks of its
+  // group are not STOPPED, and INACTIVE in the same transaction that stops
+  // or deletes the last of them (at once when there are none); its name and
+  // ARN are then free for a new service. Its tasks stay. Unless
+  // options.force, refuses with ConflictError while its desired_count is
+  // above 0; forced, desired_count becomes 0. NotFoundError when no service
+  // of that name or ARN is ACTIVE or DRAINING in that cluster.
   virtual void Delete(std::string_view cluster, std::string_view name_or_arn,
                       const DeleteOptions& options = {}) = 0;
 };

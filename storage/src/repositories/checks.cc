@@ -79,4 +79,11 @@ void CheckPage(const PageRequest& page) {
   }
 }
 
+void CheckNotInactive(std::string_view entity, std::string_view status) {
+  if (status != "INACTIVE") return;
+  throw InvalidArgumentError(std::string(entity) + " status INACTIVE is set by deleting the " +
+                             std::string(entity) + ": delete it instead (strata " +
+                             std::string(entity) + " delete)");
+}
+
 }  // namespace strata::repositories

@@ -28,5 +28,8 @@ void CheckText(std::string_view what, std::string_view text);
 // "" or a JSON document (RFC 8259) of at most kMaxJsonBytes.
 void CheckJson(std::string_view what, std::string_view json);
 void CheckPage(const PageRequest& page);
+// Refuses status INACTIVE in a Create or Update of `entity` ("cluster",
+// "service"): only a delete makes one INACTIVE.
+void CheckNotInactive(std::string_view entity, std::string_view status);
 
 }  // namespace strata::repositories

@@ -1,5 +1,11 @@
-// Clusters: unique by name and by ARN; deleting one (refused while it is in
-// use, unless forced) deletes its services and tasks through the foreign keys.
+// Clusters: the live ones unique by name and by ARN in `clusters`; deleting
+// one (refused while it is in use, unless forced) moves it, INACTIVE, to
+// `inactive_clusters` and deletes its services and tasks through the foreign
+// keys.
+#include <algorithm>
+#include <iterator>
+#include <tuple>
+
 #include "repositories/queries.h"
 #include "repositories/schema.h"
 #include "repositories/unit_of_work.h"
@@ -15,6 +21,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
   explicit ClusterRepositoryImpl(UnitOfWork& unit)
       : unit_(unit),
         table_("clusters", "cluster", ClusterColumns(), unit.dialect()),
+        inactive_("inactive_clusters", "cluster", InactiveColumns(), unit.dialect()),
         select_by_arn_(Select("arn")),
         select_by_name_(Select("name")) {}
 
@@ -22,6 +29,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
     CheckName("cluster name", c.name);
     if (!c.arn.empty()) CheckArn("cluster ARN", c.arn);
     table_.CheckValues(c);
+    CheckNotInactive("cluster", c.status);
     if (c.region.empty()) c.region = kDefaultRegion;
     if (c.account_id.empty()) c.account_id = kDefaultAccount;
     if (c.arn.empty()) c.arn = MakeArn(c.region, c.account_id, "cluster", c.name);
@@ -47,17 +55,53 @@ class ClusterRepositoryImpl : public ClusterRepository {
           IsArn(name_or_arn) ? select_by_arn_ : select_by_name_, kKey, table_.read_types());
       st.Text(name_or_arn);
       found = ReadOne(st, table_);
+      if (found) return;
+      connection::Statement& gone = conn.Prepare(
+          std::string("SELECT ") + inactive_.select_list() + " FROM inactive_clusters WHERE " +
+              KeyColumn(name_or_arn) + " = :key ORDER BY updated_at DESC, id DESC LIMIT 1",
+          kKey, inactive_.read_types());
+      gone.Text(name_or_arn);
+      found = ReadOne(gone, inactive_);
     });
     return found;
   }
 
-  Page<Cluster> List(const PageRequest& page) override {
+  using ClusterRepository::List;
+  Page<Cluster> List(const ClusterFilter& filter, const PageRequest& page) override {
     CheckPage(page);
+    // Tokens of the list with INACTIVE clusters are its own.
+    const std::string filter_key = filter.include_inactive ? "inactive" : "";
     Page<Cluster> result;
     unit_.Read("cluster", [&](connection::Connection& conn) {
-      result = ListPage<Cluster>(
-          conn, table_, unit_.tokens(), "clusters", "", "", "", {}, [](connection::Statement&) {},
-          page);
+      const auto page_of = [&](const Table<Cluster>& table, const char* where) {
+        return ListPage<Cluster>(
+            conn, table, unit_.tokens(), "clusters", "", filter_key, where, {},
+            [](connection::Statement&) {}, page);
+      };
+      // A live row stored INACTIVE before soft deletes counts as deleted.
+      result = page_of(table_, filter.include_inactive ? "" : "status <> 'INACTIVE'");
+      if (!filter.include_inactive) return;
+      // Both tables' pages start after the same position: the first `limit`
+      // of the two merged are this page.
+      Page<Cluster> gone = page_of(inactive_, "");
+      const bool more = !result.next_token.empty() || !gone.next_token.empty();
+      std::vector<Cluster> merged;
+      merged.reserve(result.items.size() + gone.items.size());
+      std::merge(std::make_move_iterator(result.items.begin()),
+                 std::make_move_iterator(result.items.end()),
+                 std::make_move_iterator(gone.items.begin()),
+                 std::make_move_iterator(gone.items.end()), std::back_inserter(merged),
+                 [](const Cluster& a, const Cluster& b) {
+                   return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+                 });
+      result.next_token.clear();
+      if (merged.size() > static_cast<std::size_t>(page.limit) || more) {
+        merged.resize(std::min(merged.size(), static_cast<std::size_t>(page.limit)));
+        result.next_token =
+            unit_.tokens().Encode(QueryKey({"clusters", ""}) + filter_key,
+                                  {Micros(merged.back().created_at), merged.back().id});
+      }
+      result.items = std::move(merged);
     });
     return result;
   }
@@ -66,6 +110,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
     const std::string& key = c.arn.empty() ? c.name : c.arn;
     CheckReference("cluster", key);
     table_.CheckValues(c);
+    CheckNotInactive("cluster", c.status);
     Cluster updated = c;
     updated.updated_at = Now();
     Cluster stored;
@@ -79,16 +124,6 @@ class ClusterRepositoryImpl : public ClusterRepository {
 
   void Delete(std::string_view name_or_arn, const DeleteOptions& options) override {
     CheckReference("cluster", name_or_arn);
-    if (options.force) {  // nothing to check: one statement, cascading
-      unit_.Write("cluster", [&](connection::Connection& conn) {
-        connection::Statement& st = conn.Prepare(
-            "DELETE FROM clusters WHERE " + KeyColumn(name_or_arn) + " = :key", {Type::kText}, {});
-        st.Text(name_or_arn);
-        st.Execute();
-        if (st.AffectedRows() == 0) throw NotFoundError("cluster not found");
-      });
-      return;
-    }
     unit_.Atomic("cluster", [&](connection::Connection& conn) {
       // The row lock comes first: a service or task being created holds a
       // share of it for its foreign key, so it commits before this check
@@ -101,12 +136,38 @@ class ClusterRepositoryImpl : public ClusterRepository {
       if (!lock.Execute()) throw NotFoundError("cluster not found");
       const std::string arn(lock.GetText(0));
       lock.Finish();
-      RefuseWhileInUse(conn, arn);
-      connection::Statement& st =
-          conn.Prepare("DELETE FROM clusters WHERE arn = :arn", {Type::kText}, {});
-      st.Text(arn);
-      st.Execute();
+      if (!options.force) RefuseWhileInUse(conn, arn);
+      connection::Statement& archive = conn.Prepare(archive_, {Type::kInt, Type::kText}, {});
+      archive.Int(Micros(Now())).Text(arn);
+      archive.Execute();
+      // The services and tasks go by cascade; then the cluster's task
+      // counts, all zero by now, which no other writer can hold (their
+      // tasks' rows were locked by the cascade).
+      for (const char* sql : {"DELETE FROM clusters WHERE arn = :arn",
+                              "DELETE FROM task_counts WHERE cluster_arn = :arn"}) {
+        connection::Statement& st = conn.Prepare(sql, {Type::kText}, {});
+        st.Text(arn);
+        st.Execute();
+      }
     });
+  }
+
+  std::int64_t Purge(Timestamp deleted_before) override {
+    std::int64_t purged = 0;
+    const std::string before = unit_.dialect().Param(FieldType::kTimestamp, ":before");
+    unit_.Atomic("cluster", [&](connection::Connection& conn) {
+      // And live rows stored INACTIVE before soft deletes, with what they hold.
+      for (const char* table : {"inactive_clusters", "clusters"}) {
+        connection::Statement& st =
+            conn.Prepare(std::string("DELETE FROM ") + table +
+                             " WHERE status = 'INACTIVE' AND updated_at < " + before,
+                         {Type::kInt}, {});
+        st.Int(Micros(deleted_before));
+        st.Execute();
+        purged += st.AffectedRows();
+      }
+    });
+    return purged;
   }
 
  private:
@@ -133,6 +194,33 @@ class ClusterRepositoryImpl : public ClusterRepository {
     return IsArn(name_or_arn) ? "arn" : "name";
   }
 
+  // The live columns of a cluster as `inactive_clusters` holds them: counters
+  // are 0 (its tasks went with it).
+  static std::vector<Column<Cluster>> InactiveColumns() {
+    std::vector<Column<Cluster>> columns = ClusterColumns();
+    for (Column<Cluster>& c : columns) {
+      if (!c.stored()) c.computed = "0";
+    }
+    return columns;
+  }
+
+  // INSERT INTO inactive_clusters SELECT the cluster's columns, INACTIVE,
+  // version + 1 and updated_at :now, FROM clusters WHERE arn = :arn.
+  std::string Archive() const {
+    std::string columns, values;
+    for (const std::string& name : table_.column_names()) {
+      const char* comma = columns.empty() ? "" : ", ";
+      columns += comma + name;
+      values +=
+          comma + (name == "status"       ? std::string("'INACTIVE'")
+                   : name == "version"    ? std::string("version + 1")
+                   : name == "updated_at" ? table_.dialect().Param(FieldType::kTimestamp, ":now")
+                                          : name);
+    }
+    return "INSERT INTO inactive_clusters (" + columns + ") SELECT " + values +
+           " FROM clusters WHERE arn = :arn";
+  }
+
   std::string Select(const std::string& column) const {
     return std::string("SELECT ") + table_.select_list() + " FROM clusters WHERE " + column +
            " = :key";
@@ -140,7 +228,9 @@ class ClusterRepositoryImpl : public ClusterRepository {
 
   UnitOfWork& unit_;
   Table<Cluster> table_;
+  Table<Cluster> inactive_;                           // the rows of `inactive_clusters`
   const std::string select_by_arn_, select_by_name_;  // Find's statements, built once
+  const std::string archive_ = Archive();
 };
 
 }  // namespace

@@ -40,12 +40,13 @@ Page<E> ListInCluster(UnitOfWork& unit, const Table<E>& table, const char* entit
 }
 
 // Update of the row that `updated.arn` names, or when it is empty, the row
-// of `updated.cluster_arn` whose `key_column` is `key`: the updatable fields,
-// version + 1, when the stored version is `updated.version`. NotFoundError
-// or ConflictError otherwise.
+// of `updated.cluster_arn` whose `key_column` is `key` (among the rows that
+// match `only`, when given): the updatable fields, version + 1, when the
+// stored version is `updated.version`. NotFoundError or ConflictError
+// otherwise.
 template <class E>
 E UpdateInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity, E updated,
-                  const char* key_column, const std::string& key) {
+                  const char* key_column, const std::string& key, const char* only = nullptr) {
   using connection::Type;
   const bool by_arn = !updated.arn.empty();
   const std::string what(entity);
@@ -57,9 +58,10 @@ E UpdateInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity, E
   }
   table.CheckValues(updated);
   updated.updated_at = Now();
-  const std::string where = by_arn ? std::string("arn = :key")
-                                   : ClusterMatch(updated.cluster_arn, "cluster_arn", ":cluster") +
-                                         " AND " + key_column + " = :key";
+  std::string where = by_arn ? std::string("arn = :key")
+                             : ClusterMatch(updated.cluster_arn, "cluster_arn", ":cluster") +
+                                   " AND " + key_column + " = :key";
+  if (only != nullptr) where += std::string(" AND ") + only;
   const std::vector<Type> key_types(by_arn ? 1 : 2, Type::kText);
   const auto bind_key = [&](connection::Statement& st) {
     if (!by_arn) st.Text(updated.cluster_arn);
@@ -77,33 +79,19 @@ E UpdateInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity, E
 // is none.
 template <class E>
 void DeleteInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity,
-                     std::string_view cluster, std::string_view key_or_arn, const char* key_column,
-                     const char* refuse_when = nullptr, const std::string& refusal = "") {
+                     std::string_view cluster, std::string_view key_or_arn,
+                     const char* key_column) {
   using connection::Type;
   CheckReference("cluster", cluster);
   CheckReference(entity, key_or_arn);
   const std::string where = KeyInCluster(cluster, key_or_arn, key_column);
   unit.Write(entity, [&](connection::Connection& conn) {
-    // The guard is part of the DELETE itself: no writer can change the row
-    // between the check and the delete.
-    connection::Statement& st = conn.Prepare(
-        std::string("DELETE FROM ") + table.name() + " WHERE " + where +
-            (refuse_when != nullptr ? std::string(" AND NOT (") + refuse_when + ")" : ""),
-        {Type::kText, Type::kText}, {});
+    connection::Statement& st =
+        conn.Prepare(std::string("DELETE FROM ") + table.name() + " WHERE " + where,
+                     {Type::kText, Type::kText}, {});
     st.Text(cluster).Text(key_or_arn);
     st.Execute();
-    if (st.AffectedRows() != 0) return;
-    if (refuse_when != nullptr) {
-      connection::Statement& exists =
-          conn.Prepare(std::string("SELECT count(*) FROM ") + table.name() + " WHERE " + where,
-                       {Type::kText, Type::kText}, {Type::kInt});
-      exists.Text(cluster).Text(key_or_arn);
-      exists.Execute();
-      const bool refused = exists.GetInt(0) != 0;
-      exists.Finish();
-      if (refused) throw ConflictError(refusal);
-    }
-    throw NotFoundError(std::string(entity) + " not found");
+    if (st.AffectedRows() == 0) throw NotFoundError(std::string(entity) + " not found");
   });
 }
 

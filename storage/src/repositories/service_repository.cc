@@ -1,4 +1,6 @@
-// Services: unique by ARN and by (cluster, name), listed per cluster.
+// Services: those not INACTIVE unique by ARN and by (cluster, name), listed
+// per cluster; deleting one makes it DRAINING, then INACTIVE (migration
+// 0008's triggers finish the drain).
 #include "repositories/cluster_rows.h"
 #include "repositories/schema.h"
 #include "strata/error.h"
@@ -7,6 +9,9 @@ namespace strata::repositories {
 namespace {
 
 using connection::Type;
+
+// The services that hold their name and ARN: all but the deleted ones.
+constexpr const char* kLive = "status <> 'INACTIVE'";
 
 class ServiceRepositoryImpl : public ServiceRepository {
  public:
@@ -18,6 +23,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
     CheckReference("service cluster", s.cluster_arn);
     if (!s.arn.empty()) CheckArn("service ARN", s.arn);
     table_.CheckValues(s);
+    CheckNotInactive("service", s.status);
     unit_.Write("service", [&](connection::Connection& conn) {
       const ClusterRef cluster = RequireCluster(conn, s.cluster_arn);
       s.cluster_arn = cluster.arn;
@@ -46,7 +52,8 @@ class ServiceRepositoryImpl : public ServiceRepository {
     unit_.Read("service", [&](connection::Connection& conn) {
       connection::Statement& st =
           conn.Prepare(std::string("SELECT ") + table_.select_list() + " FROM services WHERE " +
-                           KeyInCluster(cluster, name_or_arn, "name"),
+                           KeyInCluster(cluster, name_or_arn, "name") +
+                           " ORDER BY status = 'INACTIVE', updated_at DESC, id DESC LIMIT 1",
                        {Type::kText, Type::kText}, table_.read_types());
       st.Text(cluster).Text(name_or_arn);
       found = ReadOne(st, table_);
@@ -63,21 +70,58 @@ class ServiceRepositoryImpl : public ServiceRepository {
     Filters filters;
     filters.Add("launch_type", filter.launch_type);
     filters.Add("status", filter.status);
+    const bool inactive = filter.include_inactive || filter.status == "INACTIVE";
+    if (!inactive) filters.sql += " AND " + std::string(kLive);
     return ListInCluster(unit_, table_, "service", "services", cluster, filters,
-                         QueryKey({filter.launch_type, filter.status}), page);
+                         QueryKey({filter.launch_type, filter.status, inactive ? "all" : ""}),
+                         page);
   }
 
   Service Update(const Service& s) override {
-    return UpdateInCluster(unit_, table_, "service", s, "name", s.name);
+    CheckNotInactive("service", s.status);
+    return UpdateInCluster(unit_, table_, "service", s, "name", s.name, kLive);
   }
 
   void Delete(std::string_view cluster, std::string_view name_or_arn,
               const DeleteOptions& options) override {
-    DeleteInCluster(unit_, table_, "service", cluster, name_or_arn, "name",
-                    options.force ? nullptr : "desired_count > 0",
-                    "the service still wants tasks (desired_count above 0): scale it to 0 "
-                    "first (strata service update --desired-count 0), or force the delete "
-                    "(--force)");
+    CheckReference("cluster", cluster);
+    CheckReference("service", name_or_arn);
+    unit_.Atomic("service", [&](connection::Connection& conn) {
+      // The row lock first, then the count, in its own statement: a writer
+      // stopping one of the service's tasks holds a share of the row until
+      // it commits (migration 0008), so the count sees every such stop.
+      connection::Statement& lock = conn.Prepare(
+          "SELECT id, cluster_arn, name, desired_count FROM services WHERE " +
+              KeyInCluster(cluster, name_or_arn, "name") + " AND " + kLive +
+              unit_.dialect().LockRows(),
+          {Type::kText, Type::kText}, {Type::kText, Type::kText, Type::kText, Type::kInt});
+      lock.Text(cluster).Text(name_or_arn);
+      if (!lock.Execute()) throw NotFoundError("service not found");
+      const std::string id(lock.GetText(0)), cluster_arn(lock.GetText(1)),
+          group = "service:" + std::string(lock.GetText(2));
+      const std::int64_t desired = lock.GetInt(3);
+      lock.Finish();
+      if (desired > 0 && !options.force) {
+        throw ConflictError(
+            "the service still wants tasks (desired_count above 0): scale it to 0 first "
+            "(strata service update --desired-count 0), or force the delete (--force)");
+      }
+      connection::Statement& live = conn.Prepare(
+          "SELECT coalesce(sum(running + pending + stopping), 0) FROM task_counts WHERE "
+          "cluster_arn = :cluster AND task_group = :group",
+          {Type::kText, Type::kText}, {Type::kInt});
+      live.Text(cluster_arn).Text(group);
+      live.Execute();
+      const bool draining = live.GetInt(0) != 0;
+      live.Finish();
+      connection::Statement& st = conn.Prepare(
+          "UPDATE services SET status = :status, desired_count = 0, version = "
+          "version + 1, updated_at = " +
+              unit_.dialect().Param(FieldType::kTimestamp, ":now") + " WHERE id = :id",
+          {Type::kText, Type::kInt, Type::kText}, {});
+      st.Text(draining ? "DRAINING" : "INACTIVE").Int(Micros(Now())).Text(id);
+      st.Execute();
+    });
   }
 
  private:
