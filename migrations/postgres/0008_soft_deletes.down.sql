@@ -6,9 +6,11 @@ DROP TRIGGER tasks_drain_delete ON tasks;
 DROP TRIGGER tasks_drain_update ON tasks;
 DROP FUNCTION strata_finish_draining();
 DROP FUNCTION strata_settle_service(text);
-DELETE FROM services i WHERE i.status = 'INACTIVE' AND EXISTS (
-  SELECT 1 FROM services s WHERE s.id <> i.id AND (s.arn = i.arn OR (s.cluster_arn = i.cluster_arn AND s.name = i.name))
-    AND (s.status <> 'INACTIVE' OR s.updated_at > i.updated_at OR (s.updated_at = i.updated_at AND s.id > i.id)));
+DELETE FROM services WHERE status = 'INACTIVE' AND EXISTS (
+  SELECT 1 FROM services s WHERE s.id <> services.id
+    AND (s.arn = services.arn OR (s.cluster_arn = services.cluster_arn AND s.name = services.name))
+    AND (s.status <> 'INACTIVE' OR s.updated_at > services.updated_at
+         OR (s.updated_at = services.updated_at AND s.id > services.id)));
 DROP INDEX services_cluster_arn_name_key;
 CREATE UNIQUE INDEX services_cluster_arn_name_key ON services (cluster_arn, name);
 DROP INDEX services_arn_key;

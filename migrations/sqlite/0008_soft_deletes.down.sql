@@ -30,9 +30,11 @@ BEGIN
     stopping = stopping - (OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))
   WHERE cluster_arn = OLD.cluster_arn AND task_group = OLD.task_group AND shard = 0;
 END;
-DELETE FROM services i WHERE i.status = 'INACTIVE' AND EXISTS (
-  SELECT 1 FROM services s WHERE s.id <> i.id AND (s.arn = i.arn OR (s.cluster_arn = i.cluster_arn AND s.name = i.name))
-    AND (s.status <> 'INACTIVE' OR s.updated_at > i.updated_at OR (s.updated_at = i.updated_at AND s.id > i.id)));
+DELETE FROM services WHERE status = 'INACTIVE' AND EXISTS (
+  SELECT 1 FROM services s WHERE s.id <> services.id
+    AND (s.arn = services.arn OR (s.cluster_arn = services.cluster_arn AND s.name = services.name))
+    AND (s.status <> 'INACTIVE' OR s.updated_at > services.updated_at
+         OR (s.updated_at = services.updated_at AND s.id > services.id)));
 DROP INDEX services_cluster_arn_name_key;
 CREATE UNIQUE INDEX services_cluster_arn_name_key ON services (cluster_arn, name);
 DROP INDEX services_arn_key;

@@ -91,11 +91,12 @@ TEST_P(UpgradeTest, Version6KeepsEveryRowAndHoldsOnlyNewWrites) {
   EXPECT_EQ(store->tasks().Count("prod", pending), 1) << "an old row can be corrected";
 }
 
-// Version 7: the counters callers kept (or left at 0) give way to live ones.
-// A database written at version 6, with tasks in every state and counters
-// set by hand to wrong values, comes through with every row unchanged and
-// every counter equal to a COUNT of its tasks; writes from then on move them.
-TEST_P(UpgradeTest, Version7CountsTheTasksAlreadyStored) {
+// Versions 7 and 8: the counters callers kept (or left at 0) give way to
+// live ones, and deletes become soft. A database written at version 6, with
+// tasks in every state, a DRAINING service and counters set by hand to wrong
+// values, comes through with every row unchanged and every counter equal to
+// a COUNT of its tasks; writes from then on move them; and back down.
+TEST_P(UpgradeTest, Versions7And8CountTheTasksAlreadyStored) {
   StoreOptions options = TestEnvironment::Get().Options(backend());
   Migrator::Open(options)->Up();
   {
@@ -129,7 +130,7 @@ TEST_P(UpgradeTest, Version7CountsTheTasksAlreadyStored) {
   db().Exec("UPDATE services SET running_count = 3, status = 'DRAINING' WHERE name = 'api'");
   const std::string before = Snapshot();
 
-  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 7);
+  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 8);
   EXPECT_EQ(Snapshot(), before) << "the upgrade changed stored rows";
   std::unique_ptr<Store> store = Store::Open(options);
   const auto count = [&](const std::string& where) {
@@ -163,11 +164,61 @@ TEST_P(UpgradeTest, Version7CountsTheTasksAlreadyStored) {
   more.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
   store->tasks().Create(more);
   EXPECT_EQ(store->clusters().Find("prod")->running_tasks_count, running + 1);
+  // The service left DRAINING at version 6 finishes draining when its last
+  // tasks stop, whoever stops them.
+  db().Exec("UPDATE tasks SET last_status = 'STOPPED' WHERE task_group = 'service:api'");
+  EXPECT_EQ(store->services().Find("prod", "api")->status, "INACTIVE");
+  EXPECT_EQ(store->services().Find("prod", "web")->status, "ACTIVE");
+  const std::int64_t counted = store->clusters().Find("prod")->running_tasks_count;
+  EXPECT_EQ(counted, count(std::string("c.name = 'prod' AND last_status = 'RUNNING'")));
 
   // And back: version 6's columns hold the counts as they were at the downgrade.
   ASSERT_EQ(Migrator::Open(options)->DownTo(6).current_version, 6);
-  EXPECT_EQ(db().QueryInt("SELECT running_tasks_count FROM clusters WHERE name = 'prod'"),
-            running + 1);
+  EXPECT_EQ(db().QueryInt("SELECT running_tasks_count FROM clusters WHERE name = 'prod'"), counted);
+}
+
+// Down from version 8: archived clusters come back into `clusters` where no
+// live cluster holds their name, and of a name's INACTIVE services only the
+// one without a live successor stays, since version 7 has room for one.
+TEST_P(UpgradeTest, Version8DownKeepsTheDeletedRowsThatFit) {
+  StoreOptions options = TestEnvironment::Get().Options(backend());
+  Migrator::Open(options)->Up();
+  {
+    std::unique_ptr<Store> store = Store::Open(options);
+    for (const char* name : {"prod", "old"}) {
+      Cluster c;
+      c.name = name;
+      store->clusters().Create(c);
+      store->clusters().Delete(name);
+    }
+    Cluster again;
+    again.name = "prod";
+    store->clusters().Create(again);
+    for (int i = 0; i < 2; ++i) {
+      Service s;
+      s.cluster_arn = "prod";
+      s.name = i == 0 ? "web" : "api";
+      s.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
+      store->services().Create(s);
+      store->services().Delete("prod", s.name);
+    }
+    Service s;
+    s.cluster_arn = "prod";
+    s.name = "web";
+    s.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
+    store->services().Create(s);
+  }
+  ASSERT_EQ(Migrator::Open(options)->DownTo(7).current_version, 7);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM clusters WHERE name = 'prod' AND status = "
+                          "'ACTIVE'"),
+            1);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM clusters"), 2);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM clusters WHERE name = 'old' AND status = "
+                          "'INACTIVE'"),
+            1);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE name = 'web'"), 1);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE name = 'api'"), 1);
+  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 8);
 }
 
 STRATA_BACKEND_TEST_SUITE(UpgradeTest);
