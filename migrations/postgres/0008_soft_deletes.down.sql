@@ -11,6 +11,8 @@ DELETE FROM services WHERE status = 'INACTIVE' AND EXISTS (
     AND (s.arn = services.arn OR (s.cluster_arn = services.cluster_arn AND s.name = services.name))
     AND (s.status <> 'INACTIVE' OR s.updated_at > services.updated_at
          OR (s.updated_at = services.updated_at AND s.id > services.id)));
+DROP INDEX services_cluster_arn_name_idx;
+DROP INDEX services_arn_idx;
 DROP INDEX services_cluster_arn_name_key;
 CREATE UNIQUE INDEX services_cluster_arn_name_key ON services (cluster_arn, name);
 DROP INDEX services_arn_key;

@@ -36,6 +36,9 @@ CREATE UNIQUE INDEX services_arn_key ON services (arn) WHERE status <> 'INACTIVE
 DROP INDEX services_cluster_arn_name_key;
 CREATE UNIQUE INDEX services_cluster_arn_name_key ON services (cluster_arn, name)
   WHERE status <> 'INACTIVE';
+-- Lookups by name or ARN see the deleted services too (the live one first).
+CREATE INDEX services_arn_idx ON services (arn);
+CREATE INDEX services_cluster_arn_name_idx ON services (cluster_arn, name);
 
 -- A DRAINING service becomes INACTIVE in the statement that stops (or
 -- deletes) the last of its tasks: the counting triggers of 0007 gain a
