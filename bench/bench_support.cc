@@ -38,7 +38,8 @@ Environment& Env() {
 }
 
 // Prints every run as the console reporter does, and remembers the times of
-// `<name>/raw` and `<name>/strata` pairs for the ratio table.
+// `<name>/raw` and `<name>/strata` pairs for the ratio table, and of variants
+// `<name>/<side>_<variant>` beside their `<name>/<side>` for a second table.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
@@ -50,6 +51,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
                     : name.ends_with("/strata") ? strata_[name.substr(0, name.size() - 7)]
                                                 : other_;
       slot = {run.GetAdjustedRealTime(), run.GetAdjustedCPUTime()};
+      all_[name] = slot;
       units_[name.substr(0, name.rfind('/'))] = benchmark::GetTimeUnitString(run.time_unit);
     }
   }
@@ -81,13 +83,35 @@ class RatioReporter : public benchmark::ConsoleReporter {
           name.substr(0, at).c_str(), per_row, units_[name].c_str(), one->second.real,
           units_[name].c_str(), one->second.real / per_row);
     }
+    PrintVariants();
   }
 
  private:
   struct Times {
     double real = 0, cpu = 0;
   };
-  std::map<std::string, Times> raw_, strata_;
+
+  // "postgres/create_task/raw_uncounted" beside "postgres/create_task/raw".
+  void PrintVariants() {
+    bool header = false;
+    for (const auto& [name, variant] : all_) {
+      const std::size_t under = name.find('_', name.rfind('/'));
+      if (under == std::string::npos) continue;
+      const auto base = all_.find(name.substr(0, under));
+      if (base == all_.end()) continue;
+      if (!header) {
+        std::printf("\n%-48s %13s %13s %11s %11s\n", "variant vs its base (median)", "base real",
+                    "variant real", "base/var", "var/base");
+        header = true;
+      }
+      const std::string unit = units_[name.substr(0, name.rfind('/'))];
+      std::printf("%-48s %10.3f %-2s %10.3f %-2s %10.2fx %10.2fx\n", name.c_str(),
+                  base->second.real, unit.c_str(), variant.real, unit.c_str(),
+                  base->second.real / variant.real, variant.real / base->second.real);
+    }
+  }
+
+  std::map<std::string, Times> raw_, strata_, all_;
   std::map<std::string, std::string> units_;
   Times other_;
 };

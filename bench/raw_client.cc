@@ -114,6 +114,22 @@ class RawSqlite : public Raw {
     throw std::logic_error("SQLite has no COPY");
   }
 
+  std::vector<std::string> Texts(const char* sql) override {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sqlite3_errmsg(db_));
+    }
+    std::vector<std::string> texts;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      texts.emplace_back(text != nullptr ? text : "");
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
+    return texts;
+  }
+
  private:
   struct Prepared {
     sqlite3_stmt* stmt = nullptr;
@@ -198,6 +214,15 @@ class RawPostgres : public Raw {
     }
     Check(PQgetResult(conn_));
     while (PGresult* rest = PQgetResult(conn_)) PQclear(rest);
+  }
+
+  std::vector<std::string> Texts(const char* sql) override {
+    PGresult* r = PQexec(conn_, sql);
+    Check(r, PGRES_TUPLES_OK, false);
+    std::vector<std::string> texts;
+    for (int i = 0; i < PQntuples(r); ++i) texts.emplace_back(PQgetvalue(r, i, 0));
+    PQclear(r);
+    return texts;
   }
 
  private:

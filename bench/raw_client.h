@@ -43,6 +43,9 @@ class Raw {
   virtual void Exec(const char* sql) = 0;
   // PostgreSQL: `copy` (COPY ... FROM STDIN) with `data` in text format.
   virtual void Copy(const std::string& copy, const std::string& data) = 0;
+  // The first column of every row of `sql` (a query without values), as
+  // text: for the set-up of a benchmark, not its timing.
+  virtual std::vector<std::string> Texts(const char* sql) = 0;
 };
 
 // A raw connection to the backend's database at `url` (a file path for

@@ -1,0 +1,294 @@
+// The task write paths (write_paths.h), moved out of query_bench.cc so that
+// counters_bench measures the same code with and without the counting
+// triggers.
+#include "write_paths.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "query_fixture.h"
+#include "raw_client.h"
+#include "raw_tasks.h"
+
+namespace strata::bench {
+namespace {
+
+// The statements strata prepares for the write paths, captured once per
+// backend; and the raw side's plans for them.
+struct Writes {
+  std::string find_cluster, insert, update, upsert, delete_cluster;
+};
+
+Writes& CapturedWrites(Fixture& f) {
+  static std::map<Fixture*, Writes> captured;
+  if (const auto it = captured.find(&f); it != captured.end()) return it->second;
+  Writes w;
+  const auto one = [](const std::vector<std::string>& sql, std::size_t want, std::size_t i) {
+    if (sql.size() != want) {
+      throw std::runtime_error("expected " + std::to_string(want) +
+                               " statements, strata prepared " + std::to_string(sql.size()));
+    }
+    return sql[i];
+  };
+  Task task = SeedTask(f.writes.arn, 1);
+  const std::vector<std::string> create = f.Capture([&] { task = f.store->tasks().Create(task); });
+  w.find_cluster = one(create, 2, 0);
+  w.insert = one(create, 2, 1);
+  w.update = one(f.Capture([&] { task = f.store->tasks().Update(task); }), 1, 0);
+  w.upsert = one(f.Capture([&] { task = f.store->tasks().Upsert(task); }), 2, 1);
+  Cluster doomed;
+  doomed.name = "cluster-doomed";
+  doomed = f.store->clusters().Create(doomed);
+  // Forced: the path measured is the cascade (an unforced delete of a
+  // cluster with tasks is refused, ADR 0010).
+  w.delete_cluster = one(f.Capture([&] { f.store->clusters().Delete(doomed.arn, {true}); }), 1, 0);
+  f.store->tasks().Delete(f.writes.arn, task.arn);
+  return captured[&f] = w;
+}
+
+const std::map<std::string, Plan::Get> kClusterKey = {
+    {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }}};
+
+// Removes the tasks the write paths created (outside the timing).
+void ClearWrites(Fixture& f) {
+  f.raw->Run("DELETE FROM tasks WHERE cluster_arn = :c", {f.writes.arn});
+}
+
+void CreateTask(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  const Task seed = SeedTask(f.writes.arn, 7);
+  if (raw) {
+    Plan find(w.find_cluster, kClusterKey), insert(w.insert, {});
+    RawTasks tasks(f.writes);
+    for (auto _ : state) {
+      Task t = seed;
+      tasks.Complete(t);
+      if (find.Run(*f.raw, t) != 1 || insert.Run(*f.raw, t) != 1) {
+        state.SkipWithError("raw create failed");
+      }
+    }
+  } else {
+    for (auto _ : state) benchmark::DoNotOptimize(f.store->tasks().Create(seed));
+  }
+  state.SetItemsProcessed(state.iterations());
+  ClearWrites(f);
+}
+
+void UpdateTask(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  Task t = f.store->tasks().Create(SeedTask(f.writes.arn, 8));
+  const char* status[] = {"RUNNING", "STOPPED"};
+  if (raw) {
+    Plan update(w.update, {{":key", [](const Task& task, Value& v) { SetText(v, task.arn); }},
+                           {":version", [](const Task& task, Value& v) { v = task.version; }}});
+    for (auto _ : state) {
+      t.desired_status = status[t.version % 2];
+      t.updated_at = Now();
+      if (update.Run(*f.raw, t) != 1) state.SkipWithError("raw update matched no row");
+      ++t.version;
+    }
+  } else {
+    for (auto _ : state) {
+      t.desired_status = status[t.version % 2];
+      t = f.store->tasks().Update(t);
+    }
+  }
+  ClearWrites(f);
+}
+
+void UpsertTask(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  Task t = f.store->tasks().Create(SeedTask(f.writes.arn, 9));
+  if (raw) {
+    Plan find(w.find_cluster, kClusterKey), upsert(w.upsert, {});
+    for (auto _ : state) {
+      t.version = 1;
+      t.created_at = t.updated_at = Now();
+      if (find.Run(*f.raw, t) != 1 || upsert.Run(*f.raw, t) != 1) {
+        state.SkipWithError("raw upsert failed");
+      }
+    }
+  } else {
+    for (auto _ : state) benchmark::DoNotOptimize(f.store->tasks().Upsert(t));
+  }
+  ClearWrites(f);
+}
+
+constexpr int kCreateMany = 10'000;
+
+// CreateMany of 10,000 tasks. Raw: on SQLite the same transaction of
+// INSERTs strata runs; on PostgreSQL a COPY of the same rows, the fastest
+// way in (strata's CreateMany is a COPY too, in a transaction with its
+// cluster check).
+void CreateMany(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  std::vector<Task> seeds;
+  for (int i = 0; i < kCreateMany; ++i) seeds.push_back(SeedTask(f.writes.arn, i));
+  Plan find(w.find_cluster, kClusterKey), insert(w.insert, {});
+  RawTasks tasks(f.writes);
+  std::vector<std::pair<ColumnKind, std::function<void(const Task&, Value&)>>> columns;
+  std::string copy = "COPY tasks (";
+  for (const std::string& column : InsertColumns(w.insert)) {
+    columns.emplace_back(TaskColumn(column).kind, TaskColumn(column).get);
+    copy += (columns.size() > 1 ? ", " : "") + column;
+  }
+  copy += ") FROM STDIN";
+  std::string data;
+  Value value;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<Task> batch = seeds;
+    ClearWrites(f);
+    state.ResumeTiming();
+    if (!raw) {
+      benchmark::DoNotOptimize(f.store->tasks().CreateMany(std::move(batch)));
+    } else if (backend == Backend::kSqlite) {
+      f.raw->Exec("BEGIN IMMEDIATE");
+      find.Run(*f.raw, batch.front());
+      for (Task& t : batch) {
+        tasks.Complete(t);
+        insert.Run(*f.raw, t);
+      }
+      f.raw->Exec("COMMIT");
+    } else {
+      data.clear();
+      for (Task& t : batch) {
+        tasks.Complete(t);
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+          if (c > 0) data += '\t';
+          columns[c].second(t, value);
+          AppendCopy(data, columns[c].first, value);
+        }
+        data += '\n';
+      }
+      f.raw->Copy(copy, data);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kCreateMany);
+  ClearWrites(f);
+}
+
+constexpr int kDoomedTasks = 1'000;
+
+// Deleting a cluster deletes its tasks (ON DELETE CASCADE); each iteration
+// first creates a cluster with 1,000 tasks through strata, untimed.
+void DeleteCluster(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  Plan remove(w.delete_cluster, kClusterKey);
+  static int next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Cluster c;
+    c.name = "doomed-" + std::to_string(++next);
+    c = f.store->clusters().Create(c);
+    std::vector<Task> batch;
+    for (int i = 0; i < kDoomedTasks; ++i) batch.push_back(SeedTask(c.arn, i));
+    f.store->tasks().CreateMany(std::move(batch));
+    Task key;
+    key.cluster_arn = c.arn;
+    state.ResumeTiming();
+    if (raw) {
+      if (remove.Run(*f.raw, key) != 1) state.SkipWithError("raw delete matched no cluster");
+    } else {
+      f.store->clusters().Delete(c.arn, {true});
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * kDoomedTasks);
+}
+
+// One task's life through AdvanceStatus: 3 changes after PROVISIONING.
+constexpr const char* kLife[] = {"PENDING", "RUNNING", "STOPPED"};
+constexpr int kAdvanceBatch = 1'000;
+
+// kAdvanceBatch PROVISIONING tasks in the writes cluster, created through
+// strata (untimed by the caller).
+std::vector<Task> Provisioning(Fixture& f) {
+  std::vector<Task> batch;
+  for (int i = 0; i < kAdvanceBatch; ++i) {
+    Task t = SeedTask(f.writes.arn, i);
+    t.last_status = "PROVISIONING";
+    t.started_at.reset();
+    batch.push_back(std::move(t));
+  }
+  return f.store->tasks().CreateMany(std::move(batch));
+}
+
+// Raw: what AdvanceStatus runs for each change, the task's find and the
+// versioned update (captured), with the fields it sets filled in by hand.
+void AdvanceStatus(benchmark::State& state, Backend backend, bool raw) {
+  Fixture& f = Seeded(backend);
+  const Writes& w = CapturedWrites(f);
+  std::vector<Task> tasks = Provisioning(f);
+  std::vector<std::string> sql = f.Capture([&] {
+    tasks[0] = f.store->tasks().AdvanceStatus(f.writes.arn, tasks[0].arn, {"PENDING", ""});
+  });
+  if (sql.size() != 2 || sql[1] != w.update || Placeholders(sql[0]).size() != 2) {
+    state.SkipWithError("AdvanceStatus prepared other statements than a find and the update");
+    ClearWrites(f);
+    return;
+  }
+  Plan update(w.update, {{":key", [](const Task& task, Value& v) { SetText(v, task.arn); }},
+                         {":version", [](const Task& task, Value& v) { v = task.version; }}});
+  std::vector<Value> key = {f.writes.arn, std::string()};
+  std::size_t next = 1;  // tasks[0] has moved on
+  for (auto _ : state) {
+    if (next == tasks.size()) {
+      state.PauseTiming();
+      tasks = Provisioning(f);
+      next = 0;
+      state.ResumeTiming();
+    }
+    Task& t = tasks[next++];
+    for (const std::string status : kLife) {
+      if (!raw) {
+        t = f.store->tasks().AdvanceStatus(f.writes.arn, t.arn, {status, ""});
+        continue;
+      }
+      SetText(key[1], t.arn);
+      if (f.raw->Run(sql[0], key) != 1) state.SkipWithError("raw find matched no task");
+      const Timestamp now = Now();
+      t.last_status = status;
+      if (status == "RUNNING") t.started_at = now;
+      if (status == "STOPPED") {
+        t.stopping_at = t.stopped_at = now;
+        t.desired_status = "STOPPED";
+      }
+      t.updated_at = now;
+      if (update.Run(*f.raw, t) != 1) state.SkipWithError("raw update matched no row");
+      ++t.version;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 3);
+  ClearWrites(f);
+}
+
+}  // namespace
+
+const std::vector<WritePath>& WritePaths() {
+  static const std::vector<WritePath> paths = {
+      {"create_task", CreateTask},
+      {"update_task", UpdateTask},
+      {"upsert_task", UpsertTask},
+      {"create_many_10000", CreateMany},
+      {"delete_cluster_1000_tasks", DeleteCluster},
+  };
+  return paths;
+}
+
+const WritePath& AdvanceStatusPath() {
+  static const WritePath path = {"advance_status_3", AdvanceStatus};
+  return path;
+}
+
+}  // namespace strata::bench
