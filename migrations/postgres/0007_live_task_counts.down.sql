@@ -15,5 +15,7 @@ UPDATE services SET
 DROP TRIGGER tasks_count_delete ON tasks;
 DROP TRIGGER tasks_count_update ON tasks;
 DROP TRIGGER tasks_count_insert ON tasks;
+DROP FUNCTION strata_count_task_move();
 DROP FUNCTION strata_count_tasks();
+DROP FUNCTION strata_add_task_counts(text, text, bigint, bigint, bigint);
 DROP TABLE task_counts;

@@ -17,66 +17,88 @@ CREATE TABLE task_counts (
   PRIMARY KEY (cluster_arn, task_group, shard)
 );
 
--- One statement-level trigger per event: a bulk write adds one row per
--- (cluster, group) it touched, not one per task. RUNNING counts as running;
--- PROVISIONING, PENDING and ACTIVATING as pending; DEACTIVATING, STOPPING
--- and DEPROVISIONING as stopping.
+-- Adds counts to the task's shard row. RUNNING counts as running;
+-- PROVISIONING, PENDING and ACTIVATING as pending; DEACTIVATING, STOPPING and
+-- DEPROVISIONING as stopping; STOPPED and DELETED not at all.
+CREATE FUNCTION strata_add_task_counts(add_cluster text, add_group text, add_running bigint,
+                                       add_pending bigint, add_stopping bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  -- PL/pgSQL, not SQL: its statement is planned once per connection.
+  INSERT INTO task_counts AS c (cluster_arn, task_group, shard, running, pending, stopping)
+  VALUES (add_cluster, add_group, pg_backend_pid() % 16, add_running, add_pending, add_stopping)
+  ON CONFLICT (cluster_arn, task_group, shard) DO UPDATE SET
+    running = c.running + excluded.running, pending = c.pending + excluded.pending,
+    stopping = c.stopping + excluded.stopping;
+END
+$$;
+
+-- Inserts and deletes: one statement-level trigger each, so a COPY of
+-- 10,000 tasks or the cascade of a cluster delete adds one row per
+-- (cluster, group), not one per task.
 CREATE FUNCTION strata_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO task_counts AS c (cluster_arn, task_group, shard, running, pending, stopping)
-    SELECT cluster_arn, task_group, pg_backend_pid() % 16,
-           count(*) FILTER (WHERE last_status = 'RUNNING'),
-           count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
-           count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))
+    PERFORM strata_add_task_counts(cluster_arn, task_group,
+              count(*) FILTER (WHERE last_status = 'RUNNING'),
+              count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
+              count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
     FROM new_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
-    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group
-    ON CONFLICT (cluster_arn, task_group, shard) DO UPDATE SET
-      running = c.running + excluded.running, pending = c.pending + excluded.pending,
-      stopping = c.stopping + excluded.stopping;
-  ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO task_counts AS c (cluster_arn, task_group, shard, running, pending, stopping)
-    SELECT cluster_arn, task_group, pg_backend_pid() % 16,
-           -count(*) FILTER (WHERE last_status = 'RUNNING'),
-           -count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
-           -count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))
-    FROM old_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
-    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group
-    ON CONFLICT (cluster_arn, task_group, shard) DO UPDATE SET
-      running = c.running + excluded.running, pending = c.pending + excluded.pending,
-      stopping = c.stopping + excluded.stopping;
+    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
   ELSE
-    INSERT INTO task_counts AS c (cluster_arn, task_group, shard, running, pending, stopping)
-    SELECT cluster_arn, task_group, pg_backend_pid() % 16, sum(r), sum(p), sum(s)
-    FROM (SELECT cluster_arn, task_group, (last_status = 'RUNNING')::int AS r,
-                 (last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int AS p,
-                 (last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int AS s
-          FROM new_rows
-          UNION ALL
-          SELECT cluster_arn, task_group, -(last_status = 'RUNNING')::int,
-                 -(last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
-                 -(last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int
-          FROM old_rows) AS delta
-    GROUP BY cluster_arn, task_group
-    HAVING sum(r) <> 0 OR sum(p) <> 0 OR sum(s) <> 0
-    ORDER BY cluster_arn, task_group
-    ON CONFLICT (cluster_arn, task_group, shard) DO UPDATE SET
-      running = c.running + excluded.running, pending = c.pending + excluded.pending,
-      stopping = c.stopping + excluded.stopping;
+    PERFORM strata_add_task_counts(cluster_arn, task_group,
+              -count(*) FILTER (WHERE last_status = 'RUNNING'),
+              -count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
+              -count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
+    FROM old_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
+    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
   END IF;
   RETURN NULL;
 END
 $$;
 CREATE TRIGGER tasks_count_insert AFTER INSERT ON tasks
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION strata_count_tasks();
-CREATE TRIGGER tasks_count_update AFTER UPDATE ON tasks
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION strata_count_tasks();
 CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION strata_count_tasks();
 
--- The tasks stored before this version, counted once. The triggers above
--- already hold the table's lock, so no write slips in between.
+-- Updates: a row-level trigger that runs only when a task changes state,
+-- group or cluster (most updates change none of them and cost nothing).
+CREATE FUNCTION strata_count_task_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.cluster_arn = NEW.cluster_arn AND OLD.task_group = NEW.task_group THEN
+    IF OLD.last_status NOT IN ('STOPPED', 'DELETED') OR NEW.last_status NOT IN ('STOPPED', 'DELETED') THEN
+      PERFORM strata_add_task_counts(NEW.cluster_arn, NEW.task_group,
+                (NEW.last_status = 'RUNNING')::int - (OLD.last_status = 'RUNNING')::int,
+                (NEW.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int
+                  - (OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+                (NEW.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int
+                  - (OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF OLD.last_status NOT IN ('STOPPED', 'DELETED') THEN
+    PERFORM strata_add_task_counts(OLD.cluster_arn, OLD.task_group,
+              -(OLD.last_status = 'RUNNING')::int,
+              -(OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+              -(OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+  END IF;
+  IF NEW.last_status NOT IN ('STOPPED', 'DELETED') THEN
+    PERFORM strata_add_task_counts(NEW.cluster_arn, NEW.task_group,
+              (NEW.last_status = 'RUNNING')::int,
+              (NEW.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+              (NEW.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER tasks_count_update AFTER UPDATE OF last_status, cluster_arn, task_group ON tasks
+  FOR EACH ROW WHEN (OLD.last_status IS DISTINCT FROM NEW.last_status
+                     OR OLD.cluster_arn IS DISTINCT FROM NEW.cluster_arn
+                     OR OLD.task_group IS DISTINCT FROM NEW.task_group)
+  EXECUTE FUNCTION strata_count_task_move();
+
+-- The tasks stored before this version, counted once. Creating the triggers
+-- took the table's lock, so no write slips in between.
 INSERT INTO task_counts (cluster_arn, task_group, shard, running, pending, stopping)
 SELECT cluster_arn, task_group, 0,
        count(*) FILTER (WHERE last_status = 'RUNNING'),

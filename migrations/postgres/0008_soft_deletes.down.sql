@@ -2,9 +2,56 @@
 -- live cluster holds their name or ARN (those, and INACTIVE services whose
 -- name a live service holds, are dropped: version 7 has room for one of
 -- each name).
-DROP TRIGGER tasks_drain_delete ON tasks;
-DROP TRIGGER tasks_drain_update ON tasks;
-DROP FUNCTION strata_finish_draining();
+-- Version 7's counting functions, without the end of a drain.
+CREATE OR REPLACE FUNCTION strata_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM strata_add_task_counts(cluster_arn, task_group,
+              count(*) FILTER (WHERE last_status = 'RUNNING'),
+              count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
+              count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
+    FROM new_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
+    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
+  ELSE
+    PERFORM strata_add_task_counts(cluster_arn, task_group,
+              -count(*) FILTER (WHERE last_status = 'RUNNING'),
+              -count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
+              -count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
+    FROM old_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
+    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE OR REPLACE FUNCTION strata_count_task_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.cluster_arn = NEW.cluster_arn AND OLD.task_group = NEW.task_group THEN
+    IF OLD.last_status NOT IN ('STOPPED', 'DELETED') OR NEW.last_status NOT IN ('STOPPED', 'DELETED') THEN
+      PERFORM strata_add_task_counts(NEW.cluster_arn, NEW.task_group,
+                (NEW.last_status = 'RUNNING')::int - (OLD.last_status = 'RUNNING')::int,
+                (NEW.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int
+                  - (OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+                (NEW.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int
+                  - (OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF OLD.last_status NOT IN ('STOPPED', 'DELETED') THEN
+    PERFORM strata_add_task_counts(OLD.cluster_arn, OLD.task_group,
+              -(OLD.last_status = 'RUNNING')::int,
+              -(OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+              -(OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+  END IF;
+  IF NEW.last_status NOT IN ('STOPPED', 'DELETED') THEN
+    PERFORM strata_add_task_counts(NEW.cluster_arn, NEW.task_group,
+              (NEW.last_status = 'RUNNING')::int,
+              (NEW.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+              (NEW.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+  END IF;
+  RETURN NULL;
+END
+$$;
+DROP FUNCTION strata_task_left_service(text, text);
 DROP FUNCTION strata_settle_service(text);
 DELETE FROM services WHERE status = 'INACTIVE' AND EXISTS (
   SELECT 1 FROM services s WHERE s.id <> services.id

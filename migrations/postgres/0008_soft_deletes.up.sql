@@ -41,12 +41,14 @@ CREATE INDEX services_arn_idx ON services (arn);
 CREATE INDEX services_cluster_arn_name_idx ON services (cluster_arn, name);
 
 -- A DRAINING service becomes INACTIVE in the transaction that stops (or
--- deletes) the last of its tasks. Every writer that takes a task of a
--- service out of the live states first holds a key share of the service's
+-- deletes) the last of its tasks, whoever writes: the counting triggers of
+-- version 7 call strata_task_left_service after counting a task of a service
+-- that left the live states. That writer holds a key share of the service's
 -- row until it commits, so a service delete (which locks the row, then
--- counts) counts after every such writer committed. Writers that stop
--- tasks of a DRAINING service take turns on its row: each counts what the
--- one before it committed, so the last one always sees zero.
+-- counts in a later statement) counts after every such writer committed.
+-- Writers that stop tasks of a DRAINING service take turns on its row (FOR
+-- NO KEY UPDATE, which does not conflict with the key shares), each counting
+-- after its lock what the one before it committed: the last sees zero.
 CREATE FUNCTION strata_settle_service(service_id text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM 1 FROM services WHERE id = service_id AND status = 'DRAINING' FOR NO KEY UPDATE;
@@ -59,39 +61,75 @@ BEGIN
          WHERE c.cluster_arn = s.cluster_arn AND c.task_group = 'service:' || s.name) = 0;
 END
 $$;
-CREATE FUNCTION strata_finish_draining() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION strata_task_left_service(left_cluster text, left_group text)
+RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   service_id text;
 BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    FOR service_id IN
-      SELECT s.id FROM services s
-      WHERE s.status <> 'INACTIVE' AND (s.cluster_arn, 'service:' || s.name) IN (
-        SELECT o.cluster_arn, o.task_group FROM old_rows o JOIN new_rows n ON n.id = o.id
-        WHERE o.last_status NOT IN ('STOPPED', 'DELETED')
-          AND (n.last_status IN ('STOPPED', 'DELETED') OR n.task_group <> o.task_group
-               OR n.cluster_arn <> o.cluster_arn))
-      ORDER BY s.id FOR KEY SHARE
-    LOOP
-      PERFORM strata_settle_service(service_id);
-    END LOOP;
+  SELECT id INTO service_id FROM services
+  WHERE cluster_arn = left_cluster AND name = substr(left_group, 9) AND status <> 'INACTIVE'
+  FOR KEY SHARE;
+  IF FOUND THEN
+    PERFORM strata_settle_service(service_id);
+  END IF;
+END
+$$;
+CREATE OR REPLACE FUNCTION strata_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM strata_add_task_counts(cluster_arn, task_group,
+              count(*) FILTER (WHERE last_status = 'RUNNING'),
+              count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
+              count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
+    FROM new_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
+    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
   ELSE
-    FOR service_id IN
-      SELECT s.id FROM services s
-      WHERE s.status <> 'INACTIVE' AND (s.cluster_arn, 'service:' || s.name) IN (
-        SELECT cluster_arn, task_group FROM old_rows
-        WHERE last_status NOT IN ('STOPPED', 'DELETED'))
-      ORDER BY s.id FOR KEY SHARE
-    LOOP
-      PERFORM strata_settle_service(service_id);
-    END LOOP;
+    PERFORM strata_add_task_counts(cluster_arn, task_group,
+              -count(*) FILTER (WHERE last_status = 'RUNNING'),
+              -count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
+              -count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
+    FROM old_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
+    GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
+    PERFORM strata_task_left_service(cluster_arn, task_group)
+    FROM (SELECT DISTINCT cluster_arn, task_group FROM old_rows
+          WHERE last_status NOT IN ('STOPPED', 'DELETED') AND task_group LIKE 'service:%'
+          ORDER BY cluster_arn, task_group) AS left_live;
   END IF;
   RETURN NULL;
 END
 $$;
--- Named to fire after tasks_count_* (triggers fire in name order).
-CREATE TRIGGER tasks_drain_update AFTER UPDATE ON tasks
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION strata_finish_draining();
-CREATE TRIGGER tasks_drain_delete AFTER DELETE ON tasks
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION strata_finish_draining();
+CREATE OR REPLACE FUNCTION strata_count_task_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.cluster_arn = NEW.cluster_arn AND OLD.task_group = NEW.task_group THEN
+    IF OLD.last_status NOT IN ('STOPPED', 'DELETED') OR NEW.last_status NOT IN ('STOPPED', 'DELETED') THEN
+      PERFORM strata_add_task_counts(NEW.cluster_arn, NEW.task_group,
+                (NEW.last_status = 'RUNNING')::int - (OLD.last_status = 'RUNNING')::int,
+                (NEW.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int
+                  - (OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+                (NEW.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int
+                  - (OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+    END IF;
+    IF OLD.last_status NOT IN ('STOPPED', 'DELETED') AND NEW.last_status IN ('STOPPED', 'DELETED')
+       AND OLD.task_group LIKE 'service:%' THEN
+      PERFORM strata_task_left_service(OLD.cluster_arn, OLD.task_group);
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF OLD.last_status NOT IN ('STOPPED', 'DELETED') THEN
+    PERFORM strata_add_task_counts(OLD.cluster_arn, OLD.task_group,
+              -(OLD.last_status = 'RUNNING')::int,
+              -(OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+              -(OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+    IF OLD.task_group LIKE 'service:%' THEN
+      PERFORM strata_task_left_service(OLD.cluster_arn, OLD.task_group);
+    END IF;
+  END IF;
+  IF NEW.last_status NOT IN ('STOPPED', 'DELETED') THEN
+    PERFORM strata_add_task_counts(NEW.cluster_arn, NEW.task_group,
+              (NEW.last_status = 'RUNNING')::int,
+              (NEW.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING'))::int,
+              (NEW.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))::int);
+  END IF;
+  RETURN NULL;
+END
+$$;
