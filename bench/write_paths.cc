@@ -23,7 +23,7 @@ namespace {
 // backend; and the raw side's plans for them.
 struct Writes {
   std::string find_cluster, insert, update, upsert;
-  std::vector<std::string> delete_cluster;  // lock, archive, delete, its task counts
+  std::vector<std::string> delete_cluster;  // lock, archive, delete
 };
 
 Writes& CapturedWrites(Fixture& f) {
@@ -49,7 +49,7 @@ Writes& CapturedWrites(Fixture& f) {
   // Forced: the path measured is the cascade (an unforced delete of a
   // cluster with tasks is refused, ADR 0010).
   w.delete_cluster = f.Capture([&] { f.store->clusters().Delete(doomed.arn, {true}); });
-  one(w.delete_cluster, 4, 0);
+  one(w.delete_cluster, 3, 0);
   f.store->tasks().Delete(f.writes.arn, task.arn);
   return captured[&f] = w;
 }

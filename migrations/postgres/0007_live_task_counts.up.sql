@@ -34,8 +34,9 @@ END
 $$;
 
 -- Inserts and deletes: one statement-level trigger each, so a COPY of
--- 10,000 tasks or the cascade of a cluster delete adds one row per
--- (cluster, group), not one per task.
+-- 10,000 tasks adds one row per (cluster, group), not one per task. Tasks
+-- deleted with their cluster (the cascade) are not counted: the cluster's
+-- counts go with it, by the trigger on clusters below.
 CREATE FUNCTION strata_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -51,6 +52,7 @@ BEGIN
               -count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
               -count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
     FROM old_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
+      AND EXISTS (SELECT 1 FROM clusters c WHERE c.arn = old_rows.cluster_arn)
     GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
   END IF;
   RETURN NULL;
@@ -96,6 +98,17 @@ CREATE TRIGGER tasks_count_update AFTER UPDATE OF last_status, cluster_arn, task
                      OR OLD.cluster_arn IS DISTINCT FROM NEW.cluster_arn
                      OR OLD.task_group IS DISTINCT FROM NEW.task_group)
   EXECUTE FUNCTION strata_count_task_move();
+
+-- A deleted cluster's counts go with it, so a cluster made again under the
+-- same ARN starts from zero.
+CREATE FUNCTION strata_forget_task_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM task_counts WHERE cluster_arn = OLD.arn;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER clusters_forget_task_counts AFTER DELETE ON clusters
+  FOR EACH ROW EXECUTE FUNCTION strata_forget_task_counts();
 
 -- The tasks stored before this version, counted once. Creating the triggers
 -- took the table's lock, so no write slips in between.

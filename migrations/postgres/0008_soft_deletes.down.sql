@@ -18,6 +18,7 @@ BEGIN
               -count(*) FILTER (WHERE last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
               -count(*) FILTER (WHERE last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING')))
     FROM old_rows WHERE last_status NOT IN ('STOPPED', 'DELETED')
+      AND EXISTS (SELECT 1 FROM clusters c WHERE c.arn = old_rows.cluster_arn)
     GROUP BY cluster_arn, task_group ORDER BY cluster_arn, task_group;
   END IF;
   RETURN NULL;

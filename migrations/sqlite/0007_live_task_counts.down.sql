@@ -12,6 +12,7 @@ UPDATE clusters SET
 UPDATE services SET
   running_count = (SELECT coalesce(sum(running), 0) FROM task_counts t WHERE t.cluster_arn = services.cluster_arn AND t.task_group = 'service:' || services.name),
   pending_count = (SELECT coalesce(sum(pending), 0) FROM task_counts t WHERE t.cluster_arn = services.cluster_arn AND t.task_group = 'service:' || services.name);
+DROP TRIGGER clusters_forget_task_counts;
 DROP TRIGGER tasks_count_delete;
 DROP TRIGGER tasks_count_update;
 DROP TRIGGER tasks_count_insert;

@@ -47,13 +47,23 @@ BEGIN
     running = running + excluded.running, pending = pending + excluded.pending,
     stopping = stopping + excluded.stopping;
 END;
+-- Tasks deleted with their cluster (the cascade) are not counted: the
+-- cluster's counts go with it, by the trigger on clusters below.
 CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks
   WHEN OLD.last_status NOT IN ('STOPPED', 'DELETED')
+    AND EXISTS (SELECT 1 FROM clusters WHERE arn = OLD.cluster_arn)
 BEGIN
   UPDATE task_counts SET running = running - (OLD.last_status = 'RUNNING'),
     pending = pending - (OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),
     stopping = stopping - (OLD.last_status IN ('DEACTIVATING', 'STOPPING', 'DEPROVISIONING'))
   WHERE cluster_arn = OLD.cluster_arn AND task_group = OLD.task_group AND shard = 0;
+END;
+
+-- A deleted cluster's counts go with it, so a cluster made again under the
+-- same ARN starts from zero.
+CREATE TRIGGER clusters_forget_task_counts AFTER DELETE ON clusters
+BEGIN
+  DELETE FROM task_counts WHERE cluster_arn = OLD.arn;
 END;
 
 -- The tasks stored before this version, counted once.

@@ -72,6 +72,7 @@ END;
 DROP TRIGGER tasks_count_delete;
 CREATE TRIGGER tasks_count_delete AFTER DELETE ON tasks
   WHEN OLD.last_status NOT IN ('STOPPED', 'DELETED')
+    AND EXISTS (SELECT 1 FROM clusters WHERE arn = OLD.cluster_arn)
 BEGIN
   UPDATE task_counts SET running = running - (OLD.last_status = 'RUNNING'),
     pending = pending - (OLD.last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')),

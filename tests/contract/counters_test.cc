@@ -120,6 +120,10 @@ TEST_P(CountersTest, ClustersCountOnlyTheirOwnTasksAndAForcedDeleteLeavesNothing
   store().tasks().Create(InGroup("test-cluster", "service:web", "RUNNING"));
   EXPECT_EQ(store().clusters().Find("test-cluster")->running_tasks_count, 1);
   store().clusters().Delete("other", DeleteOptions{.force = true});
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM task_counts WHERE cluster_arn LIKE "
+                          "'%:cluster/other'"),
+            0)
+      << "a deleted cluster's counts go with it";
   MakeCluster("other");
   EXPECT_EQ(store().clusters().Find("other")->running_tasks_count, 0)
       << "a cluster made again under the same ARN starts from zero";

@@ -140,15 +140,11 @@ class ClusterRepositoryImpl : public ClusterRepository {
       connection::Statement& archive = conn.Prepare(archive_, {Type::kInt, Type::kText}, {});
       archive.Int(Micros(Now())).Text(arn);
       archive.Execute();
-      // The services and tasks go by cascade; then the cluster's task
-      // counts, all zero by now, which no other writer can hold (their
-      // tasks' rows were locked by the cascade).
-      for (const char* sql : {"DELETE FROM clusters WHERE arn = :arn",
-                              "DELETE FROM task_counts WHERE cluster_arn = :arn"}) {
-        connection::Statement& st = conn.Prepare(sql, {Type::kText}, {});
-        st.Text(arn);
-        st.Execute();
-      }
+      // Its services and tasks go by cascade, its task counts by trigger.
+      connection::Statement& st =
+          conn.Prepare("DELETE FROM clusters WHERE arn = :arn", {Type::kText}, {});
+      st.Text(arn);
+      st.Execute();
     });
   }
 
