@@ -133,6 +133,24 @@ TEST_P(SoftDeleteTest, ADeletedServiceDrainsUntilItsLastTaskStops) {
   EXPECT_EQ(store().clusters().Find("test-cluster")->active_services_count, 1);
 }
 
+TEST_P(SoftDeleteTest, OnlyADeleteMakesSomethingInactive) {
+  Service s;
+  s.cluster_arn = "test-cluster";
+  s.name = "web";
+  s.task_definition_arn = "arn:aws:ecs:us-east-1:000000000000:task-definition/web:1";
+  s.status = "INACTIVE";
+  EXPECT_THROW(store().services().Create(s), InvalidArgumentError);
+  s.status = "ACTIVE";
+  s = store().services().Create(s);
+  s.status = "INACTIVE";
+  EXPECT_THROW(store().services().Update(s), InvalidArgumentError);
+  Cluster c = Named("other");
+  c.status = "INACTIVE";
+  EXPECT_THROW(store().clusters().Create(c), InvalidArgumentError);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE status = 'INACTIVE'"), 0);
+  EXPECT_FALSE(store().clusters().Find("other"));
+}
+
 // The last tasks of a draining service stopped by 8 writers at once: the
 // service always ends INACTIVE (each writer counts what the others
 // committed), and a delete racing the stops ends INACTIVE too.
