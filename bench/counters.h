@@ -1,4 +1,4 @@
-// counters_bench (docs/benchmarks-counters-draft.md): what the live counters
+// counters_bench (docs/benchmarks.md, "Live counters and soft deletes"): what the live counters
 // of migration 0007 cost. Writes with and without the counting triggers,
 // reads of the stored counters against counting `tasks` at each read, and 8
 // concurrent writers to one cluster and service on PostgreSQL.

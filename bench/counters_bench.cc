@@ -1,5 +1,5 @@
 // What the live counters of migration 0007 cost (counters.h;
-// docs/benchmarks-counters-draft.md). The write paths of query_bench, and one
+// docs/benchmarks.md, "Live counters and soft deletes"). The write paths of query_bench, and one
 // task's life through AdvanceStatus, each measured with the counting triggers
 // (`raw`, `strata`) and without them (`raw_uncounted`, `strata_uncounted`:
 // the same code after the triggers were dropped), on query_bench's seeded
