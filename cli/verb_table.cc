@@ -101,7 +101,11 @@ int RunVerb(const GlobalOptions& options, const Resource& resource, const Verb& 
 }  // namespace
 
 void NotFoundInCluster(Invocation& in, const std::string& what, const std::string& key) {
-  if (!in.store().clusters().Find(in.cluster())) throw NotFoundError(kClusterNotFound);
+  const std::optional<Cluster> cluster = in.store().clusters().Find(in.cluster());
+  if (!cluster) throw NotFoundError(kClusterNotFound);
+  if (cluster->status == "INACTIVE") {
+    throw NotFoundError("cluster is INACTIVE (deleted): nothing in it can be listed or added");
+  }
   throw NotFoundError(what + " not found in that cluster: check its " + key + " or ARN ('strata " +
                       what + " list --cluster C')");
 }

@@ -54,6 +54,13 @@ TEST_P(SoftDeleteTest, ADeletedClusterIsInactiveFoundListedOnRequestAndItsNameIs
   }()),
                NotFoundError)
       << "nothing is created in an INACTIVE cluster";
+  try {
+    store().tasks().List("prod");
+    ADD_FAILURE() << "listed the tasks of a deleted cluster";
+  } catch (const NotFoundError& e) {
+    EXPECT_NE(std::string(e.what()).find("cluster is INACTIVE (deleted)"), std::string::npos)
+        << e.what();
+  }
 
   const Cluster again = MakeCluster("prod");
   EXPECT_EQ(again.arn, old.arn);

@@ -54,10 +54,26 @@ inline std::optional<ClusterRef> FindCluster(connection::Connection& c,
 // Where a cluster named by a call does not exist.
 inline constexpr const char* kClusterNotFound = "cluster not found: check its name or ARN";
 
+// Where it was deleted (it is INACTIVE, in `inactive_clusters`).
+inline constexpr const char* kClusterInactive =
+    "cluster is INACTIVE (deleted): nothing in it can be listed or added; create the cluster "
+    "again to use its name";
+
+// The live cluster; NotFoundError when there is none (saying so when the
+// name or ARN is a deleted cluster's: only on this error path is that read).
 inline ClusterRef RequireCluster(connection::Connection& c, std::string_view name_or_arn) {
   std::optional<ClusterRef> found = FindCluster(c, name_or_arn);
-  if (!found) throw NotFoundError(kClusterNotFound);
-  return *found;
+  if (found) return *found;
+  using connection::Type;
+  connection::Statement& st =
+      c.Prepare(std::string("SELECT count(*) FROM inactive_clusters WHERE ") +
+                    (IsArn(name_or_arn) ? "arn" : "name") + " = :key",
+                {Type::kText}, {Type::kInt});
+  st.Text(name_or_arn);
+  st.Execute();
+  const bool inactive = st.GetInt(0) != 0;
+  st.Finish();
+  throw NotFoundError(inactive ? kClusterInactive : kClusterNotFound);
 }
 
 // Appends "AND column = :fN" for each non-empty filter value.
