@@ -104,7 +104,9 @@ void NotFoundInCluster(Invocation& in, const std::string& what, const std::strin
   const std::optional<Cluster> cluster = in.store().clusters().Find(in.cluster());
   if (!cluster) throw NotFoundError(kClusterNotFound);
   if (cluster->status == "INACTIVE") {
-    throw NotFoundError("cluster is INACTIVE (deleted): nothing in it can be listed or added");
+    throw NotFoundError(
+        "cluster is INACTIVE (deleted): nothing in it can be listed or added; create the cluster "
+        "again to use its name");
   }
   throw NotFoundError(what + " not found in that cluster: check its " + key + " or ARN ('strata " +
                       what + " list --cluster C')");
