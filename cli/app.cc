@@ -155,6 +155,7 @@ GlobalOptions ResolveGlobalOptions(const po::variables_map& flags, bool for_help
       throw UsageError(it->second.source + " must be error, warn, info or debug");
     }
     options.log_level = level->second;
+    options.log_level_given = true;
   }
   return options;
 }
@@ -182,11 +183,13 @@ void PrintHelp(std::ostream& out, const po::options_description& desc) {
          "Usage: strata [global options] <command> [arguments]\n\n"
       << desc
       << "\nEnvironment: STRATA_STORAGE, STRATA_DATABASE_URL, STRATA_AUTO_MIGRATE,\n"
-         "  STRATA_MIGRATIONS_DIR, STRATA_POOL_SIZE, STRATA_OUTPUT, STRATA_LOG_LEVEL.\n\n"
+         "  STRATA_MIGRATIONS_DIR, STRATA_POOL_SIZE, STRATA_OUTPUT, STRATA_LOG_LEVEL\n"
+         "  (and each command's own, e.g. STRATA_HEALTH_PORT for manage).\n\n"
          "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or conflict,\n"
          "  5 schema not ready, 6 connection failure, 7 migration failed.\n\n"
          "Commands (each takes --help):\n"
-         "  migrate up|down|redo|reset|status|validate|repair|create\n";
+         "  migrate up|down|redo|reset|status|validate|repair|create\n"
+         "  manage    the migration sidecar: migrate, watch, serve probes until SIGTERM\n";
   PrintResourceSummaries(out);
   out << "\nExamples:\n"
          "  strata migrate up\n"
@@ -225,6 +228,8 @@ int Execute(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         std::any_of(line.command_args.begin(), line.command_args.end(),
                     [](const std::string& a) { return a == "--help" || a == "-h"; });
     GlobalOptions options = ResolveGlobalOptions(flags, for_help);
+    // The sidecar runs unattended: what it does is its log.
+    if (line.command == "manage" && !options.log_level_given) options.log_level = LogLevel::kInfo;
     options.store.logger = [&err, shown = options.log_level](LogLevel level,
                                                              std::string_view message) {
       if (level <= shown) err << "strata: " << LogLevelName(level) << ": " << message << "\n";
@@ -233,6 +238,7 @@ int Execute(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (line.command == "migrate") {
       return RunMigrate(options, line.command_args, out, err, execution);
     }
+    if (line.command == "manage") return RunManage(options, line.command_args, out, execution);
     if (IsResourceCommand(line.command)) {
       return RunResource(options, line.command, line.command_args, out, err, execution);
     }

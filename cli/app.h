@@ -16,6 +16,7 @@ struct GlobalOptions {
   StoreOptions store;
   OutputFormat output = OutputFormat::kTable;
   LogLevel log_level = LogLevel::kWarn;
+  bool log_level_given = false;  // --log-level or STRATA_LOG_LEVEL
 };
 
 // Runs the CLI with argv[1..] as `args`; returns the process exit code.

@@ -41,6 +41,11 @@ enum class Execution { kRun, kParseOnly };
 int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& args,
                std::ostream& out, std::ostream& err, Execution execution);
 
+// `strata manage ...`: the sidecar, until SIGTERM or SIGINT; returns the exit
+// code, throws strata::Error and UsageError.
+int RunManage(const GlobalOptions& options, const std::vector<std::string>& args, std::ostream& out,
+              Execution execution);
+
 // `strata cluster|service|task ...`: true for those command names.
 bool IsResourceCommand(std::string_view command);
 

@@ -75,31 +75,6 @@ void PrintResult(const GlobalOptions& options, const MigrationResult& result, st
   out << "current version: " << result.current_version << "\n";
 }
 
-json StatusJson(const SchemaStatus& status) {
-  json migrations = json::array();
-  for (const MigrationStatus& m : status.migrations) {
-    migrations.push_back({
-        {"version", m.version},
-        {"name", m.name},
-        {"state", MigrationStateName(m.state)},
-        {"applied_at", m.applied_at ? json(FormatTimestamp(*m.applied_at)) : json(nullptr)},
-        {"checksum", m.checksum},
-        {"applied_checksum", m.applied_checksum.empty() ? json(nullptr) : json(m.applied_checksum)},
-        {"applied_name", m.applied_name.empty() ? json(nullptr) : json(m.applied_name)},
-        {"duration_ms", m.duration_ms ? json(*m.duration_ms) : json(nullptr)},
-        {"failed_statement", m.failed_statement ? json(*m.failed_statement) : json(nullptr)},
-        {"error", m.error.empty() ? json(nullptr) : json(m.error)},
-        {"file", m.file.empty() ? json(nullptr) : json(m.file)},
-        {"transactional", m.transactional},
-        {"has_down", m.has_down},
-    });
-  }
-  return {{"backend", BackendName(status.backend)},
-          {"current_version", status.current_version},
-          {"pending", status.pending},
-          {"migrations", migrations}};
-}
-
 void PrintStatusTable(const SchemaStatus& status, std::ostream& out) {
   std::size_t name_width = 4;
   for (const MigrationStatus& m : status.migrations)
@@ -126,7 +101,7 @@ void PrintStatusTable(const SchemaStatus& status, std::ostream& out) {
 void PrintStatus(const GlobalOptions& options, const SchemaStatus& status, std::ostream& out,
                  const std::vector<std::string>* problems = nullptr) {
   if (options.output == OutputFormat::kJson) {
-    json doc = StatusJson(status);
+    json doc = json::parse(FormatStatusJson(status));
     if (problems != nullptr) {
       doc["ready"] = problems->empty();
       doc["problems"] = *problems;

@@ -94,24 +94,16 @@ struct Invocation {
     return value;
   }
   std::string cluster() const { return Required("cluster"); }
-  // A required age: a whole number and a unit, s, m, h or d ("7d").
+  // A required age: a whole number and a unit ("12h", "7d"), up to a century.
   std::chrono::seconds Age(const char* name) const {
-    const std::string text = Required(name);
-    static constexpr std::int64_t kMaxSeconds = 100LL * 366 * 86400;  // a century
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-    const std::int64_t scale = unit == "s"   ? 1
-                               : unit == "m" ? 60
-                               : unit == "h" ? 3600
-                               : unit == "d" ? 86400
-                                             : 0;
-    if (ec != std::errc() || value < 0 || scale == 0 || value > kMaxSeconds / scale) {
-      throw UsageError("--" + std::string(name) +
-                       " must be a whole number with a unit, s, m, h or d (e.g. 12h or 7d), "
-                       "up to a century");
+    using std::chrono::hours;
+    try {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+          ParseDuration("--" + std::string(name), Required(name), hours(0), hours(24 * 36600),
+                        /*unit_required=*/true));
+    } catch (const InvalidArgumentError& e) {
+      throw UsageError(e.what());
     }
-    return std::chrono::seconds(value * scale);
   }
 
   PageRequest Page() const {

@@ -176,6 +176,23 @@ class Migrator {
   // pending, edited, unknown or failed migration and the command that fixes
   // it, unless the schema is ready.
   virtual SchemaStatus Prepare() = 0;
+  // Who holds the migration lock now, for people: PostgreSQL names the
+  // holder's backend pid, client address, application and connection time;
+  // SQLite what the holder wrote into the lock file (pid, host, since when).
+  // "" when nobody holds it. Takes no lock.
+  virtual std::string LockHolder() = 0;
+  // Connects now, as up does: PostgreSQL creates a missing target database
+  // (MigratorOptions::create_database); SQLite creates a missing file, never
+  // its directory. Errors as every method that reaches the database.
+  virtual void Connect() = 0;
+  // The one method that may be called from another thread while a call
+  // runs, e.g. from a signal handler's thread: stops that call and every
+  // later one. A wait for the lock ends, no further migration starts, and
+  // the statement running now is interrupted (PostgreSQL's cancel request,
+  // sqlite3_interrupt), so that its migration rolls back (a no-transaction
+  // file is recorded as failed at that statement, for the next up to
+  // resume). The call then throws strata::Error saying it was cancelled.
+  virtual void Cancel() = 0;
   // Under the lock: accepts edited files (records their new checksums), and
   // forgets failed and missing migrations so that up runs them again or
   // ignores them. A name conflict is left as it is (the database holds
@@ -183,6 +200,10 @@ class Migrator {
   // result: renumber one of the two migrations instead.
   virtual RepairResult Repair() = 0;
 };
+
+// The `strata migrate status --output json` document (docs/cli.md): backend,
+// current_version, pending and one object per migration. 2-space indent.
+std::string FormatStatusJson(const SchemaStatus& status);
 
 // Writes the next version's up and down files, named `name`, into both
 // ROOT/sqlite and ROOT/postgres (created if needed); returns their paths.

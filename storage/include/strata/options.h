@@ -113,6 +113,13 @@ struct StoreOptions {
 // Masks the password of a postgresql:// URI or a key=value conninfo string.
 std::string RedactUrl(std::string_view url);
 
+// Parses a duration: a whole number and a unit, ms, s, m, h or d ("500ms",
+// "30s", "7d"); a bare number is seconds unless `unit_required`. Throws
+// InvalidArgumentError naming `what` and the range [min, max] otherwise.
+std::chrono::milliseconds ParseDuration(std::string_view what, std::string_view text,
+                                        std::chrono::milliseconds min,
+                                        std::chrono::milliseconds max, bool unit_required = false);
+
 // Parses a boolean option value: 1/0, true/false, yes/no, on/off (any case).
 // Throws InvalidArgumentError naming `what` otherwise.
 bool ParseBoolOption(std::string_view what, std::string_view value);

@@ -49,6 +49,11 @@ class NativeConnection {
   virtual bool ReadOnly() const { return false; }
   // SQLite: how long a writer waits for another; PostgreSQL: ignored.
   virtual void SetBusyTimeout(std::chrono::milliseconds timeout) = 0;
+  // The one call that may come from another thread while this connection is
+  // in use: asks the statement running now to stop (PostgreSQL sends a
+  // cancel request, SQLite interrupts it), which then fails and leaves its
+  // transaction to be rolled back. Does nothing when no statement runs.
+  virtual void Interrupt() = 0;
 
   // --- for the migration engine ---------------------------------------------
   // The settings of a connection that runs migrations: writers wait up to

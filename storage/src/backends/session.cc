@@ -19,6 +19,12 @@ bool IsSqliteMemory(const std::string& url) {
          url.find("mode=memory") != std::string::npos;
 }
 
+std::string SqliteFilePath(const std::string& url) {
+  if (url.empty() || IsSqliteMemory(url)) return "";
+  if (!url.starts_with("file:")) return url;
+  return url.substr(5, url.find('?') - 5);
+}
+
 Session Connect(const StoreOptions& options, bool create) {
   if (options.backend == Backend::kPostgres) return postgres::Connect(options);
   Session session = sqlite::Connect(options.url, create);

@@ -77,4 +77,8 @@ std::string PostgresDatabaseName(const std::string& url);
 // connection alone.
 bool IsSqliteMemory(const std::string& url);
 
+// The file a SQLite `url` names (a path, or a file: URI without its query),
+// "" for an in-memory database.
+std::string SqliteFilePath(const std::string& url);
+
 }  // namespace strata::backends

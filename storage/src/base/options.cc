@@ -222,6 +222,43 @@ bool ParseBoolOption(std::string_view what, std::string_view value) {
                              " must be true or false (also 1/0, yes/no, on/off)");
 }
 
+namespace {
+
+// "1500 ms", "30 s", "2 h": a range's end for messages.
+std::string DescribeDuration(std::chrono::milliseconds d) {
+  const std::int64_t ms = d.count();
+  if (ms % 86'400'000 == 0 && ms >= 86'400'000) return std::to_string(ms / 86'400'000) + "d";
+  if (ms % 3'600'000 == 0 && ms >= 3'600'000) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0 && ms >= 60'000) return std::to_string(ms / 60'000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+}  // namespace
+
+std::chrono::milliseconds ParseDuration(std::string_view what, std::string_view text,
+                                        std::chrono::milliseconds min,
+                                        std::chrono::milliseconds max, bool unit_required) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  const std::int64_t scale = unit == "ms"                     ? 1
+                             : unit == "s"                    ? 1000
+                             : unit == "m"                    ? 60'000
+                             : unit == "h"                    ? 3'600'000
+                             : unit == "d"                    ? 86'400'000
+                             : unit.empty() && !unit_required ? 1000
+                                                              : 0;
+  if (ec != std::errc() || value < 0 || scale == 0 || value > max.count() / scale ||
+      value * scale < min.count()) {
+    throw InvalidArgumentError(std::string(what) + " must be a whole number with a unit, ms, s, " +
+                               "m, h or d (e.g. 500ms, 30s or 7d" +
+                               (unit_required ? "" : "; a bare number is seconds") + "), from " +
+                               DescribeDuration(min) + " to " + DescribeDuration(max));
+  }
+  return std::chrono::milliseconds(value * scale);
+}
+
 std::string StoreOptions::EnvironmentVariable(std::string_view setting) {
   std::string name = "STRATA_";
   for (const char c : setting) {

@@ -16,11 +16,13 @@ void ThrowLedgerError(const backends::DatabaseError& e) {
 }
 
 Engine::Engine(const StoreOptions& options, const MigratorOptions& migrator_options,
-               const std::vector<Migration>& set, connection::Connection& db)
+               const std::vector<Migration>& set, connection::Connection& db,
+               const std::atomic<bool>& cancelled)
     : options_(options),
       migrator_options_(migrator_options),
       set_(set),
       db_(db),
+      cancelled_(cancelled),
       applier_(db,
                [this](const MigrationEvent& event) { Emit(options_, migrator_options_, event); }) {
   for (const Migration& m : set_) by_version_[m.version] = &m;
@@ -126,13 +128,27 @@ void Emit(const StoreOptions& options, const MigratorOptions& migrator_options,
   }
 }
 
+std::string Engine::LockHolder() {
+  return Translated([&] { return migrate::LockHolder(db_, options_.url); });
+}
+
 std::unique_ptr<MigrationLock> Engine::Lock() {
-  return MigrationLock::Acquire(db_, options_.url, migrator_options_.lock_timeout, [&] {
-    MigrationEvent event;
-    event.kind = MigrationEvent::Kind::kWaitingForLock;
-    event.detail = "another runner holds the migration lock";
-    Emit(options_, migrator_options_, event);
-  });
+  return MigrationLock::Acquire(
+      db_, options_.url, migrator_options_.lock_timeout,
+      [&] {
+        MigrationEvent event;
+        event.kind = MigrationEvent::Kind::kWaitingForLock;
+        std::string holder;
+        try {
+          holder = migrate::LockHolder(db_, options_.url);
+        } catch (const backends::DatabaseError&) {
+          // Who holds it is a courtesy; the wait goes on without it.
+        }
+        event.detail = holder.empty() ? "another runner holds the migration lock"
+                                      : "the migration lock is held by " + holder;
+        Emit(options_, migrator_options_, event);
+      },
+      cancelled_);
 }
 
 // Each migration commits without waiting for the disk, and the run syncs
@@ -163,6 +179,8 @@ void Engine::UpLocked(std::optional<std::int64_t> to, MigrationResult& result) {
   // Re-read under the lock: another runner may have applied some.
   const SchemaStatus status = MergeStatus(options_.backend, set_, Ledger(db_).Read());
   for (const Step& step : PlanUp(status, by_version_, to, options_.backend)) {
+    if (cancelled_)
+      throw Error("cancelled before migration " + std::to_string(step.migration->version));
     applier_.Apply(*step.migration, step.statements, step.resume_at);
     result.applied.push_back(step.migration->version);
   }
@@ -172,6 +190,8 @@ void Engine::DownLocked(std::optional<int> steps, std::optional<std::int64_t> to
                         MigrationResult& result) {
   const SchemaStatus status = MergeStatus(options_.backend, set_, Ledger(db_).Read());
   for (const Step& step : PlanDown(status, by_version_, steps, to, options_.backend)) {
+    if (cancelled_)
+      throw Error("cancelled before reverting " + std::to_string(step.migration->version));
     applier_.Revert(*step.migration, step.statements);
     result.reverted.push_back(step.migration->version);
   }

@@ -5,6 +5,7 @@
 // on that connection alone.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -20,9 +21,12 @@ namespace strata::migrate {
 
 class Engine {
  public:
-  // `set` and `db` must outlive the engine.
+  // `set`, `db` and `cancelled` must outlive the engine. Once `cancelled`
+  // turns true, a wait for the lock ends and no further migration starts
+  // (strata::Error); the running statement is the caller's to interrupt.
   Engine(const StoreOptions& options, const MigratorOptions& migrator_options,
-         const std::vector<Migration>& set, connection::Connection& db);
+         const std::vector<Migration>& set, connection::Connection& db,
+         const std::atomic<bool>& cancelled);
 
   // As Migrator's methods of the same names.
   MigrationResult Up(std::optional<std::int64_t> to);
@@ -31,6 +35,8 @@ class Engine {
   SchemaStatus Status();
   RepairResult Repair();
   SchemaStatus Prepare();
+  // Who holds the migration lock (migrate/lock.h), "" when nobody.
+  std::string LockHolder();
 
  private:
   std::unique_ptr<MigrationLock> Lock();
@@ -46,8 +52,15 @@ class Engine {
   const std::vector<Migration>& set_;
   ByVersion by_version_;
   connection::Connection& db_;
+  const std::atomic<bool>& cancelled_;
   Applier applier_;
 };
+
+// A Migrator over a set loaded by the caller (the sidecar hashes the bytes
+// it loads: manage/migration_source.h), instead of StoreOptions' set.
+std::unique_ptr<Migrator> OpenMigrator(const StoreOptions& options,
+                                       MigratorOptions migrator_options,
+                                       std::vector<Migration> set);
 
 // Reports `event` to MigratorOptions::on_progress, else to
 // StoreOptions::logger.

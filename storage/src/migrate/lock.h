@@ -6,9 +6,11 @@
 //  - SQLite: flock(2) on "<database>-migrate-lock" beside the database file,
 //    held for the whole run (no-transaction files run outside any SQLite
 //    lock); each migration also runs in BEGIN IMMEDIATE. The kernel drops the
-//    lock when the holder dies, SIGKILL included.
+//    lock when the holder dies, SIGKILL included. The holder writes who it
+//    is into the file, for LockHolder.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -24,13 +26,20 @@ inline constexpr long long kAdvisoryLockKey = 0x7374726174610001LL;
 class MigrationLock {
  public:
   // Waits up to `timeout`; calls `on_wait` once if it has to wait. Throws
-  // strata::Error when the timeout passes or the lock file cannot be used,
-  // backends::DatabaseError when PostgreSQL's lock query fails.
+  // strata::Error when the timeout passes, `cancelled` turns true or the
+  // lock file cannot be used, backends::DatabaseError when PostgreSQL's lock
+  // query fails.
   static std::unique_ptr<MigrationLock> Acquire(connection::Connection& db, const std::string& url,
                                                 std::chrono::milliseconds timeout,
-                                                const std::function<void()>& on_wait);
+                                                const std::function<void()>& on_wait,
+                                                const std::atomic<bool>& cancelled);
   virtual ~MigrationLock() = default;
 };
+
+// Who holds the migration lock now, for people ("pid 4242 on db-7, application
+// 'strata', connected 2026-12-07T01:02:03Z"), or "" when nobody does.
+// backends::DatabaseError when PostgreSQL's query fails.
+std::string LockHolder(connection::Connection& db, const std::string& url);
 
 // The SQLite lock file for a database path, or "" for an in-memory database.
 std::string SqliteLockPath(const std::string& url);

@@ -1,9 +1,12 @@
 // strata::Migrator: the migration engine (engine.h) on a connection of its
 // own, opened on first use so that up can create a missing PostgreSQL
-// database first (docs/decisions/0001).
+// database first (docs/decisions/0001), and opened again when the server
+// closed it.
 #include "strata/migrator.h"
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "migrate/engine.h"
@@ -15,30 +18,33 @@ namespace {
 
 class MigratorImpl : public Migrator {
  public:
-  MigratorImpl(const StoreOptions& options, MigratorOptions migrator_options)
-      : options_(options),
-        migrator_options_(std::move(migrator_options)),
-        set_(migrate::LoadMigrations(options)) {}
+  MigratorImpl(const StoreOptions& options, MigratorOptions migrator_options,
+               std::vector<migrate::Migration> set)
+      : options_(options), migrator_options_(std::move(migrator_options)), set_(std::move(set)) {}
 
   MigrationResult Up(std::optional<std::int64_t> to) override {
-    return Engine(/*create_database=*/true).Up(to);
+    return Run([&] { return Engine(/*create_database=*/true).Up(to); });
   }
 
   MigrationResult Down(int steps) override {
     if (steps < 1) throw InvalidArgumentError("down --steps must be 1 or more");
-    return Engine(true).Down(steps, std::nullopt);
+    return Run([&] { return Engine(true).Down(steps, std::nullopt); });
   }
 
   MigrationResult DownTo(std::int64_t version) override {
     if (version < 0) throw InvalidArgumentError("down --to must be 0 or a migration version");
-    return Engine(true).Down(std::nullopt, version);
+    return Run([&] { return Engine(true).Down(std::nullopt, version); });
   }
 
-  MigrationResult Redo() override { return Engine(true).Redo(); }
+  MigrationResult Redo() override {
+    return Run([&] { return Engine(true).Redo(); });
+  }
 
   MigrationResult Reset() override { return DownTo(0); }
 
-  SchemaStatus Status() override { return Engine(false).Status(); }
+  SchemaStatus Status() override {
+    return Run([&] { return Engine(false).Status(); });
+  }
 
   std::int64_t CurrentVersion() override { return Status().current_version; }
 
@@ -67,21 +73,58 @@ class MigratorImpl : public Migrator {
   }
 
   // Only an auto-migrating open may create the database.
-  SchemaStatus Prepare() override { return Engine(options_.auto_migrate).Prepare(); }
+  SchemaStatus Prepare() override {
+    return Run([&] { return Engine(options_.auto_migrate).Prepare(); });
+  }
 
-  RepairResult Repair() override { return Engine(false).Repair(); }
+  RepairResult Repair() override {
+    return Run([&] { return Engine(false).Repair(); });
+  }
+
+  std::string LockHolder() override {
+    return Run([&] { return Engine(false).LockHolder(); });
+  }
+
+  void Connect() override {
+    Run([&] { return &Engine(true); });
+  }
+
+  void Cancel() override {
+    cancelled_ = true;
+    const std::lock_guard<std::mutex> hold(connection_mutex_);
+    if (connection_) connection_->native().Interrupt();
+  }
 
  private:
-  // The engine on this migrator's connection, connecting on first use.
-  // PostgreSQL with `create_database`: a missing target database is created
-  // first (MigratorOptions::create_database).
+  // Runs a call, saying so when it ended because of Cancel.
+  template <typename Work>
+  auto Run(const Work& work) -> decltype(work()) {
+    if (cancelled_) throw Error("the migrator was cancelled");
+    try {
+      return work();
+    } catch (const Error& e) {
+      if (!cancelled_) throw;
+      throw Error(std::string("cancelled: ") + e.what());
+    }
+  }
+
+  // The engine on this migrator's connection, connecting on first use and
+  // again after the server closed it. PostgreSQL with `create_database`: a
+  // missing target database is created first (MigratorOptions::create_database).
   migrate::Engine& Engine(bool create_database) {
+    if (connection_ && connection_->Broken()) {
+      const std::lock_guard<std::mutex> hold(connection_mutex_);
+      engine_.reset();
+      connection_.reset();
+    }
     if (!engine_) {
       migrate::Translated([&] {
-        connection_.emplace(Connect(create_database && migrator_options_.create_database));
+        backends::Session session = Connect(create_database && migrator_options_.create_database);
+        const std::lock_guard<std::mutex> hold(connection_mutex_);
+        connection_.emplace(std::move(session));
         connection_->native().ConfigureForMigrations(migrator_options_.lock_timeout);
       });
-      engine_.emplace(options_, migrator_options_, set_, *connection_);
+      engine_.emplace(options_, migrator_options_, set_, *connection_, cancelled_);
     }
     return *engine_;
   }
@@ -111,6 +154,8 @@ class MigratorImpl : public Migrator {
   StoreOptions options_;
   MigratorOptions migrator_options_;
   std::vector<migrate::Migration> set_;
+  std::atomic<bool> cancelled_{false};
+  std::mutex connection_mutex_;  // the connection's lifetime against Cancel
   std::optional<connection::Connection> connection_;
   std::optional<migrate::Engine> engine_;
 };
@@ -120,7 +165,18 @@ class MigratorImpl : public Migrator {
 std::unique_ptr<Migrator> Migrator::Open(const StoreOptions& options,
                                          MigratorOptions migrator_options) {
   options.Validate();
-  return std::make_unique<MigratorImpl>(options, std::move(migrator_options));
+  return std::make_unique<MigratorImpl>(options, std::move(migrator_options),
+                                        migrate::LoadMigrations(options));
 }
 
+namespace migrate {
+
+std::unique_ptr<Migrator> OpenMigrator(const StoreOptions& options,
+                                       MigratorOptions migrator_options,
+                                       std::vector<Migration> set) {
+  options.Validate();
+  return std::make_unique<MigratorImpl>(options, std::move(migrator_options), std::move(set));
+}
+
+}  // namespace migrate
 }  // namespace strata

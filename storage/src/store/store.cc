@@ -2,6 +2,7 @@
 // (or auto-migrate), and transactions that the thread's calls join.
 #include "strata/store.h"
 
+#include <atomic>
 #include <unordered_map>
 
 #include "connection/errors.h"
@@ -33,7 +34,8 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
       connection::Pool::Lease lease = pool_->Acquire();
       const std::vector<migrate::Migration> set = migrate::LoadMigrations(options);
       const MigratorOptions migrator_options;
-      migrate::Engine(options, migrator_options, set, *lease).Prepare();
+      const std::atomic<bool> never_cancelled{false};
+      migrate::Engine(options, migrator_options, set, *lease, never_cancelled).Prepare();
     }
     tokens_ = std::make_unique<repositories::PageTokens>(TokenKey());
     clusters_ = repositories::MakeClusterRepository(*this);

@@ -1,6 +1,7 @@
 // The PGconn of a SOCI session: scripts, prepared statements, pipelined
 // batches (one round trip for a whole migration) and COPY.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -108,7 +109,9 @@ class Copy : public BulkInsert {
 
 class PostgresNative : public NativeConnection {
  public:
-  explicit PostgresNative(PGconn* conn) : conn_(conn) {}
+  // The cancel handle is taken now, while no other thread can use the
+  // connection: PQgetCancel reads it, PQcancel does not.
+  explicit PostgresNative(PGconn* conn) : conn_(conn), cancel_(PQgetCancel(conn), PQfreeCancel) {}
 
   Backend backend() const override { return Backend::kPostgres; }
 
@@ -155,6 +158,13 @@ class PostgresNative : public NativeConnection {
 
   void SetBusyTimeout(std::chrono::milliseconds) override {}
 
+  void Interrupt() override {
+    char error[256];
+    if (cancel_)
+      PQcancel(cancel_.get(), error, sizeof error);  // best effort: a lost
+                                                     // connection ends it anyway
+  }
+
   void ConfigureForMigrations(std::chrono::milliseconds) override {
     // A runner killed mid-statement: without this its server process runs
     // the statement to the end, holding the lock and the transaction.
@@ -194,6 +204,7 @@ class PostgresNative : public NativeConnection {
   }
 
   PGconn* conn_;
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_;
   std::size_t statements_ = 0;  // names strata_1, strata_2, ... on this connection
 };
 

@@ -150,6 +150,8 @@ class SqliteNative : public NativeConnection {
     sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
   }
 
+  void Interrupt() override { sqlite3_interrupt(db_); }
+
   void ConfigureForMigrations(std::chrono::milliseconds lock_timeout) override {
     SetBusyTimeout(lock_timeout);
     Exec("PRAGMA foreign_keys = OFF");
