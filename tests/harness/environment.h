@@ -40,6 +40,11 @@ class TestEnvironment : public ::testing::Environment {
   StoreOptions Options(Backend backend) const;
   // A raw connection to the backend's test database, opened on first use.
   TestDatabase& Database(Backend backend);
+  // Forgets the raw connection (e.g. after the server restarted): the next
+  // Database() opens a new one.
+  void Reconnect(Backend backend) { databases_.erase(backend); }
+  // The server, to halt and resume it; nullptr when it did not start.
+  PostgresServer* mutable_postgres() { return postgres_.get(); }
   // Empties the backend's test database (all tables but the ledger).
   void Reset(Backend backend);
   // A scratch directory BASE/<prefix><pid>-XXXXXX that the cleanup watcher

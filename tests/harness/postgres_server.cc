@@ -314,7 +314,7 @@ pid_t Spawn(const Account& account, const std::vector<std::string>& argv,
 
 class LocalServer : public PostgresServer {
  public:
-  explicit LocalServer(CleanupGuard& guard) {
+  explicit LocalServer(CleanupGuard& guard) : guard_(&guard) {
     const auto start = Clock::now();
     info_.source = "local";
     const std::string bindir = FindBinDir();
@@ -349,6 +349,17 @@ class LocalServer : public PostgresServer {
   }
 
   ~LocalServer() override { Stop(); }
+
+  void Halt() override {
+    if (info_.pid > 0) StopPostmaster(info_.pid, info_.tag, dir_ + "/data", /*is_child=*/true);
+    info_.pid = -1;
+  }
+
+  void Resume() override {
+    if (info_.pid > 0) return;
+    Launch(ServerAccount(), FindBinDir(), dir_ + "/data", *guard_, info_.port);
+    if (info_.pid <= 0) throw Failure("postgres did not start again (log " + log_ + ")");
+  }
 
   void Stop() override {
     if (dir_.empty()) return;
@@ -388,36 +399,51 @@ class LocalServer : public PostgresServer {
                        CleanupGuard& guard) {
     // The port was free a moment ago; another server may take it first: retry.
     for (int attempt = 1; attempt <= 5; ++attempt) {
-      info_.port = PickFreePort();
-      const std::string port = std::to_string(info_.port);
-      info_.pid = Spawn(account, {bindir + "/postgres", "-D", data, "-p", port}, log_, dir_,
-                        /*die_with_parent=*/true);
-      guard.AddServer(info_.pid, info_.tag, data);
-      const std::string ping = "host=" + dir_ + " port=" + port + " user=postgres dbname=postgres";
-      bool exited = false;
-      const bool ready = WaitFor(ReadyTimeout(), [&] {
-        if (waitpid(info_.pid, nullptr, WNOHANG) == info_.pid) return exited = true;
-        return PQping(ping.c_str()) == PQPING_OK;
-      });
-      if (ready && !exited) return;
-      const std::string tail = TailOfFile(log_, 20);
-      if (!exited) StopPostmaster(info_.pid, info_.tag, data, /*is_child=*/true);
-      info_.pid = -1;
-      if (tail.find("could not bind") == std::string::npos &&
-          tail.find("already in use") == std::string::npos) {
-        throw Failure(std::string(exited ? "postgres exited" : "postgres did not start in time") +
-                      " (log " + log_ + "):\n" + tail);
-      }
+      if (Launch(account, bindir, data, guard, PickFreePort())) return;
     }
     throw Failure("no free port after 5 attempts (log " + log_ + ")");
   }
 
+  // Starts postgres on `port`; false when the port was taken.
+  bool Launch(const Account& account, const std::string& bindir, const std::string& data,
+              CleanupGuard& guard, int port_number) {
+    info_.port = port_number;
+    const std::string port = std::to_string(info_.port);
+    info_.pid = Spawn(account, {bindir + "/postgres", "-D", data, "-p", port}, log_, dir_,
+                      /*die_with_parent=*/true);
+    guard.AddServer(info_.pid, info_.tag, data);
+    const std::string ping = "host=" + dir_ + " port=" + port + " user=postgres dbname=postgres";
+    bool exited = false;
+    const bool ready = WaitFor(ReadyTimeout(), [&] {
+      if (waitpid(info_.pid, nullptr, WNOHANG) == info_.pid) return exited = true;
+      return PQping(ping.c_str()) == PQPING_OK;
+    });
+    if (ready && !exited) return true;
+    const std::string tail = TailOfFile(log_, 20);
+    if (!exited) StopPostmaster(info_.pid, info_.tag, data, /*is_child=*/true);
+    info_.pid = -1;
+    if (tail.find("could not bind") == std::string::npos &&
+        tail.find("already in use") == std::string::npos) {
+      throw Failure(std::string(exited ? "postgres exited" : "postgres did not start in time") +
+                    " (log " + log_ + "):\n" + tail);
+    }
+    return false;
+  }
+
+  CleanupGuard* guard_;
   std::string dir_;
   std::string log_;
   int lock_fd_ = -1;
 };
 
 }  // namespace
+
+void PostgresServer::Halt() {
+  throw Failure("stopping and restarting the server needs STRATA_TEST_POSTGRES_SOURCE=local (the " +
+                info_.source + " source cannot)");
+}
+
+void PostgresServer::Resume() { Halt(); }
 
 std::string QuoteConninfoValue(const std::string& value) {
   std::string out = "'";

@@ -39,6 +39,13 @@ class PostgresServer {
   virtual ~PostgresServer() = default;
   // Drops the private database or stops the server; idempotent.
   virtual void Stop() = 0;
+  // For tests of a server that goes away and comes back (local source only;
+  // std::runtime_error naming STRATA_TEST_POSTGRES_SOURCE=local otherwise):
+  // Halt stops the server at once (SIGQUIT: every connection breaks, the
+  // next start runs crash recovery); Resume starts it again on the same
+  // port and data directory and returns once it accepts connections.
+  virtual void Halt();
+  virtual void Resume();
   const PostgresServerInfo& info() const { return info_; }
 
  protected:

@@ -1,0 +1,384 @@
+// `strata manage` through the real binary, on real SQLite and PostgreSQL:
+// probes, the database created, concurrent sidecars, the ConfigMap swap,
+// the poll, a server that goes away, a lock held elsewhere, SIGTERM and
+// SIGKILL during a migration.
+#include <gmock/gmock.h>
+#include <libpq-fe.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "../migrate/migration_fixture.h"
+#include "cleanup_guard.h"
+#include "sidecar_process.h"
+
+namespace strata::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+using json = nlohmann::json;
+
+class ManageTest : public MigrationTest {
+ protected:
+  void SetUp() override {
+    MigrationTest::SetUp();
+    if (HasFatalFailure()) return;
+    // The project's own set, both backends, as an operator would mount it.
+    for (const char* set : {"sqlite", "postgres"}) {
+      fs::create_directories(root() + "/" + set);
+      for (const auto& entry : fs::directory_iterator(fs::path(STRATA_MIGRATIONS_SOURCE) / set)) {
+        fs::copy_file(entry.path(), fs::path(root()) / set / entry.path().filename(),
+                      fs::copy_options::overwrite_existing);
+      }
+    }
+  }
+
+  // The flags every test passes: a free port on loopback, quick checks.
+  std::vector<std::string> Args(const std::vector<std::string>& extra,
+                                const std::string& url = "") const {
+    std::vector<std::string> args = {"--database-url",
+                                     url.empty() ? options().url : url,
+                                     "--migrations-dir",
+                                     root(),
+                                     "manage",
+                                     "--health-port",
+                                     "0",
+                                     "--health-address",
+                                     "127.0.0.1",
+                                     "--check-interval",
+                                     "200ms",
+                                     "--max-backoff",
+                                     "1s"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  std::unique_ptr<SidecarProcess> Start(const std::vector<std::string>& extra,
+                                        const std::string& url = "") {
+    const std::string log = root() + "/sidecar-" + std::to_string(++started_) + ".log";
+    return std::make_unique<SidecarProcess>(Args(extra, url), std::vector<std::string>{}, log);
+  }
+
+  static json Status(const SidecarProcess& sidecar) {
+    const HttpReply reply = HttpGet(sidecar.port(), "/status");
+    EXPECT_EQ(reply.status, 200);
+    return json::parse(reply.body);
+  }
+
+  // A metric's value in /metrics, or -1 when it is not there.
+  static double Metric(const SidecarProcess& sidecar, const std::string& name) {
+    const std::string text = HttpGet(sidecar.port(), "/metrics").body;
+    const std::size_t at = text.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + name.size() + 2));
+  }
+
+  // A migration that runs for a while: long enough to be interrupted.
+  std::string SlowMigration(int seconds_to_run) const {
+    if (postgres()) {
+      return "CREATE TABLE slow_marker (x integer);\nSELECT pg_sleep(" +
+             std::to_string(seconds_to_run) + ");\n";
+    }
+    return "CREATE TABLE slow_marker (x INTEGER);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+           "SELECT x + 1 FROM c WHERE x < " +
+           std::to_string(seconds_to_run * 4'000'000) + ") SELECT count(*) FROM c;\n";
+  }
+
+  bool HasTable(const std::string& table) {
+    const std::vector<std::string> tables = db().Tables();
+    return std::find(tables.begin(), tables.end(), table) != tables.end();
+  }
+
+  int started_ = 0;
+};
+
+TEST_P(ManageTest, AppliesTheSetAndAnswersEveryEndpoint) {
+  auto sidecar = Start({});
+  ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
+  EXPECT_EQ(LedgerCount(), 8);
+
+  EXPECT_EQ(HttpGet(sidecar->port(), "/liveness").status, 200);
+  const HttpReply head = HttpRequest(sidecar->port(), "HEAD", "/readiness");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_THAT(head.headers, HasSubstr("Content-Length: 6"));  // "ready\n", as GET says
+  EXPECT_EQ(HttpRequest(sidecar->port(), "POST", "/readiness").status, 405);
+  EXPECT_EQ(HttpGet(sidecar->port(), "/nothing").status, 404);
+
+  const json status = Status(*sidecar);
+  EXPECT_EQ(status["backend"], BackendName(backend()));
+  EXPECT_EQ(status["current_version"], 8);
+  EXPECT_EQ(status["pending"], 0);
+  EXPECT_EQ(status["migrations"].size(), 8u);
+  EXPECT_EQ(status["migrations"][0]["state"], "applied");
+  EXPECT_EQ(status["ready"], true);
+  EXPECT_EQ(status["lock_holder"], nullptr);
+  EXPECT_EQ(status["set_hash"].get<std::string>().size(), 64u);
+  EXPECT_EQ(status["reloads"]["startup"], 1);
+
+  EXPECT_EQ(Metric(*sidecar, "strata_ready"), 1);
+  EXPECT_EQ(Metric(*sidecar, "strata_database_up"), 1);
+  EXPECT_EQ(Metric(*sidecar, "strata_migrations_applied"), 8);
+  EXPECT_EQ(Metric(*sidecar, "strata_migrations_pending"), 0);
+  EXPECT_EQ(Metric(*sidecar, "strata_migrations_applied_total"), 8);
+  EXPECT_GT(Metric(*sidecar, "strata_migration_last_success_timestamp_seconds"), 1.7e9);
+  EXPECT_THAT(HttpGet(sidecar->port(), "/metrics").body,
+              HasSubstr("strata_migration_set_reloads_total{cause=\"startup\"} 1\n"));
+
+  sidecar->Signal(SIGTERM);
+  EXPECT_EQ(sidecar->WaitForExit(seconds(5)), 0) << sidecar->Log();
+  EXPECT_THAT(sidecar->Log(), HasSubstr("received SIGTERM"));
+}
+
+TEST_P(ManageTest, CreatesAMissingDatabaseAndTwoSidecarsApplyEachMigrationOnce) {
+  std::string url = options().url;
+  std::string database;
+  if (postgres()) {
+    const PostgresServerInfo& info = TestEnvironment::Get().postgres()->info();
+    database = "strata_manage_" + std::to_string(getpid());
+    DropDatabase(info.admin_conninfo, database);
+    url = info.admin_conninfo + " dbname=" + database;
+  } else {
+    url = root() + "/data/state.db";  // neither the file nor its directory exists
+  }
+  auto first = Start({"--create-dirs"}, url);
+  auto second = Start({"--create-dirs"}, url);
+  ASSERT_TRUE(first->WaitForStatus("/readiness", 200, seconds(30))) << first->Log();
+  ASSERT_TRUE(second->WaitForStatus("/readiness", 200, seconds(30))) << second->Log();
+  // One "applied N name" line per migration, across both.
+  EXPECT_EQ(first->CountInLog("migrate: applied ") + second->CountInLog("migrate: applied "), 8)
+      << first->Log() << second->Log();
+  auto raw = TestDatabase::Open(backend(), url);
+  EXPECT_EQ(raw->QueryInt("SELECT count(*) FROM strata_schema_migrations"), 8);
+  EXPECT_EQ(raw->QueryInt("SELECT count(DISTINCT version) FROM strata_schema_migrations"), 8);
+  if (postgres()) {
+    EXPECT_EQ(first->CountInLog("created database") + second->CountInLog("created database"), 1);
+  }
+  raw.reset();
+  first->Signal(SIGTERM);
+  second->Signal(SIGTERM);
+  EXPECT_EQ(first->WaitForExit(seconds(5)), 0);
+  EXPECT_EQ(second->WaitForExit(seconds(5)), 0);
+  if (postgres()) DropDatabase(TestEnvironment::Get().postgres()->info().admin_conninfo, database);
+}
+
+// Tests that apply to one backend only.
+class SqliteManageTest : public ManageTest {};
+class PostgresManageTest : public ManageTest {};
+
+TEST_P(SqliteManageTest, DirectoryIsCreatedOnlyWhenAsked) {
+  const std::string url = root() + "/missing/state.db";
+  auto sidecar = Start({}, url);
+  ASSERT_TRUE(sidecar->WaitForLog("--create-dirs", seconds(10))) << sidecar->Log();
+  EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 503);
+  EXPECT_EQ(HttpGet(sidecar->port(), "/liveness").status, 200);
+  EXPECT_THAT(Status(*sidecar)["last_error"].get<std::string>(), HasSubstr("does not exist"));
+  EXPECT_FALSE(fs::exists(root() + "/missing"));
+}
+
+// What kubelet's atomic writer does to a ConfigMap volume, step by step:
+// the new version in a hidden timestamped directory, a `..data_tmp` symlink
+// to it renamed over `..data`, then the old version removed. The visible
+// names are symlinks through `..data`, made once.
+class ConfigMapVolume {
+ public:
+  explicit ConfigMapVolume(std::string root) : root_(std::move(root)) {}
+
+  void Publish(const std::string& source_root) {
+    const std::string version = "..2026_12_07_01_00_00." + std::to_string(++versions_);
+    fs::copy(source_root, root_ + "/" + version, fs::copy_options::recursive);
+    fs::create_symlink(version, root_ + "/..data_tmp");
+    fs::rename(root_ + "/..data_tmp", root_ + "/..data");
+    for (const char* set : {"sqlite", "postgres"}) {
+      if (!fs::is_symlink(root_ + "/" + set)) {
+        fs::create_symlink(std::string("..data/") + set, root_ + "/" + set);
+      }
+    }
+    if (!current_.empty()) fs::remove_all(root_ + "/" + current_);
+    current_ = version;
+  }
+
+ private:
+  std::string root_;
+  std::string current_;
+  int versions_ = 0;
+};
+
+TEST_P(ManageTest, KubeletSwapOfAConfigMapTriggersExactlyOneReapply) {
+  // The set as the volume's source: the repository's copy beside the volume.
+  const std::string source = root() + "/source";
+  const std::string volume = root() + "/volume";
+  fs::create_directories(source);
+  fs::create_directories(volume);
+  for (const char* set : {"sqlite", "postgres"}) fs::copy(root() + "/" + set, source + "/" + set);
+  ConfigMapVolume configmap(volume);
+  configmap.Publish(source);
+
+  std::vector<std::string> args = Args({"--watch", "--poll-interval", "1d"});
+  args[3] = volume;  // --migrations-dir
+  auto sidecar =
+      std::make_unique<SidecarProcess>(args, std::vector<std::string>{}, root() + "/swap.log");
+  ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
+  EXPECT_EQ(Status(*sidecar)["set_directory"].get<std::string>().find("/volume/..2026"),
+            volume.size() - 7)
+      << "the set is read through ..data";
+
+  std::ofstream(source + "/" + std::string(BackendName(backend())) + "/0009_add_note.up.sql")
+      << "CREATE TABLE swap_note (x INTEGER);\n";
+  configmap.Publish(source);
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 add_note", seconds(10))) << sidecar->Log();
+  // Every event of the swap has arrived and been debounced by now.
+  std::this_thread::sleep_for(milliseconds(1500));
+  EXPECT_EQ(sidecar->CountInLog("read at watch"), 1) << sidecar->Log();
+  EXPECT_EQ(sidecar->CountInLog("migrate: applied 9 add_note"), 1);
+  EXPECT_THAT(HttpGet(sidecar->port(), "/metrics").body,
+              HasSubstr("strata_migration_set_reloads_total{cause=\"watch\"} 1\n"));
+  EXPECT_EQ(LedgerCount(), 9);
+  EXPECT_TRUE(HasTable("swap_note"));
+  EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 200);
+}
+
+TEST_P(ManageTest, PlainDirectoryIsWatched) {
+  auto sidecar = Start({"--watch", "--poll-interval", "1d"});
+  ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
+  Write("0009_add_note.up.sql", "CREATE TABLE plain_note (x INTEGER);\n");
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 add_note", seconds(10))) << sidecar->Log();
+  EXPECT_EQ(sidecar->CountInLog("read at watch"), 1);
+  EXPECT_TRUE(HasTable("plain_note"));
+}
+
+TEST_P(ManageTest, PollPicksUpAChangeNoWatchSaw) {
+  auto sidecar = Start({"--poll-interval", "1"});
+  ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
+  Write("0009_add_note.up.sql", "CREATE TABLE polled_note (x INTEGER);\n");
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 add_note", seconds(10))) << sidecar->Log();
+  EXPECT_EQ(sidecar->CountInLog("read at poll"), 1);
+  EXPECT_EQ(sidecar->CountInLog("read at watch"), 0);
+  EXPECT_TRUE(HasTable("polled_note"));
+}
+
+TEST_P(ManageTest, FailingMigrationIsRetriedAndAFixedSetApplied) {
+  Write("0009_broken.up.sql",
+        "CREATE TABLE broken_one (x INTEGER);\nSELECT * FROM no_such_table;\n");
+  auto sidecar = Start({"--watch", "--poll-interval", "1d"});
+  ASSERT_TRUE(sidecar->WaitForLog("failure 2;", seconds(15))) << sidecar->Log();
+  EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 503);
+  EXPECT_EQ(HttpGet(sidecar->port(), "/liveness").status, 200);
+  const json status = Status(*sidecar);
+  EXPECT_THAT(status["last_error"].get<std::string>(), HasSubstr("no_such_table"));
+  EXPECT_EQ(status["current_version"], 8);
+  EXPECT_GE(Metric(*sidecar, "strata_migration_failures_total"), 2);
+  EXPECT_FALSE(HasTable("broken_one"));  // each try rolled back
+
+  Write("0009_broken.up.sql", "CREATE TABLE broken_one (x INTEGER);\n");
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 broken", seconds(10))) << sidecar->Log();
+  EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(5)));
+}
+
+TEST_P(ManageTest, EditedMigrationWaitsForTheSetToChange) {
+  auto sidecar = Start({"--watch", "--poll-interval", "1d"});
+  ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
+  const std::string first = dir() + "/0004_create_settings.up.sql";
+  const std::string original = ReadFile(first).value();
+  std::ofstream(first) << original << "\n-- edited after it was applied\n";
+  ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 503, seconds(10))) << sidecar->Log();
+  EXPECT_THAT(HttpGet(sidecar->port(), "/readiness").body, HasSubstr("edited"));
+  std::ofstream(first) << original;
+  EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(10))) << sidecar->Log();
+  EXPECT_EQ(Metric(*sidecar, "strata_migration_failures_total"), 0);
+}
+
+TEST_P(ManageTest, SigtermDuringASlowMigrationRollsBackAndExitsZero) {
+  Write("0009_slow.up.sql", SlowMigration(30));
+  auto sidecar = Start({"--log-level", "debug"});
+  ASSERT_TRUE(sidecar->WaitForLog("applying 9 slow", seconds(30))) << sidecar->Log();
+  std::this_thread::sleep_for(milliseconds(300));  // inside the slow statement
+  const auto start = std::chrono::steady_clock::now();
+  sidecar->Signal(SIGTERM);
+  // Answered at once, and never 200 again: 503 while it rolls back.
+  const HttpReply probe = HttpGet(sidecar->port(), "/readiness");
+  EXPECT_TRUE(probe.status == 503 || probe.status == 0) << probe.status;
+  ASSERT_EQ(sidecar->WaitForExit(seconds(5)), 0) << sidecar->Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(5));
+  EXPECT_THAT(sidecar->Log(), HasSubstr("stopped"));
+  EXPECT_EQ(LedgerCount(), 8);
+  EXPECT_FALSE(HasTable("slow_marker"));
+}
+
+TEST_P(ManageTest, SigkillDuringASlowMigrationThenRestartAppliesItOnce) {
+  Write("0009_slow.up.sql", SlowMigration(2));
+  auto killed = Start({"--log-level", "debug"});
+  ASSERT_TRUE(killed->WaitForLog("applying 9 slow", seconds(30))) << killed->Log();
+  killed->Signal(SIGKILL);
+  ASSERT_EQ(killed->WaitForExit(seconds(5)), -SIGKILL);
+  EXPECT_EQ(LedgerCount(), 8);
+
+  auto restarted = Start({});
+  ASSERT_TRUE(restarted->WaitForStatus("/readiness", 200, seconds(60))) << restarted->Log();
+  EXPECT_EQ(LedgerCount(), 9);
+  EXPECT_EQ(restarted->CountInLog("migrate: applied 9 slow"), 1);
+  EXPECT_TRUE(HasTable("slow_marker"));
+}
+
+TEST_P(PostgresManageTest, ReadinessFollowsTheServerWithoutARestart) {
+  auto sidecar = Start({});
+  ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
+  PostgresServer& server = *TestEnvironment::Get().mutable_postgres();
+  server.Halt();
+  const auto halted = std::chrono::steady_clock::now();
+  const bool went_down = sidecar->WaitForStatus("/readiness", 503, seconds(10));
+  const auto down_after = std::chrono::steady_clock::now() - halted;
+  EXPECT_EQ(HttpGet(sidecar->port(), "/liveness").status, 200);
+  EXPECT_EQ(Metric(*sidecar, "strata_database_up"), 0);
+  server.Resume();
+  TestEnvironment::Get().Reconnect(Backend::kPostgres);
+  ASSERT_TRUE(went_down) << sidecar->Log();
+  EXPECT_LT(down_after, seconds(5));
+  EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(15))) << sidecar->Log();
+  EXPECT_EQ(Metric(*sidecar, "strata_database_up"), 1);
+  EXPECT_TRUE(sidecar->WaitForExit(milliseconds(0)) == std::nullopt) << "still the same process";
+}
+
+TEST_P(PostgresManageTest, LockHeldElsewhereIsNamedAndWaitedFor) {
+  const std::string url = options().url;
+  PGconn* holder = PQconnectdb((url + " application_name=lock_holder_test").c_str());
+  ASSERT_EQ(PQstatus(holder), CONNECTION_OK);
+  PQclear(PQexec(holder, "SELECT pg_advisory_lock(8319400174550056961)"));  // strata's key
+  const std::string holder_pid = std::to_string(PQbackendPID(holder));
+
+  auto sidecar = Start({});
+  ASSERT_TRUE(sidecar->WaitForLog("lock is held by", seconds(30))) << sidecar->Log();
+  EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 503);
+  const json status = Status(*sidecar);
+  EXPECT_THAT(status["lock_holder"].get<std::string>(), HasSubstr("pid " + holder_pid));
+  EXPECT_THAT(status["lock_holder"].get<std::string>(), HasSubstr("lock_holder_test"));
+  EXPECT_EQ(status["phase"], "waiting_for_lock");
+  EXPECT_FALSE(HasTable("clusters"));
+
+  PQclear(PQexec(holder, "SELECT pg_advisory_unlock(8319400174550056961)"));
+  EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(15))) << sidecar->Log();
+  EXPECT_EQ(LedgerCount(), 8);
+  PQfinish(holder);
+}
+
+std::vector<Backend> OnlyIfSelected(Backend backend) {
+  if (BackendSelected(backend)) return {backend};
+  return {};
+}
+
+STRATA_BACKEND_TEST_SUITE(ManageTest);
+INSTANTIATE_TEST_SUITE_P(, SqliteManageTest, ::testing::ValuesIn(OnlyIfSelected(Backend::kSqlite)),
+                         BackendParamName);
+INSTANTIATE_TEST_SUITE_P(, PostgresManageTest,
+                         ::testing::ValuesIn(OnlyIfSelected(Backend::kPostgres)), BackendParamName);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SqliteManageTest);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(PostgresManageTest);
+
+}  // namespace
+}  // namespace strata::testing
