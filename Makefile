@@ -95,6 +95,7 @@ bench: setup
 	  $$b --benchmark_out=bench/results/$$(basename $$b).json --benchmark_out_format=json \
 	    $(BENCH_ARGS) || exit 1; done
 	@scripts/bench-report bench/results/*_bench.json
+	@python3 bench/probe_latency.py $(BENCH_DIR)/cli/strata
 
 format:
 	@clang-format -i $(SOURCES)
