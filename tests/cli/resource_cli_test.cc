@@ -110,7 +110,7 @@ TEST_P(ResourceCliTest, ClusterCreateGetUpdateDelete) {
   ExpectFailure({"cluster", "update", "prod", "--status", "ACTIVE"}, 3, "cluster not found");
   ExpectFailure({"task", "list", "--cluster", "prod"}, 3, "cluster is INACTIVE (deleted)");
   ExpectFailure({"service", "get", "--cluster", "prod", "web"}, 3, "cluster is INACTIVE");
-  ExpectFailure({"cluster", "purge", "--older-than", "7 days"}, 2, "a unit, s, m, h or d");
+  ExpectFailure({"cluster", "purge", "--older-than", "7 days"}, 2, "a unit, ms, s, m, h or d");
   ExpectFailure({"cluster", "purge"}, 2, "needs --older-than");
   EXPECT_EQ(Json({"cluster", "purge", "--older-than", "1h"})["purged"], 0) << "deleted just now";
   const CommandResult purged = Strata({"cluster", "purge", "--older-than", "0s"});

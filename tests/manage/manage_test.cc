@@ -2,9 +2,12 @@
 // probes, the database created, concurrent sidecars, the ConfigMap swap,
 // the poll, a server that goes away, a lock held elsewhere, SIGTERM and
 // SIGKILL during a migration.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -345,26 +348,100 @@ TEST_P(PostgresManageTest, ReadinessFollowsTheServerWithoutARestart) {
   EXPECT_TRUE(sidecar->WaitForExit(milliseconds(0)) == std::nullopt) << "still the same process";
 }
 
-TEST_P(PostgresManageTest, LockHeldElsewhereIsNamedAndWaitedFor) {
-  const std::string url = options().url;
-  PGconn* holder = PQconnectdb((url + " application_name=lock_holder_test").c_str());
-  ASSERT_EQ(PQstatus(holder), CONNECTION_OK);
-  PQclear(PQexec(holder, "SELECT pg_advisory_lock(8319400174550056961)"));  // strata's key
-  const std::string holder_pid = std::to_string(PQbackendPID(holder));
+TEST_P(ManageTest, LockHeldElsewhereIsNamedAndWaitedFor) {
+  // Another runner holds the migration lock as strata takes it: PostgreSQL's
+  // advisory lock on strata's key, or the flock beside the SQLite file with
+  // what a holder writes into it.
+  PGconn* session = nullptr;
+  int lock_fd = -1;
+  std::string holder_text;
+  if (postgres()) {
+    session = PQconnectdb((options().url + " application_name=lock_holder_test").c_str());
+    ASSERT_EQ(PQstatus(session), CONNECTION_OK);
+    PQclear(PQexec(session, "SELECT pg_advisory_lock(8319400174550056961)"));
+    holder_text = "pid " + std::to_string(PQbackendPID(session));
+  } else {
+    lock_fd = open((options().url + "-migrate-lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    ASSERT_GE(lock_fd, 0);
+    ASSERT_EQ(flock(lock_fd, LOCK_EX), 0);
+    holder_text = "pid " + std::to_string(getpid()) + " on lock_holder_test";
+    ASSERT_EQ(ftruncate(lock_fd, 0), 0);
+    ASSERT_GT(write(lock_fd, holder_text.data(), holder_text.size()), 0);
+  }
 
   auto sidecar = Start({});
   ASSERT_TRUE(sidecar->WaitForLog("lock is held by", seconds(30))) << sidecar->Log();
   EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 503);
   const json status = Status(*sidecar);
-  EXPECT_THAT(status["lock_holder"].get<std::string>(), HasSubstr("pid " + holder_pid));
-  EXPECT_THAT(status["lock_holder"].get<std::string>(), HasSubstr("lock_holder_test"));
+  EXPECT_THAT(status["lock_holder"].get<std::string>(), HasSubstr(holder_text));
+  if (postgres()) {
+    EXPECT_THAT(status["lock_holder"].get<std::string>(), HasSubstr("lock_holder_test"));
+  }
   EXPECT_EQ(status["phase"], "waiting_for_lock");
+  EXPECT_THAT(HttpGet(sidecar->port(), "/readiness").body, HasSubstr(holder_text));
   EXPECT_FALSE(HasTable("clusters"));
 
-  PQclear(PQexec(holder, "SELECT pg_advisory_unlock(8319400174550056961)"));
+  if (postgres()) {
+    PQclear(PQexec(session, "SELECT pg_advisory_unlock(8319400174550056961)"));
+  } else {
+    close(lock_fd);
+  }
   EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(15))) << sidecar->Log();
   EXPECT_EQ(LedgerCount(), 8);
-  PQfinish(holder);
+  EXPECT_EQ(Status(*sidecar)["lock_holder"], nullptr);
+  if (session != nullptr) PQfinish(session);
+}
+
+TEST_P(PostgresManageTest, UnreachableServerIsRetriedWithoutShowingThePassword) {
+  auto sidecar = Start({}, "postgresql://app:s3cret-word@127.0.0.1:1/ecs?connect_timeout=2");
+  ASSERT_TRUE(sidecar->WaitForLog("database try 3 failed", seconds(20))) << sidecar->Log();
+  EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 503);
+  EXPECT_EQ(HttpGet(sidecar->port(), "/liveness").status, 200);
+  EXPECT_GE(Metric(*sidecar, "strata_database_check_failures_total"), 3);
+  const std::string status = HttpGet(sidecar->port(), "/status").body;
+  EXPECT_THAT(status, HasSubstr("\"database_up\": false"));
+  EXPECT_EQ(sidecar->Log().find("s3cret-word"), std::string::npos) << sidecar->Log();
+  EXPECT_EQ(status.find("s3cret-word"), std::string::npos) << status;
+  EXPECT_THAT(sidecar->Log(), HasSubstr("app:***@"));
+}
+
+// Usage errors: one line naming the flag or variable, exit 2, nothing started.
+TEST_P(SqliteManageTest, BadSettingsAreUsageErrors) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"manage", "--health-port", "70000"}, "--health-port must be a TCP port"},
+      {{"manage", "--poll-interval", "0"}, "--poll-interval must be a whole number"},
+      {{"manage", "--check-interval", "5x"}, "--check-interval must be a whole number"},
+      {{"manage", "--watch=maybe"}, "--watch must be true or false"},
+      {{"manage", "--health-address", "not-an-ip", "--health-port", "0"},
+       "--health-address 'not-an-ip' is not an IP address"},
+      {{"manage", "--frobnicate"}, "unrecognised option"},
+  };
+  for (const auto& [args, message] : cases) {
+    std::vector<std::string> argv = {STRATA_CLI, "--database-url", options().url};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CommandResult run = RunCommand(argv, seconds(20));
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_THAT(run.err, HasSubstr(message));
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "one line: " << run.err;
+  }
+  const CommandResult from_env = RunCommand({STRATA_CLI, "--database-url", options().url, "manage"},
+                                            seconds(20), {"STRATA_SHUTDOWN_TIMEOUT=forever"});
+  EXPECT_EQ(from_env.exit_code, 2);
+  EXPECT_THAT(from_env.err, HasSubstr("STRATA_SHUTDOWN_TIMEOUT must be"));
+
+  const CommandResult help = RunCommand({STRATA_CLI, "manage", "--help"}, seconds(20));
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("--poll-interval D"));
+}
+
+TEST_P(SqliteManageTest, PortInUseExitsOneNamingIt) {
+  auto first = Start({});
+  const CommandResult second =
+      RunCommand({STRATA_CLI, "--database-url", options().url, "manage", "--health-address",
+                  "127.0.0.1", "--health-port", std::to_string(first->port())},
+                 seconds(20));
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_THAT(second.err, HasSubstr("cannot listen on 127.0.0.1:" + std::to_string(first->port())));
 }
 
 std::vector<Backend> OnlyIfSelected(Backend backend) {

@@ -96,10 +96,12 @@ SidecarProcess::SidecarProcess(const std::vector<std::string>& args,
 }
 
 SidecarProcess::~SidecarProcess() {
-  if (!exit_code_ && pid_ > 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
+  if (exit_code_ || pid_ <= 0) return;
+  // Politely first: a sidecar that exits writes its coverage data.
+  kill(pid_, SIGTERM);
+  if (WaitForExit(milliseconds(5000))) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
 }
 
 std::string SidecarProcess::Log() const { return ReadFile(log_path_).value_or(""); }

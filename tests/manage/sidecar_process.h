@@ -32,7 +32,7 @@ class SidecarProcess {
   // with the log if it exits or 20 s pass first).
   SidecarProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
                  const std::string& log_path);
-  ~SidecarProcess();  // SIGKILL if still running
+  ~SidecarProcess();  // SIGTERM if still running, SIGKILL 5 s later
   SidecarProcess(const SidecarProcess&) = delete;
   SidecarProcess& operator=(const SidecarProcess&) = delete;
 

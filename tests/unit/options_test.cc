@@ -291,5 +291,58 @@ TEST(VersionTest, LibraryAndHeadersAgree) {
   EXPECT_NE(deps.find("libpq "), std::string::npos) << deps;
 }
 
+TEST(ParseDurationTest, UnitsAndRange) {
+  using std::chrono::milliseconds;
+  const milliseconds max = std::chrono::hours(48);
+  EXPECT_EQ(ParseDuration("d", "500ms", milliseconds(0), max), milliseconds(500));
+  EXPECT_EQ(ParseDuration("d", "30s", milliseconds(0), max), milliseconds(30'000));
+  EXPECT_EQ(ParseDuration("d", "30", milliseconds(0), max), milliseconds(30'000));
+  EXPECT_EQ(ParseDuration("d", "2m", milliseconds(0), max), milliseconds(120'000));
+  EXPECT_EQ(ParseDuration("d", "1h", milliseconds(0), max), milliseconds(3'600'000));
+  EXPECT_EQ(ParseDuration("d", "2d", milliseconds(0), max), max);
+  for (const char* bad : {"", "s", "-1s", "1.5s", "3d", "1w", "9223372036854775807d", " 1s"}) {
+    EXPECT_THROW(ParseDuration("--x", bad, milliseconds(0), max), InvalidArgumentError) << bad;
+  }
+  EXPECT_THROW(ParseDuration("--x", "30", milliseconds(0), max, /*unit_required=*/true),
+               InvalidArgumentError);
+  try {
+    ParseDuration("--poll-interval", "0", std::chrono::seconds(1), std::chrono::hours(24));
+    FAIL();
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--poll-interval must be a whole number with a unit, ms, s, m, h or d (e.g. "
+                 "500ms, 30s or 7d; a bare number is seconds), from 1s to 1d");
+  }
+}
+
+TEST(ManageOptionsTest, SetsEverySettingAndRefusesOutOfRange) {
+  ManageOptions options;
+  options.Set("health-port", "9000", "--health-port");
+  options.Set("health-address", "::", "--health-address");
+  options.Set("watch", "yes", "STRATA_WATCH");
+  options.Set("create-dirs", "1", "--create-dirs");
+  options.Set("poll-interval", "2m", "--poll-interval");
+  options.Set("check-interval", "250ms", "--check-interval");
+  options.Set("max-backoff", "10s", "--max-backoff");
+  options.Set("shutdown-timeout", "20s", "--shutdown-timeout");
+  EXPECT_EQ(options.health_port, 9000);
+  EXPECT_EQ(options.health_address, "::");
+  EXPECT_TRUE(options.watch);
+  EXPECT_TRUE(options.create_dirs);
+  EXPECT_EQ(options.poll_interval, std::chrono::seconds(120));
+  EXPECT_EQ(options.check_interval, std::chrono::milliseconds(250));
+  EXPECT_EQ(options.max_backoff, std::chrono::seconds(10));
+  EXPECT_EQ(options.shutdown_timeout, std::chrono::seconds(20));
+  EXPECT_NO_THROW(options.Validate());
+  EXPECT_THROW(options.Set("health-port", "-1", "--health-port"), InvalidArgumentError);
+  EXPECT_THROW(options.Set("check-interval", "50ms", "--check-interval"), InvalidArgumentError);
+  EXPECT_THROW(options.Set("bogus", "1", "--bogus"), InvalidArgumentError);
+  options.shutdown_timeout = std::chrono::hours(1);
+  EXPECT_THROW(options.Validate(), InvalidArgumentError);
+  options = ManageOptions();
+  options.health_address.clear();
+  EXPECT_THROW(options.Validate(), InvalidArgumentError);
+}
+
 }  // namespace
 }  // namespace strata

@@ -4,6 +4,7 @@
 
 #include "strata/entities.h"      // IWYU pragma: export
 #include "strata/error.h"         // IWYU pragma: export
+#include "strata/manage.h"        // IWYU pragma: export
 #include "strata/migrator.h"      // IWYU pragma: export
 #include "strata/options.h"       // IWYU pragma: export
 #include "strata/repositories.h"  // IWYU pragma: export

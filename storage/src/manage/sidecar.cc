@@ -105,15 +105,21 @@ class Sidecar {
           "watch");
       return;
     }
-    watcher_ = std::make_unique<manage::DirectoryWatcher>(io_, [this](const std::string& what) {
-      Log(LogLevel::kDebug, "watch: " + what);
-      debounce_.expires_after(kDebounce);
-      debounce_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec) return;
-        Rewatch();
-        worker_.Reread(ReloadCause::kWatch);
+    try {
+      watcher_ = std::make_unique<manage::DirectoryWatcher>(io_, [this](const std::string& what) {
+        Log(LogLevel::kDebug, "watch: " + what);
+        debounce_.expires_after(kDebounce);
+        debounce_.async_wait([this](const boost::system::error_code& ec) {
+          if (ec) return;
+          Rewatch();
+          worker_.Reread(ReloadCause::kWatch);
+        });
       });
-    });
+    } catch (const Error& e) {
+      // The poll still finds every change, only later.
+      Log(LogLevel::kError, std::string(e.what()) + "; going on with --poll-interval alone");
+      return;
+    }
     Rewatch();
     state_.Update([](manage::Snapshot& s) { s.watching = true; });
   }
