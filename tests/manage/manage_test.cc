@@ -378,7 +378,10 @@ TEST_P(ManageTest, LockHeldElsewhereIsNamedAndWaitedFor) {
     EXPECT_THAT(status["lock_holder"].get<std::string>(), HasSubstr("lock_holder_test"));
   }
   EXPECT_EQ(status["phase"], "waiting_for_lock");
-  EXPECT_THAT(HttpGet(sidecar->port(), "/readiness").body, HasSubstr(holder_text));
+  const std::string reason = HttpGet(sidecar->port(), "/readiness").body;
+  EXPECT_THAT(reason, HasSubstr("8 pending migrations: 1 create_clusters, 2 create_services, "
+                                "3 create_tasks, ...; the migration lock is held by " +
+                                holder_text));
   EXPECT_FALSE(HasTable("clusters"));
 
   if (postgres()) {

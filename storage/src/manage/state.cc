@@ -48,12 +48,27 @@ Readiness Evaluate(const Snapshot& s, SteadyClock::time_point now,
   if (s.set_blocked) return with_error("the migration set cannot be applied until it changes");
   if (!s.status->Ready()) {
     std::string problems;
-    for (const std::string& problem : s.status->Problems()) {
-      if (problems.size() > 400) {
-        problems += "; ...";
-        break;
+    if (s.status->pending == static_cast<int>(s.status->Problems().size())) {
+      // Only pending ones, as on every first start: name a few.
+      problems = std::to_string(s.status->pending) +
+                 (s.status->pending == 1 ? " pending migration: " : " pending migrations: ");
+      int named = 0;
+      for (const MigrationStatus& m : s.status->migrations) {
+        if (m.state != MigrationState::kPending) continue;
+        if (++named > 3) {
+          problems += ", ...";
+          break;
+        }
+        problems += (named > 1 ? ", " : "") + std::to_string(m.version) + " " + m.name;
       }
-      problems += (problems.empty() ? "" : "; ") + problem;
+    } else {
+      for (const std::string& problem : s.status->Problems()) {
+        if (problems.size() > 400) {
+          problems += "; ...";
+          break;
+        }
+        problems += (problems.empty() ? "" : "; ") + problem;
+      }
     }
     if (s.phase == Phase::kApplying) problems = "applying: " + problems;
     if (!s.lock_holder.empty()) problems += "; the migration lock is held by " + s.lock_holder;

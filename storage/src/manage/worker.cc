@@ -162,9 +162,14 @@ void Worker::ReadSetNow(ReloadCause cause) {
                                                               : LogLevel::kInfo,
         "migrate: " + DescribeEvent(event));
     if (event.kind == MigrationEvent::Kind::kWaitingForLock) {
+      // "the migration lock is held by pid ...": who, as LockHolder says it.
+      constexpr std::string_view kHeldBy = "the migration lock is held by ";
+      const std::string holder = event.detail.starts_with(kHeldBy)
+                                     ? event.detail.substr(kHeldBy.size())
+                                     : "another runner";
       state_.Update([&](Snapshot& s) {
         s.phase = Phase::kWaitingForLock;
-        s.lock_holder = event.detail;
+        s.lock_holder = holder;
       });
     } else if (event.kind == MigrationEvent::Kind::kApplying) {
       state_.Update([&](Snapshot& s) {
