@@ -177,7 +177,8 @@ class Migrator {
   // it, unless the schema is ready.
   virtual SchemaStatus Prepare() = 0;
   // Who holds the migration lock now, for people: PostgreSQL names the
-  // holder's backend pid, client address, application and connection time;
+  // holder's backend pid and user, and (when this role may see them) its
+  // client address, application and connection time;
   // SQLite what the holder wrote into the lock file (pid, host, since when).
   // "" when nobody holds it. Takes no lock.
   virtual std::string LockHolder() = 0;

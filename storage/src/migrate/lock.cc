@@ -140,19 +140,26 @@ std::string LockHolder(connection::Connection& db, const std::string& url) {
     // objid (low half) and objsubid 1.
     using connection::Type;
     connection::Statement& st = db.Prepare(
-        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), "
-        "'a local socket'), coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM pg_locks l JOIN pg_stat_activity a ON "
-        "a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND "
-        "l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND "
-        "l.classid::bigint = :high AND l.objid::bigint = :low LIMIT 1",
-        {Type::kInt, Type::kInt}, {Type::kInt, Type::kText, Type::kText, Type::kText});
+        "SELECT a.pid, coalesce(a.usename, ''), CAST(a.backend_start IS NOT NULL AS integer), "
+        "coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'a local socket'), "
+        "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+        "'') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = "
+        "'advisory' AND l.granted AND l.objsubid = 1 AND l.database = (SELECT oid FROM "
+        "pg_database WHERE datname = current_database()) AND l.classid::bigint = :high AND "
+        "l.objid::bigint = :low LIMIT 1",
+        {Type::kInt, Type::kInt},
+        {Type::kInt, Type::kText, Type::kInt, Type::kText, Type::kText, Type::kText});
     st.Int(kAdvisoryLockKey >> 32).Int(kAdvisoryLockKey & 0xffffffffLL);
     std::string holder;
     if (st.Execute()) {
-      holder = "pid " + std::to_string(st.GetInt(0)) + " from " + std::string(st.GetText(2)) +
-               ", application '" + std::string(st.GetText(1)) + "', connected " +
-               std::string(st.GetText(3));
+      holder =
+          "pid " + std::to_string(st.GetInt(0)) + ", user '" + std::string(st.GetText(1)) + "'";
+      // Another role's session shows its address and application only to
+      // members of pg_read_all_stats.
+      holder += st.GetInt(2) != 0
+                    ? ", from " + std::string(st.GetText(4)) + ", application '" +
+                          std::string(st.GetText(3)) + "', connected " + std::string(st.GetText(5))
+                    : " (its address and application need pg_read_all_stats)";
     }
     st.Finish();
     return holder;
