@@ -158,11 +158,10 @@ class PostgresNative : public NativeConnection {
 
   void SetBusyTimeout(std::chrono::milliseconds) override {}
 
+  // Best effort: a connection that is lost ends its statement anyway.
   void Interrupt() override {
     char error[256];
-    if (cancel_)
-      PQcancel(cancel_.get(), error, sizeof error);  // best effort: a lost
-                                                     // connection ends it anyway
+    if (cancel_) PQcancel(cancel_.get(), error, sizeof error);
   }
 
   void ConfigureForMigrations(std::chrono::milliseconds) override {
