@@ -292,9 +292,10 @@ void Worker::Apply() {
     if (!result.applied.empty()) {
       char text[64];
       std::snprintf(text, sizeof text, "%.3f s", seconds);
-      Log(LogLevel::kInfo, "applied " + std::to_string(result.applied.size()) + " migrations in " +
-                               text + "; current version " +
-                               std::to_string(result.current_version));
+      const std::size_t n = result.applied.size();
+      Log(LogLevel::kInfo, "applied " + std::to_string(n) +
+                               (n == 1 ? " migration" : " migrations") + " in " + text +
+                               "; current version " + std::to_string(result.current_version));
     }
     state_.Update([&](Snapshot& s) {
       s.migrations_applied_total += static_cast<std::int64_t>(result.applied.size());
