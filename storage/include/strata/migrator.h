@@ -56,6 +56,9 @@ struct SchemaStatus {
 
   // True when every migration is applied and unedited: what Store::Open needs.
   bool Ready() const;
+  // True when every migration is applied or pending: all that is wrong, if
+  // anything, is what `up` applies.
+  bool OnlyPending() const;
   // One line per migration that is not applied, naming the command that fixes
   // it; empty when Ready().
   std::vector<std::string> Problems() const;
@@ -99,7 +102,9 @@ struct MigrationEvent {
   std::chrono::microseconds duration{0};  // kApplied, kReverted
   int statement = 0;                      // kResuming
   bool no_statements = false;  // kApplied: the up file holds only comments (a placeholder)
-  std::string detail;          // kCreatedDatabase: the database; kWaitingForLock: why
+  // kCreatedDatabase: the database; kWaitingForLock: who holds the lock, as
+  // Migrator::LockHolder says it ("" when not known).
+  std::string detail;
 };
 
 // One line for people: "applied 3 create_tasks in 1.2 ms"; a file with no

@@ -3,11 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "migrate/checksum.h"
 #include "strata/error.h"
@@ -25,17 +21,6 @@ std::string ThroughData(const std::string& dir) {
   if (n <= 0) return dir;
   const std::string name(target, static_cast<std::size_t>(n));
   return name.starts_with("/") ? name : dir + "/" + name;
-}
-
-std::string ReadWhole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    throw SchemaError("cannot read migration file '" + path.string() + "': " +
-                      std::strerror(errno) + " (it may have been replaced: the next read retries)");
-  }
-  return text.str();
 }
 
 }  // namespace
@@ -77,7 +62,8 @@ SetSnapshot ReadSet(const std::string& root, Backend backend) {
   std::sort(paths.begin(), paths.end());
   migrate::Sha256 hash;
   for (const fs::path& path : paths) {
-    migrate::MigrationFile file{path.filename().string(), ReadWhole(path)};
+    migrate::MigrationFile file{path.filename().string(),
+                                migrate::ReadMigrationFile(path.string())};
     // Length-prefixed, so that no two different sets hash the same bytes.
     hash.Update(std::to_string(file.file_name.size()) + ":" + file.file_name +
                 std::to_string(file.content.size()) + ":");

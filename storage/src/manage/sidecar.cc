@@ -70,10 +70,11 @@ class Sidecar {
 
  private:
   manage::HttpResponse Handle(const std::string& path) {
+    // Liveness is the loop answering: it reads nothing.
+    if (path == "/liveness") return {200, "text/plain; charset=utf-8", "ok\n"};
     const auto snapshot = state_.Get();
     const manage::Readiness readiness =
         manage::Evaluate(*snapshot, manage::SteadyClock::now(), StaleAfter());
-    if (path == "/liveness") return {200, "text/plain; charset=utf-8", "ok\n"};
     if (path == "/readiness") {
       return {readiness.ready ? 200 : 503, "text/plain; charset=utf-8", readiness.reason + "\n"};
     }

@@ -48,7 +48,7 @@ Readiness Evaluate(const Snapshot& s, SteadyClock::time_point now,
   if (s.set_blocked) return with_error("the migration set cannot be applied until it changes");
   if (!s.status->Ready()) {
     std::string problems;
-    if (s.status->pending == static_cast<int>(s.status->Problems().size())) {
+    if (s.status->OnlyPending()) {
       // Only pending ones, as on every first start: name a few.
       problems = std::to_string(s.status->pending) +
                  (s.status->pending == 1 ? " pending migration: " : " pending migrations: ");
@@ -83,8 +83,6 @@ json TimeOrNull(const std::optional<Timestamp>& t) {
   return t ? json(FormatTimestamp(*t)) : json(nullptr);
 }
 
-json TextOrNull(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
-
 }  // namespace
 
 std::string StatusJson(const Snapshot& s, const Readiness& readiness) {
@@ -102,12 +100,12 @@ std::string StatusJson(const Snapshot& s, const Readiness& readiness) {
   doc["phase"] = PhaseName(s.phase);
   doc["database_up"] = s.database_up;
   doc["checked_at"] = TimeOrNull(s.checked_at);
-  doc["lock_holder"] = TextOrNull(s.lock_holder);
-  doc["set_hash"] = TextOrNull(s.set_hash);
-  doc["set_directory"] = TextOrNull(s.set_directory);
+  doc["lock_holder"] = migrate::TextOrNull(s.lock_holder);
+  doc["set_hash"] = migrate::TextOrNull(s.set_hash);
+  doc["set_directory"] = migrate::TextOrNull(s.set_directory);
   doc["watching"] = s.watching;
   doc["set_blocked"] = s.set_blocked;
-  doc["last_error"] = TextOrNull(s.last_error);
+  doc["last_error"] = migrate::TextOrNull(s.last_error);
   doc["last_error_at"] = TimeOrNull(s.last_error_at);
   doc["last_success_at"] = TimeOrNull(s.last_success_at);
   json reloads;

@@ -162,11 +162,7 @@ void Worker::ReadSetNow(ReloadCause cause) {
                                                               : LogLevel::kInfo,
         "migrate: " + DescribeEvent(event));
     if (event.kind == MigrationEvent::Kind::kWaitingForLock) {
-      // "the migration lock is held by pid ...": who, as LockHolder says it.
-      constexpr std::string_view kHeldBy = "the migration lock is held by ";
-      const std::string holder = event.detail.starts_with(kHeldBy)
-                                     ? event.detail.substr(kHeldBy.size())
-                                     : "another runner";
+      const std::string holder = event.detail.empty() ? "another runner" : event.detail;
       state_.Update([&](Snapshot& s) {
         s.phase = Phase::kWaitingForLock;
         s.lock_holder = holder;

@@ -67,13 +67,9 @@ SchemaStatus Engine::Prepare() {
     // Auto-migrate applies pending migrations; it cannot fix an edited,
     // unknown, failed or conflicting one, so it is offered only when all
     // that is wrong is pending.
-    const bool only_pending =
-        std::all_of(status.migrations.begin(), status.migrations.end(), [](const auto& m) {
-          return m.state == MigrationState::kApplied || m.state == MigrationState::kPending;
-        });
     throw SchemaError(
         "the " + std::string(BackendName(options_.backend)) + " schema is not ready: " + problems +
-        (options_.auto_migrate || !only_pending ? "" : " (or open with --auto-migrate)"));
+        (options_.auto_migrate || !status.OnlyPending() ? "" : " (or open with --auto-migrate)"));
   }
   return status;
 }
@@ -144,8 +140,7 @@ std::unique_ptr<MigrationLock> Engine::Lock() {
         } catch (const backends::DatabaseError&) {
           // Who holds it is a courtesy; the wait goes on without it.
         }
-        event.detail = holder.empty() ? "another runner holds the migration lock"
-                                      : "the migration lock is held by " + holder;
+        event.detail = holder;
         Emit(options_, migrator_options_, event);
       },
       cancelled_);

@@ -72,6 +72,8 @@ std::optional<std::string> ReadFile(const std::string& path) {
   }
 }
 
+}  // namespace
+
 std::string ReadMigrationFile(const std::string& path) {
   std::optional<std::string> content = ReadFile(path);
   if (!content) {
@@ -79,8 +81,6 @@ std::string ReadMigrationFile(const std::string& path) {
   }
   return std::move(*content);
 }
-
-}  // namespace
 
 const std::string& Migration::down_sql() const {
   if (!down_text) down_text = ReadMigrationFile(down_path);

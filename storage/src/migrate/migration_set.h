@@ -58,6 +58,9 @@ ParsedFileName ParseMigrationFileName(std::string_view file_name);
 std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files,
                                          const std::string& origin);
 
+// The whole file; SchemaError naming it when it cannot be read.
+std::string ReadMigrationFile(const std::string& path);
+
 // DIR/sqlite or DIR/postgres. Reads the up files; down files
 // are read when first needed. Throws SchemaError when the directory is
 // missing or an up file cannot be read.

@@ -30,6 +30,12 @@ bool SchemaStatus::Ready() const {
                      [](const MigrationStatus& m) { return m.state == MigrationState::kApplied; });
 }
 
+bool SchemaStatus::OnlyPending() const {
+  return std::all_of(migrations.begin(), migrations.end(), [](const MigrationStatus& m) {
+    return m.state == MigrationState::kApplied || m.state == MigrationState::kPending;
+  });
+}
+
 std::vector<std::string> SchemaStatus::Problems() const {
   std::vector<std::string> problems;
   for (const MigrationStatus& m : migrations) {
@@ -81,7 +87,9 @@ std::string DescribeEvent(const MigrationEvent& event) {
     case MigrationEvent::Kind::kCreatedDatabase:
       return "created database '" + event.detail + "'";
     case MigrationEvent::Kind::kWaitingForLock:
-      return "waiting: " + event.detail;
+      return "waiting: " + (event.detail.empty()
+                                ? std::string("another runner holds the migration lock")
+                                : "the migration lock is held by " + event.detail);
     case MigrationEvent::Kind::kApplying:
       return "applying " + id;
     case MigrationEvent::Kind::kReverting:

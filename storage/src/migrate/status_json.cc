@@ -6,9 +6,9 @@ namespace strata::migrate {
 
 using json = nlohmann::ordered_json;
 
-namespace {
-
 json TextOrNull(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+namespace {
 
 template <typename T>
 json ValueOrNull(const std::optional<T>& value) {
