@@ -45,6 +45,12 @@ po::options_description GlobalOptionsDescription() {
       ("connect-timeout", po::value<std::string>()->value_name("S"),
        "postgres: seconds one connection attempt may take, 2-3600 (default 10; a "
        "connect_timeout in the URL wins)")  //
+      ("failover-timeout", po::value<std::string>()->value_name("DURATION"),
+       "postgres: how long a call keeps retrying on a new connection after a failover, "
+       "0-1h (default 30s; 0: no retries)")  //
+      ("read-database-url", po::value<std::string>()->value_name("URL"),
+       "postgres: a standby for the reads that may lag (Store::replicas()); reads of the "
+       "store's own writes still see them")  //
       ("output", po::value<std::string>()->value_name("table|json"),
        "result format on stdout (default table)")  //
       ("log-level", po::value<std::string>()->value_name("LEVEL"),

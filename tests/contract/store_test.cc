@@ -86,39 +86,6 @@ TEST_P(StoreContractTest, CreateManyInsideATransactionRollsBackAlone) {
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 1);
 }
 
-TEST_P(StoreContractTest, ALostConnectionIsReplacedAndAReadRetried) {
-  MakeCluster("c");
-  if (backend() == Backend::kSqlite) {
-    EXPECT_TRUE(store().clusters().Find("c"));  // nothing to lose on SQLite
-    return;
-  }
-  std::mutex mutex;
-  std::vector<std::string> warnings;
-  StoreOptions o = options();
-  o.logger = [&](LogLevel level, std::string_view message) {
-    const std::lock_guard lock(mutex);
-    if (level == LogLevel::kWarn) warnings.emplace_back(message);
-  };
-  store_ = Store::Open(o);
-  // Every other session of this database is killed: the pooled ones die.
-  const auto kill_others = [&] {
-    db().QueryValue(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = "
-        "current_database() AND pid <> pg_backend_pid()");
-  };
-  kill_others();
-  EXPECT_TRUE(store().clusters().Find("c"));
-  EXPECT_EQ(store().clusters().List().items.size(), 1u);
-  EXPECT_THAT(warnings, ::testing::Contains(
-                            "store: lost the connection to the database; reconnected to retry a "
-                            "cluster read"));
-  kill_others();
-  // A write is not retried (it may have committed): a ConnectionError, and
-  // the next call works on a new connection.
-  EXPECT_THROW(MakeCluster("d"), ConnectionError);
-  EXPECT_NO_THROW(MakeCluster("d"));
-}
-
 TEST_P(StoreContractTest, PageTokensWorkAcrossStoresOnOneDatabase) {
   for (int i = 0; i < 3; ++i) MakeCluster("c" + std::to_string(i));
   PageRequest request;

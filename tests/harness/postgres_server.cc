@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "local_postgres.h"
 #include "process.h"
 
 namespace strata::testing {
@@ -32,14 +33,6 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kDirPrefix = "strata-pg-";
-
-// STRATA_TEST_POSTGRES_READY_TIMEOUT (seconds, default 60): how long a server
-// may take to accept connections.
-milliseconds ReadyTimeout() {
-  const int seconds =
-      std::atoi(GetEnv("STRATA_TEST_POSTGRES_READY_TIMEOUT").value_or("60").c_str());
-  return milliseconds(1000LL * (seconds > 0 ? seconds : 60));
-}
 
 std::runtime_error Failure(const std::string& what) {
   return std::runtime_error("test PostgreSQL: " + what);
@@ -217,49 +210,6 @@ class ContainerServer : public PostgresServer {
 
 // ---- local binaries -------------------------------------------------------
 
-std::string FindBinDir() {
-  if (auto dir = GetEnv("STRATA_TEST_POSTGRES_BINDIR")) return *dir;
-  glob_t found{};
-  std::vector<std::string> dirs;
-  if (glob("/usr/lib/postgresql/*/bin/postgres", 0, nullptr, &found) == 0) {
-    for (std::size_t i = 0; i < found.gl_pathc; ++i) dirs.emplace_back(found.gl_pathv[i]);
-  }
-  globfree(&found);
-  // Highest major version first: compare numerically, "9" < "15".
-  std::sort(dirs.begin(), dirs.end(), [](const std::string& a, const std::string& b) {
-    const auto version = [](const std::string& p) { return std::atoi(p.c_str() + 19); };
-    return version(a) > version(b);
-  });
-  if (!dirs.empty()) return dirs.front().substr(0, dirs.front().rfind('/'));
-  const CommandResult pg_config = RunCommand({"pg_config", "--bindir"}, milliseconds(5000));
-  if (pg_config.exit_code == 0) return pg_config.output.substr(0, pg_config.output.find('\n'));
-  throw Failure(
-      "no PostgreSQL server binaries: install Debian's postgresql package (scripts/setup), set "
-      "STRATA_TEST_POSTGRES_BINDIR, or point STRATA_TEST_POSTGRES_URL at a server");
-}
-
-// Whom initdb and postgres run as: both refuse root.
-struct Account {
-  bool switch_user = false;
-  uid_t uid = 0;
-  gid_t gid = 0;
-};
-
-Account ServerAccount() {
-  Account account;
-  if (geteuid() != 0) return account;
-  const passwd* pw = getpwnam("postgres");
-  if (pw == nullptr) {
-    throw Failure(
-        "running as root needs a 'postgres' user to run the server as "
-        "(Debian's postgresql package creates it)");
-  }
-  account.switch_user = true;
-  account.uid = pw->pw_uid;
-  account.gid = pw->pw_gid;
-  return account;
-}
-
 // A postmaster of a test binary that died unwatched: stop it before its
 // directory goes.
 void StopStalePostmaster(const std::string& dir) {
@@ -267,49 +217,6 @@ void StopStalePostmaster(const std::string& dir) {
   pid_t pid = 0;
   pid_file >> pid;
   StopPostmaster(pid, dir.substr(dir.rfind('/') + 1), dir + "/data", /*is_child=*/false);
-}
-
-// fork + exec as `account`, output to `log_path`. Everything the child needs
-// is prepared before fork: between fork and exec only async-signal-safe calls.
-pid_t Spawn(const Account& account, const std::vector<std::string>& argv,
-            const std::string& log_path, const std::string& cwd, bool die_with_parent) {
-  std::vector<std::string> args = argv;
-  std::vector<char*> c_args;
-  for (std::string& a : args) c_args.push_back(a.data());
-  c_args.push_back(nullptr);
-  const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log < 0) throw Failure("cannot open " + log_path + ": " + strerror(errno));
-  if (account.switch_user && fchown(log, account.uid, account.gid) != 0) {
-    close(log);
-    throw Failure("cannot chown " + log_path + ": " + strerror(errno));
-  }
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(log);
-    throw Failure(std::string("fork: ") + strerror(errno));
-  }
-  if (pid == 0) {
-    setpgid(0, 0);  // the terminal's Ctrl-C is the harness's to handle, not the server's
-    const int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, STDIN_FILENO);
-    dup2(log, STDOUT_FILENO);  // never the caller's stdout: a captured pipe would hang
-    dup2(log, STDERR_FILENO);
-    if (account.switch_user &&
-        (setgroups(0, nullptr) != 0 || setgid(account.gid) != 0 || setuid(account.uid) != 0)) {
-      _exit(126);
-    }
-    // After the uid change, which clears it: the server dies with the test
-    // binary even when nothing else cleans up.
-    if (die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGQUIT) != 0 || getppid() != parent)) {
-      _exit(125);
-    }
-    if (chdir(cwd.c_str()) != 0) _exit(124);
-    execv(c_args[0], c_args.data());
-    _exit(127);
-  }
-  close(log);
-  return pid;
 }
 
 class LocalServer : public PostgresServer {
@@ -371,28 +278,8 @@ class LocalServer : public PostgresServer {
 
  private:
   void InitDb(const Account& account, const std::string& bindir, const std::string& data) {
-    const std::string initdb_log = dir_ + "/initdb.log";
-    const pid_t pid = Spawn(account,
-                            {bindir + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E",
-                             "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                            initdb_log, dir_, /*die_with_parent=*/true);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      throw Failure("initdb failed (see " + initdb_log + "):\n" + TailOfFile(initdb_log, 20));
-    }
-    std::ofstream conf(data + "/postgresql.conf", std::ios::app);
-    conf << "\n# strata test harness: throwaway server, durability off\n"
-            "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-            "timezone = 'UTC'\nlog_timezone = 'UTC'\nlisten_addresses = '127.0.0.1'\n"
-            "unix_socket_directories = '"
-         << dir_
-         << "'\nlogging_collector = off\n"
-            "dynamic_shared_memory_type = mmap\n"  // a killed server leaks nothing in /dev/shm
-            "max_wal_size = 64MB\nmin_wal_size = 32MB\nwal_level = minimal\nmax_wal_senders = 0\n"
-            "cluster_name = '"
-         << info_.tag << "'\n";
-    if (!conf) throw Failure("cannot write " + data + "/postgresql.conf");
+    InitDataDirectory(account, bindir, dir_, data, info_.tag,
+                      "synchronous_commit = off\nwal_level = minimal\nmax_wal_senders = 0\n");
   }
 
   void StartPostmaster(const Account& account, const std::string& bindir, const std::string& data,
@@ -408,26 +295,8 @@ class LocalServer : public PostgresServer {
   bool Launch(const Account& account, const std::string& bindir, const std::string& data,
               CleanupGuard& guard, int port_number) {
     info_.port = port_number;
-    const std::string port = std::to_string(info_.port);
-    info_.pid = Spawn(account, {bindir + "/postgres", "-D", data, "-p", port}, log_, dir_,
-                      /*die_with_parent=*/true);
-    guard.AddServer(info_.pid, info_.tag, data);
-    const std::string ping = "host=" + dir_ + " port=" + port + " user=postgres dbname=postgres";
-    bool exited = false;
-    const bool ready = WaitFor(ReadyTimeout(), [&] {
-      if (waitpid(info_.pid, nullptr, WNOHANG) == info_.pid) return exited = true;
-      return PQping(ping.c_str()) == PQPING_OK;
-    });
-    if (ready && !exited) return true;
-    const std::string tail = TailOfFile(log_, 20);
-    if (!exited) StopPostmaster(info_.pid, info_.tag, data, /*is_child=*/true);
-    info_.pid = -1;
-    if (tail.find("could not bind") == std::string::npos &&
-        tail.find("already in use") == std::string::npos) {
-      throw Failure(std::string(exited ? "postgres exited" : "postgres did not start in time") +
-                    " (log " + log_ + "):\n" + tail);
-    }
-    return false;
+    info_.pid = LaunchPostmaster(account, bindir, dir_, data, log_, info_.tag, port_number, guard);
+    return info_.pid > 0;
   }
 
   CleanupGuard* guard_;

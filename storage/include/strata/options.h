@@ -58,6 +58,19 @@ struct StoreOptions {
   // noticed. At least 2 s, at most kMaxConnectTimeout. SQLite ignores it.
   std::chrono::seconds connect_timeout{10};
   static constexpr std::chrono::seconds kMaxConnectTimeout{3600};
+  // PostgreSQL: how long a call keeps trying after a failover condition (the
+  // connection lost, the server read-only or shutting down, no server
+  // accepting connections) before it gives up with ConnectionError. Each
+  // retry is on a new connection, after a backoff from 50 ms up to 1 s. 0
+  // turns retries off. At most kMaxFailoverTimeout. SQLite ignores it.
+  std::chrono::milliseconds failover_timeout{std::chrono::seconds(30)};
+  static constexpr std::chrono::milliseconds kMaxFailoverTimeout{std::chrono::hours(1)};
+  // PostgreSQL, optional: where the reads made through Store::replicas() go,
+  // e.g. a standby, or a multi-host URL with target_session_attrs=
+  // prefer-standby. Such a read still sees the store's own writes: it goes to
+  // the primary while the standby has not replayed them. Empty: every read
+  // goes to `url`.
+  std::string read_url;
   // Empty: the migration sets embedded in the library. Otherwise a root laid out
   // like the repository's migrations/: DIR/sqlite and DIR/postgres.
   std::string migrations_dir;
@@ -67,8 +80,9 @@ struct StoreOptions {
   // The settings that FromEnvironment reads and the CLI's global flags set, in
   // the order they are applied: "storage" comes first because it resets `url`
   // to the chosen backend's default.
-  static constexpr std::array<std::string_view, 6> kSettings = {
-      "storage", "database-url", "auto-migrate", "pool-size", "migrations-dir", "connect-timeout"};
+  static constexpr std::array<std::string_view, 8> kSettings = {
+      "storage",        "database-url",    "auto-migrate",     "pool-size",
+      "migrations-dir", "connect-timeout", "failover-timeout", "read-database-url"};
 
   // "pool-size" -> "STRATA_POOL_SIZE".
   static std::string EnvironmentVariable(std::string_view setting);
@@ -99,7 +113,9 @@ struct StoreOptions {
   static StoreOptions FromEnvironment();
 
   // Throws InvalidArgumentError when pool_size is outside 1..kMaxPoolSize,
-  // connect_timeout outside 2 s..kMaxConnectTimeout, a sqlite url is empty,
+  // connect_timeout outside 2 s..kMaxConnectTimeout, failover_timeout
+  // outside 0..kMaxFailoverTimeout, a read_url is given for SQLite or is not
+  // a PostgreSQL URL, a sqlite url is empty,
   // or the url's form names the other backend (a PostgreSQL URL with
   // backend kSqlite, a file path with kPostgres): the message says which
   // setting to change and never echoes the URL.

@@ -26,6 +26,15 @@ class Store : public Repositories {
   // a nested Transact is a savepoint that rolls back alone. On SQLite the
   // transaction takes the write lock at BEGIN (BEGIN IMMEDIATE).
   virtual void Transact(const std::function<void(Repositories&)>& work) = 0;
+
+  // The same repositories, for reads that may be served by a standby: with
+  // StoreOptions::read_url, their reads go to that server once it has
+  // replayed every write this store made (its WAL position, checked when a
+  // write is newer than the last position seen), and to the primary until
+  // then, so they always see the store's own writes; another store's
+  // writes may show up late. Without read_url, the store itself. Their
+  // writes, and every call inside Transact, go to the primary.
+  virtual Repositories& replicas() = 0;
 };
 
 }  // namespace strata

@@ -15,7 +15,8 @@ const SqlDialect& Dialect();
 }  // namespace sqlite
 
 namespace postgres {
-Session Connect(const StoreOptions& options);
+// To options.url, or with `primary` false to options.read_url.
+Session Connect(const StoreOptions& options, bool primary);
 const SqlDialect& Dialect();
 }  // namespace postgres
 

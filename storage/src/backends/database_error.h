@@ -22,7 +22,14 @@ enum class ErrorKind {
   kUndefinedTable,
   kDuplicateDatabase,  // CREATE DATABASE of one that exists
   kReadOnly,           // a write on a database this connection may only read
+  kStandby,  // PostgreSQL: a write on a server in recovery (a standby, or a primary being demoted)
 };
+
+// A failure that a failover explains, after which a call may succeed on a
+// new connection: the connection lost, or the server a standby now.
+inline bool IsFailover(ErrorKind kind) {
+  return kind == ErrorKind::kConnectionLost || kind == ErrorKind::kStandby;
+}
 
 // The message is the database's primary message (with its hint on
 // PostgreSQL, never DETAIL, which can quote row values): it never contains

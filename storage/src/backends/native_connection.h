@@ -45,8 +45,22 @@ class NativeConnection {
   // True when the connection is gone (PostgreSQL's server closed it): it
   // must be replaced, its statements dropped first.
   virtual bool IsBroken() const = 0;
+  // Before an idle connection is used again: false when the server closed
+  // it or sent anything while it was idle (PostgreSQL sends a FATAL message
+  // before it closes a connection on a restart, a failover or
+  // pg_terminate_backend), so that it is replaced before a statement is sent
+  // on it rather than after. PostgreSQL: one poll(2) that does not wait.
+  virtual bool Usable() { return true; }
   // Whether the connection can only read (a SQLite file opened read-only).
   virtual bool ReadOnly() const { return false; }
+  // PostgreSQL: whether the server is a standby (in recovery). SQLite: false.
+  // DatabaseError when the query fails.
+  virtual bool InRecovery() { return false; }
+  // PostgreSQL: a position in the write-ahead log, as a number. On a
+  // primary, where its next record goes (after a commit on this connection:
+  // past that commit); on a standby, how far it has replayed. SQLite:
+  // nullopt. DatabaseError when the query fails.
+  virtual std::optional<std::uint64_t> WalPosition() { return std::nullopt; }
   // SQLite: how long a writer waits for another; PostgreSQL: ignored.
   virtual void SetBusyTimeout(std::chrono::milliseconds timeout) = 0;
   // The one call that may come from another thread while this connection is

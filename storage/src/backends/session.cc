@@ -26,11 +26,13 @@ std::string SqliteFilePath(const std::string& url) {
 }
 
 Session Connect(const StoreOptions& options, bool create) {
-  if (options.backend == Backend::kPostgres) return postgres::Connect(options);
+  if (options.backend == Backend::kPostgres) return postgres::Connect(options, true);
   Session session = sqlite::Connect(options.url, create);
   if (options.logger) session.logger = std::make_unique<Logger>(options.logger);
   return session;
 }
+
+Session ConnectForReads(const StoreOptions& options) { return postgres::Connect(options, false); }
 
 const SqlDialect& SqlDialect::For(Backend backend) {
   return backend == Backend::kPostgres ? postgres::Dialect() : sqlite::Dialect();

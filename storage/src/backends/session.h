@@ -45,15 +45,30 @@ struct Session {
 // write (the file or its directory read-only) is opened read-only: reads
 // work, writes fail with ErrorKind::kReadOnly. PostgreSQL ignores `create`
 // (the migrator creates a missing database itself).
+//
+// PostgreSQL: a URL with several hosts connects to the primary among them
+// (target_session_attrs=read-write) unless it sets target_session_attrs.
 Session Connect(const StoreOptions& options, bool create = false);
+
+// PostgreSQL: a connection to options.read_url, for the reads that may go to
+// a standby; its target_session_attrs are the URL's.
+Session ConnectForReads(const StoreOptions& options);
+
+// Connect found no server that could take the connection now, but one may
+// soon: during a failover. A store's call tries again (failover_timeout);
+// opening a store does not.
+class UnavailableError : public ConnectionError {
+ public:
+  using ConnectionError::ConnectionError;
+};
 
 // Connect could not reach the server at all (refused, timed out, unknown
 // host), as opposed to a server that answered with a refusal (no such
 // database, bad password): there is no point in trying the maintenance
 // database on the same server.
-class UnreachableError : public ConnectionError {
+class UnreachableError : public UnavailableError {
  public:
-  using ConnectionError::ConnectionError;
+  using UnavailableError::UnavailableError;
 };
 
 // What EnsurePostgresDatabase found.

@@ -287,6 +287,11 @@ void StoreOptions::Set(std::string_view setting, std::string_view value, std::st
     if (seconds.ends_with('s')) seconds.remove_suffix(1);
     connect_timeout = std::chrono::seconds(ParseCount(
         label, seconds, 2, static_cast<std::size_t>(kMaxConnectTimeout.count()), " (seconds)"));
+  } else if (setting == "failover-timeout") {
+    failover_timeout =
+        ParseDuration(label, value, std::chrono::milliseconds(0), kMaxFailoverTimeout);
+  } else if (setting == "read-database-url") {
+    read_url = value;
   } else if (setting == "migrations-dir") {
     migrations_dir = value;
   } else {
@@ -326,6 +331,17 @@ void StoreOptions::Validate() const {
   if (connect_timeout < std::chrono::seconds(2) || connect_timeout > kMaxConnectTimeout) {
     throw InvalidArgumentError("the connect timeout must be from 2 to " +
                                std::to_string(kMaxConnectTimeout.count()) + " seconds");
+  }
+  if (failover_timeout < std::chrono::milliseconds(0) || failover_timeout > kMaxFailoverTimeout) {
+    throw InvalidArgumentError("the failover timeout must be from 0 to " +
+                               DescribeDuration(kMaxFailoverTimeout));
+  }
+  if (!read_url.empty() &&
+      (backend != Backend::kPostgres || InferBackend(read_url) != Backend::kPostgres)) {
+    throw InvalidArgumentError(
+        "the read database URL (--read-database-url, STRATA_READ_DATABASE_URL) must be a "
+        "PostgreSQL URL beside a PostgreSQL database URL: a standby's postgresql:// URI or "
+        "'host=... dbname=...' conninfo; SQLite has no standbys");
   }
   if (backend == Backend::kSqlite && url.empty()) {
     throw InvalidArgumentError(

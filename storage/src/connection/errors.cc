@@ -16,6 +16,13 @@ void ThrowTranslated(const backends::DatabaseError& e, const Failure& failure) {
       throw ConnectionError("lost the connection to the database (" +
                             (failure.migration ? subject : "working on a " + subject) + "): " +
                             message + (failure.migration ? "" : "; the next call reconnects"));
+    case ErrorKind::kStandby:
+      throw ConnectionError("cannot write the " + subject +
+                            ": the PostgreSQL server is read-only now, a standby or a primary "
+                            "being demoted (" +
+                            message +
+                            "); point the database URL at the primary, or list every host in it "
+                            "(postgresql://h1,h2/db?target_session_attrs=read-write)");
     case ErrorKind::kBusy:
       throw Error("the SQLite database stayed locked by another writer: " + message +
                   " (retry, or shorten the other process's transactions)");
@@ -66,13 +73,14 @@ void RethrowTranslated(Connection& connection, const std::string& entity) {
   }
 }
 
-bool ConnectionLost(Connection& connection) {
+Fault FailoverFault(Connection& connection) {
   try {
     throw;
   } catch (const backends::DatabaseError& e) {
-    return e.kind() == ErrorKind::kConnectionLost || connection.Broken();
+    if (e.kind() == ErrorKind::kConnectionLost || connection.Broken()) return Fault::kLost;
+    return e.kind() == ErrorKind::kStandby ? Fault::kStandby : Fault::kNone;
   } catch (...) {
-    return false;
+    return Fault::kNone;
   }
 }
 

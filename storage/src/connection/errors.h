@@ -24,8 +24,8 @@ struct Failure {
   std::string outcome;
 };
 
-// ConnectionError for a lost connection; Error for a SQLite database that
-// stayed locked; for a migration, MigrationError; for a repository call,
+// ConnectionError for a lost connection or a server that became a standby; Error for a SQLite
+// database that stayed locked; for a migration, MigrationError; for a repository call,
 // AlreadyExistsError (unique key), NotFoundError (missing cluster),
 // InvalidArgumentError (a value the schema refuses), ConflictError (a
 // serialization failure: retry), else Error.
@@ -36,8 +36,12 @@ struct Failure {
 // a ConnectionError). strata::Error and std::logic_error pass unchanged.
 [[noreturn]] void RethrowTranslated(Connection& connection, const std::string& entity);
 
-// True when the exception in flight means the connection is gone (so a read
-// may be retried on a new one).
-bool ConnectionLost(Connection& connection);
+// What the exception in flight says about the server behind `connection`.
+enum class Fault {
+  kNone,     // nothing a new connection would change
+  kStandby,  // the server refused a write as a standby: nothing was applied
+  kLost,     // the connection is gone: a statement in flight may have been applied
+};
+Fault FailoverFault(Connection& connection);
 
 }  // namespace strata::connection

@@ -6,15 +6,18 @@
 
 namespace strata::connection {
 
-Pool::Pool(const StoreOptions& options, std::size_t size) : options_(options), size_(size) {
-  idle_.push_back(Open());
+Pool::Pool(const StoreOptions& options, std::size_t size, Target target)
+    : options_(options), target_(target), size_(size) {
+  idle_.push_back({Open(), generation_});
   open_ = 1;
 }
 
 Pool::~Pool() = default;
 
 std::unique_ptr<Connection> Pool::Open() {
-  return std::make_unique<Connection>(backends::Connect(options_));
+  return std::make_unique<Connection>(target_ == Target::kPrimary
+                                          ? backends::Connect(options_)
+                                          : backends::ConnectForReads(options_));
 }
 
 Pool::Lease Pool::Acquire() {
@@ -26,15 +29,19 @@ Pool::Lease Pool::Acquire() {
                           "): raise --pool-size, or look for calls that hold a connection (a "
                           "long Transact)");
   }
-  if (!idle_.empty()) {
-    std::unique_ptr<Connection> connection = std::move(idle_.back());
+  while (!idle_.empty()) {
+    Idle idle = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(this, std::move(connection));
+    if (idle.connection->native().Usable()) {
+      return Lease(this, std::move(idle.connection), idle.generation);
+    }
+    --open_;  // closed by the server while idle: replaced below
   }
   ++open_;
+  const std::uint64_t generation = generation_;
   lock.unlock();
   try {
-    return Lease(this, Open());
+    return Lease(this, Open(), generation);
   } catch (...) {
     lock.lock();
     --open_;
@@ -43,23 +50,33 @@ Pool::Lease Pool::Acquire() {
   }
 }
 
-void Pool::Release(std::unique_ptr<Connection> connection) {
+void Pool::Discard() {
+  std::vector<Idle> closing;
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    open_ -= idle_.size();
+    closing.swap(idle_);
+    available_.notify_all();
+  }
+  // Closed outside the lock: a connection to a vanished server may take a
+  // moment to close.
+}
+
+void Pool::Release(std::unique_ptr<Connection> connection, std::uint64_t generation) {
+  std::unique_ptr<Connection> closing;
   std::lock_guard lock(mutex_);
-  if (connection && !connection->Broken()) {
-    idle_.push_back(std::move(connection));
+  if (connection && !connection->Broken() && generation == generation_) {
+    idle_.push_back({std::move(connection), generation});
   } else {
-    --open_;  // a broken one is closed; the next Acquire opens a new one
+    closing = std::move(connection);
+    --open_;  // a broken or stale one is closed; the next Acquire opens a new one
   }
   available_.notify_one();
 }
 
 Pool::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->Release(std::move(connection_));
-}
-
-void Pool::Lease::Replace() {
-  connection_.reset();  // statements, then the session
-  connection_ = pool_->Open();
+  if (pool_ != nullptr) pool_->Release(std::move(connection_), generation_);
 }
 
 }  // namespace strata::connection

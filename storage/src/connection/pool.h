@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -16,9 +17,12 @@ namespace strata::connection {
 
 class Pool {
  public:
+  // Where a pool's connections go: options.url, or options.read_url.
+  enum class Target { kPrimary, kReads };
+
   // Opens the first connection at once, so that a wrong URL fails here
   // (ConnectionError).
-  Pool(const StoreOptions& options, std::size_t size);
+  Pool(const StoreOptions& options, std::size_t size, Target target = Target::kPrimary);
   ~Pool();
 
   // A connection for exclusive use until the lease ends. Waits while all
@@ -26,35 +30,46 @@ class Pool {
   // new one cannot be opened.
   class Lease {
    public:
-    Lease(Pool* pool, std::unique_ptr<Connection> connection)
-        : pool_(pool), connection_(std::move(connection)) {}
+    Lease(Pool* pool, std::unique_ptr<Connection> connection, std::uint64_t generation)
+        : pool_(pool), connection_(std::move(connection)), generation_(generation) {}
     Lease(Lease&& other) noexcept
-        : pool_(std::exchange(other.pool_, nullptr)), connection_(std::move(other.connection_)) {}
+        : pool_(std::exchange(other.pool_, nullptr)),
+          connection_(std::move(other.connection_)),
+          generation_(other.generation_) {}
     Lease& operator=(Lease&&) noexcept = delete;
     ~Lease();
     Connection& operator*() { return *connection_; }
     Connection* operator->() { return connection_.get(); }
-    // Closes a broken connection and opens a new one in its place (its
-    // statements dropped first). ConnectionError when that fails.
-    void Replace();
 
    private:
     Pool* pool_;
     std::unique_ptr<Connection> connection_;
+    std::uint64_t generation_;  // the pool's when the connection was opened
   };
   Lease Acquire();
 
+  // After a failover: closes the idle connections, and each leased one when
+  // it comes back, since they may all be on a server that is no longer the
+  // primary (or no longer there). The next Acquire connects anew.
+  void Discard();
+
  private:
+  struct Idle {
+    std::unique_ptr<Connection> connection;
+    std::uint64_t generation;
+  };
   std::unique_ptr<Connection> Open();
-  void Release(std::unique_ptr<Connection> connection);
+  void Release(std::unique_ptr<Connection> connection, std::uint64_t generation);
 
   StoreOptions options_;
+  Target target_;
   std::size_t size_;
   std::chrono::milliseconds wait_{std::chrono::seconds(30)};
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<Idle> idle_;
   std::size_t open_ = 0;  // idle plus leased
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace strata::connection

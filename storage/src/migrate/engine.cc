@@ -129,6 +129,12 @@ std::string Engine::LockHolder() {
 }
 
 std::unique_ptr<MigrationLock> Engine::Lock() {
+  if (db_.native().InRecovery()) {
+    throw ConnectionError(
+        "the PostgreSQL server is a standby (in recovery), and migrations run on the primary: "
+        "point the database URL at it, or list every host "
+        "(postgresql://h1,h2/db?target_session_attrs=read-write)");
+  }
   return MigrationLock::Acquire(
       db_, options_.url, migrator_options_.lock_timeout,
       [&] {

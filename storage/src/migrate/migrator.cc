@@ -4,10 +4,13 @@
 // closed it.
 #include "strata/migrator.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 #include "migrate/engine.h"
 #include "migrate/file_checks.h"
@@ -22,8 +25,11 @@ class MigratorImpl : public Migrator {
                std::vector<migrate::Migration> set)
       : options_(options), migrator_options_(std::move(migrator_options)), set_(std::move(set)) {}
 
+  // Each migration commits with its ledger row, so after a failover a new
+  // run on the new primary, under the lock taken again, applies what the
+  // ledger lacks: each migration once.
   MigrationResult Up(std::optional<std::int64_t> to) override {
-    return Run([&] { return Engine(/*create_database=*/true).Up(to); });
+    return Run([&] { return AcrossFailover([&] { return Engine(true).Up(to); }); });
   }
 
   MigrationResult Down(int steps) override {
@@ -108,6 +114,38 @@ class MigratorImpl : public Migrator {
     }
   }
 
+  // Runs `work` again on a new connection while it fails because the
+  // connection was lost or, after one was made, no primary takes
+  // connections yet, until
+  // failover_timeout: a lost session loses the migration lock with it, and
+  // the next run takes it again before anything else.
+  template <typename Work>
+  auto AcrossFailover(const Work& work) -> decltype(work()) {
+    const auto start = std::chrono::steady_clock::now();
+    std::chrono::milliseconds backoff{100};
+    for (;;) {
+      try {
+        return work();
+      } catch (const ConnectionError& e) {
+        // A server that was never reached is a wrong URL or a server that
+        // is down: that is said at once, as before any failover.
+        const bool failover =
+            (connected_ && dynamic_cast<const backends::UnavailableError*>(&e) != nullptr) ||
+            (connection_ && connection_->Broken());
+        if (!failover || cancelled_ || options_.backend != Backend::kPostgres ||
+            std::chrono::steady_clock::now() - start + backoff > options_.failover_timeout) {
+          throw;
+        }
+        if (options_.logger) {
+          options_.logger(LogLevel::kWarn, std::string("migrate: ") + e.what() +
+                                               "; connecting again to take the lock and go on");
+        }
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+      }
+    }
+  }
+
   // The engine on this migrator's connection, connecting on first use and
   // again after the server closed it. PostgreSQL with `create_database`: a
   // missing target database is created first (MigratorOptions::create_database).
@@ -122,6 +160,7 @@ class MigratorImpl : public Migrator {
         backends::Session session = Connect(create_database && migrator_options_.create_database);
         const std::lock_guard<std::mutex> hold(connection_mutex_);
         connection_.emplace(std::move(session));
+        connected_ = true;
         connection_->native().ConfigureForMigrations(migrator_options_.lock_timeout);
       });
       engine_.emplace(options_, migrator_options_, set_, *connection_, cancelled_);
@@ -157,6 +196,7 @@ class MigratorImpl : public Migrator {
   std::atomic<bool> cancelled_{false};
   std::mutex connection_mutex_;  // the connection's lifetime against Cancel
   std::optional<connection::Connection> connection_;
+  bool connected_ = false;  // once: a connection failure may be a failover
   std::optional<migrate::Engine> engine_;
 };
 

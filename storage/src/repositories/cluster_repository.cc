@@ -38,11 +38,14 @@ class ClusterRepositoryImpl : public ClusterRepository {
     // Store-owned: a new cluster has no services or tasks yet.
     c.running_tasks_count = c.pending_tasks_count = c.active_services_count = 0;
     c.created_at = c.updated_at = Now();
-    unit_.Write("cluster", [&](connection::Connection& conn) {
-      connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
-      table_.BindAll(st, c);
-      st.Execute();
-    });
+    unit_.Write(
+        "cluster",
+        [&](connection::Connection& conn) {
+          connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
+          table_.BindAll(st, c);
+          st.Execute();
+        },
+        CreateReplay(table_, c, "arn", c.arn));
     return c;
   }
 
@@ -114,38 +117,61 @@ class ClusterRepositoryImpl : public ClusterRepository {
     Cluster updated = c;
     updated.updated_at = Now();
     Cluster stored;
-    unit_.Write("cluster", [&](connection::Connection& conn) {
-      stored = UpdateVersioned(
-          conn, table_, updated, c.version, KeyColumn(key) + " = :key", {Type::kText},
-          [&](connection::Statement& st) { st.Text(key); }, "cluster");
-    });
+    const std::string where = KeyColumn(key) + " = :key";
+    const std::vector<Type> key_types = {Type::kText};
+    const auto bind_key = [&](connection::Statement& st) { st.Text(key); };
+    unit_.Write(
+        "cluster",
+        [&](connection::Connection& conn) {
+          stored = UpdateVersioned(conn, table_, updated, c.version, where, key_types, bind_key,
+                                   "cluster");
+        },
+        VersionedReplay(table_, updated, where, key_types, bind_key, stored));
     return stored;
   }
 
   void Delete(std::string_view name_or_arn, const DeleteOptions& options) override {
     CheckReference("cluster", name_or_arn);
-    unit_.Atomic("cluster", [&](connection::Connection& conn) {
-      // The row lock comes first: a service or task being created holds a
-      // share of it for its foreign key, so it commits before this check
-      // (and is counted) or waits and then finds no cluster.
-      connection::Statement& lock =
-          conn.Prepare("SELECT arn FROM clusters WHERE " + KeyColumn(name_or_arn) + " = :key" +
-                           unit_.dialect().LockRows(),
-                       {Type::kText}, {Type::kText});
-      lock.Text(name_or_arn);
-      if (!lock.Execute()) throw NotFoundError("cluster not found");
-      const std::string arn(lock.GetText(0));
-      lock.Finish();
-      if (!options.force) RefuseWhileInUse(conn, arn);
-      connection::Statement& archive = conn.Prepare(archive_, {Type::kInt, Type::kText}, {});
-      archive.Int(Micros(Now())).Text(arn);
-      archive.Execute();
-      // Its services and tasks go by cascade, its task counts by trigger.
-      connection::Statement& st =
-          conn.Prepare("DELETE FROM clusters WHERE arn = :arn", {Type::kText}, {});
-      st.Text(arn);
-      st.Execute();
-    });
+    const Timestamp now = Now();
+    // Run again after a lost COMMIT, "not found" is the first run's delete
+    // when the archived row carries its time.
+    const Replay replay{true, [&](connection::Connection& conn) {
+                          connection::Statement& st = conn.Prepare(
+                              "SELECT count(*) FROM inactive_clusters WHERE " +
+                                  KeyColumn(name_or_arn) + " = :key AND updated_at = " +
+                                  unit_.dialect().Param(FieldType::kTimestamp, ":now"),
+                              {Type::kText, Type::kInt}, {Type::kInt});
+                          st.Text(name_or_arn).Int(Micros(now));
+                          st.Execute();
+                          const bool archived = st.GetInt(0) > 0;
+                          st.Finish();
+                          return archived;
+                        }};
+    unit_.Atomic(
+        "cluster",
+        [&](connection::Connection& conn) {
+          // The row lock comes first: a service or task being created holds a
+          // share of it for its foreign key, so it commits before this check
+          // (and is counted) or waits and then finds no cluster.
+          connection::Statement& lock =
+              conn.Prepare("SELECT arn FROM clusters WHERE " + KeyColumn(name_or_arn) + " = :key" +
+                               unit_.dialect().LockRows(),
+                           {Type::kText}, {Type::kText});
+          lock.Text(name_or_arn);
+          if (!lock.Execute()) throw NotFoundError("cluster not found");
+          const std::string arn(lock.GetText(0));
+          lock.Finish();
+          if (!options.force) RefuseWhileInUse(conn, arn);
+          connection::Statement& archive = conn.Prepare(archive_, {Type::kInt, Type::kText}, {});
+          archive.Int(Micros(now)).Text(arn);
+          archive.Execute();
+          // Its services and tasks go by cascade, its task counts by trigger.
+          connection::Statement& st =
+              conn.Prepare("DELETE FROM clusters WHERE arn = :arn", {Type::kText}, {});
+          st.Text(arn);
+          st.Execute();
+        },
+        replay);
   }
 
   std::int64_t Purge(Timestamp deleted_before) override {

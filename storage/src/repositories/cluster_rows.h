@@ -68,10 +68,13 @@ E UpdateInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity, E
     st.Text(by_arn ? updated.arn : key);
   };
   E stored;
-  unit.Write(what, [&](connection::Connection& conn) {
-    stored =
-        UpdateVersioned(conn, table, updated, updated.version, where, key_types, bind_key, what);
-  });
+  unit.Write(
+      what,
+      [&](connection::Connection& conn) {
+        stored = UpdateVersioned(conn, table, updated, updated.version, where, key_types, bind_key,
+                                 what);
+      },
+      VersionedReplay(table, updated, where, key_types, bind_key, stored));
   return stored;
 }
 

@@ -12,6 +12,7 @@
 #include "repositories/identity.h"
 #include "repositories/page_token.h"
 #include "repositories/row_mapping.h"
+#include "repositories/unit_of_work.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
@@ -223,6 +224,52 @@ E UpdateVersioned(connection::Connection& c, const Table<E>& table, const E& upd
   std::optional<E> stored = ReadOne(st, table);
   if (!stored) ThrowMissingOrStale(c, table.name(), where, key_types, bind_key, entity);
   return *stored;
+}
+
+// A versioned update runs again safely: its second run finds the version it
+// expects gone. The row is the first run's write when it holds the next
+// version and the update's updated_at, which the store set to the
+// microsecond before the first run; then it becomes `stored`.
+template <class E>
+Replay VersionedReplay(const Table<E>& table, const E& updated, const std::string& where,
+                       const std::vector<connection::Type>& key_types,
+                       const std::function<void(connection::Statement&)>& bind_key, E& stored) {
+  return {
+      true, [&table, &updated, where, key_types, bind_key, &stored](connection::Connection& c) {
+        connection::Statement& st = c.Prepare(std::string("SELECT ") + table.select_list() +
+                                                  " FROM " + table.name() + " WHERE " + where,
+                                              key_types, table.read_types());
+        bind_key(st);
+        const std::optional<E> row = ReadOne(st, table);
+        if (!row || row->version != updated.version + 1 || row->updated_at != updated.updated_at) {
+          return false;
+        }
+        stored = *row;
+        return true;
+      }};
+}
+
+// A create runs again safely when its id is new (the store made it up) or
+// its creation time is, which the store set to the microsecond before the
+// first run: "already exists" is the first run's row when the row found by
+// `key` has this id and creation time; then it becomes `created`. `key` is
+// read when the check runs.
+template <class E>
+Replay CreateReplay(const Table<E>& table, E& created, const std::string& key_column,
+                    const std::string& key) {
+  return {true, [&table, &created, key_column, &key](connection::Connection& c) {
+            connection::Statement& st =
+                c.Prepare(std::string("SELECT ") + table.select_list() + " FROM " + table.name() +
+                              " WHERE " + key_column + " = :key",
+                          {connection::Type::kText}, table.read_types());
+            st.Text(key);
+            const std::optional<E> row = ReadOne(st, table);
+            if (!row || row->id != created.id || row->created_at != created.created_at) {
+              return false;
+            }
+            created = *row;
+            return true;
+          }};
 }
 
 }  // namespace strata::repositories

@@ -24,24 +24,29 @@ class ServiceRepositoryImpl : public ServiceRepository {
     if (!s.arn.empty()) CheckArn("service ARN", s.arn);
     table_.CheckValues(s);
     CheckNotInactive("service", s.status);
-    unit_.Write("service", [&](connection::Connection& conn) {
-      const ClusterRef cluster = RequireCluster(conn, s.cluster_arn);
-      s.cluster_arn = cluster.arn;
-      if (s.region.empty()) s.region = cluster.region;
-      if (s.account_id.empty()) s.account_id = cluster.account_id;
-      if (s.arn.empty())
-        s.arn = MakeArn(s.region, s.account_id, "service", cluster.name + "/" + s.name);
-      s.id = RandomHex(16);
-      s.version = 1;
-      s.created_at = s.updated_at = Now();
-      // Read back: the counters count the group's tasks, which may exist
-      // before their service.
-      connection::Statement& st =
-          conn.Prepare(table_.Insert() + " RETURNING " + table_.select_list(), table_.InsertTypes(),
-                       table_.read_types());
-      table_.BindAll(st, s);
-      s = *ReadOne(st, table_);
-    });
+    // Before the first run: a second one (after a lost connection) writes the
+    // same row, which CreateReplay recognizes.
+    s.id = RandomHex(16);
+    s.version = 1;
+    s.created_at = s.updated_at = Now();
+    unit_.Write(
+        "service",
+        [&](connection::Connection& conn) {
+          const ClusterRef cluster = RequireCluster(conn, s.cluster_arn);
+          s.cluster_arn = cluster.arn;
+          if (s.region.empty()) s.region = cluster.region;
+          if (s.account_id.empty()) s.account_id = cluster.account_id;
+          if (s.arn.empty())
+            s.arn = MakeArn(s.region, s.account_id, "service", cluster.name + "/" + s.name);
+          // Read back: the counters count the group's tasks, which may exist
+          // before their service.
+          connection::Statement& st =
+              conn.Prepare(table_.Insert() + " RETURNING " + table_.select_list(),
+                           table_.InsertTypes(), table_.read_types());
+          table_.BindAll(st, s);
+          s = *ReadOne(st, table_);
+        },
+        CreateReplay(table_, s, "arn", s.arn));
     return s;
   }
 

@@ -29,51 +29,66 @@ class TaskRepositoryImpl : public TaskRepository {
 
   Task Create(Task t) override {
     Check(t);
-    unit_.Write("task", [&](connection::Connection& conn) {
-      Complete(t, RequireCluster(conn, t.cluster_arn));
-      connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
-      table_.BindAll(st, t);
-      st.Execute();
-    });
+    const Timestamp now = Now();
+    unit_.Write(
+        "task",
+        [&](connection::Connection& conn) {
+          Complete(t, RequireCluster(conn, t.cluster_arn), now);
+          connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
+          table_.BindAll(st, t);
+          st.Execute();
+        },
+        CreateReplay(table_, t, "arn", t.arn));
     return t;
   }
 
   std::vector<Task> CreateMany(std::vector<Task> tasks) override {
     for (const Task& t : tasks) Check(t);
     if (tasks.empty()) return tasks;
-    unit_.Atomic("task", [&](connection::Connection& conn) {
-      std::map<std::string, ClusterRef, std::less<>> clusters;
-      for (Task& t : tasks) {
-        auto it = clusters.find(t.cluster_arn);
-        if (it == clusters.end()) {
-          it = clusters.emplace(t.cluster_arn, RequireCluster(conn, t.cluster_arn)).first;
-        }
-        Complete(t, it->second);
-      }
-      const std::unique_ptr<backends::BulkInsert> insert =
-          conn.native().BulkInsertInto(table_.name(), table_.column_names());
-      for (const Task& t : tasks) {
-        table_.BindAll(*insert, t);
-        insert->EndRow();
-      }
-      insert->Finish();
-    });
+    const Timestamp now = Now();
+    Task first_stored;  // the first task as a second run finds it
+    unit_.Atomic(
+        "task",
+        [&](connection::Connection& conn) {
+          std::map<std::string, ClusterRef, std::less<>> clusters;
+          for (Task& t : tasks) {
+            auto it = clusters.find(t.cluster_arn);
+            if (it == clusters.end()) {
+              it = clusters.emplace(t.cluster_arn, RequireCluster(conn, t.cluster_arn)).first;
+            }
+            Complete(t, it->second, now);
+          }
+          first_stored = tasks.front();
+          const std::unique_ptr<backends::BulkInsert> insert =
+              conn.native().BulkInsertInto(table_.name(), table_.column_names());
+          for (const Task& t : tasks) {
+            table_.BindAll(*insert, t);
+            insert->EndRow();
+          }
+          insert->Finish();
+        },
+        CreateReplay(table_, first_stored, "arn", first_stored.arn));
     return tasks;
   }
 
   Task Upsert(Task t) override {
     Check(t);
     std::optional<Task> stored;
-    unit_.Write("task", [&](connection::Connection& conn) {
-      Complete(t, RequireCluster(conn, t.cluster_arn));
-      connection::Statement& st =
-          conn.Prepare(table_.Insert() + " ON CONFLICT (arn) DO UPDATE SET " +
-                           table_.SetUpdatableFromExcluded() +
-                           ", version = tasks.version + 1 RETURNING " + table_.select_list(),
-                       table_.InsertTypes(), table_.read_types());
-      table_.BindAll(st, t);
-      stored = ReadOne(st, table_);
-    });
+    const Timestamp now = Now();
+    const Replay replay{true, {}};  // a second run overwrites the first's row
+    unit_.Write(
+        "task",
+        [&](connection::Connection& conn) {
+          Complete(t, RequireCluster(conn, t.cluster_arn), now);
+          connection::Statement& st =
+              conn.Prepare(table_.Insert() + " ON CONFLICT (arn) DO UPDATE SET " +
+                               table_.SetUpdatableFromExcluded() +
+                               ", version = tasks.version + 1 RETURNING " + table_.select_list(),
+                           table_.InsertTypes(), table_.read_types());
+          table_.BindAll(st, t);
+          stored = ReadOne(st, table_);
+        },
+        replay);
     return *stored;
   }
 
@@ -222,15 +237,15 @@ class TaskRepositoryImpl : public TaskRepository {
     table_.CheckValues(t);
   }
 
-  // What the store fills in on a new task.
-  static void Complete(Task& t, const ClusterRef& cluster) {
+  // What the store fills in on a new task, created `now`.
+  static void Complete(Task& t, const ClusterRef& cluster, Timestamp now) {
     t.cluster_arn = cluster.arn;
     if (t.region.empty()) t.region = cluster.region;
     if (t.account_id.empty()) t.account_id = cluster.account_id;
     if (t.id.empty()) t.id = RandomHex(16);
     if (t.arn.empty()) t.arn = MakeArn(t.region, t.account_id, "task", cluster.name + "/" + t.id);
     t.version = 1;
-    t.created_at = t.updated_at = Now();
+    t.created_at = t.updated_at = now;
   }
 
   static Filters MakeFilters(const TaskFilter& f) {

@@ -9,6 +9,7 @@
 #include "connection/pool.h"
 #include "migrate/engine.h"
 #include "repositories/unit_of_work.h"
+#include "store/calls.h"
 #include "strata/error.h"
 #include "strata/migrator.h"
 
@@ -29,9 +30,9 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     // connection, except for an in-memory database, which exists on the
     // pool's one connection alone.
     if (!memory) Migrator::Open(options)->Prepare();
-    pool_ = std::make_unique<connection::Pool>(options, memory ? 1 : options.pool_size);
+    calls_ = std::make_unique<store::Calls>(options, memory ? 1 : options.pool_size);
     if (memory) {
-      connection::Pool::Lease lease = pool_->Acquire();
+      connection::Pool::Lease lease = calls_->primary().Acquire();
       const std::vector<migrate::Migration> set = migrate::LoadMigrations(options);
       const MigratorOptions migrator_options;
       const std::atomic<bool> never_cancelled{false};
@@ -42,7 +43,10 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     services_ = repositories::MakeServiceRepository(*this);
     tasks_ = repositories::MakeTaskRepository(*this);
     Log(LogLevel::kInfo, "store: opened " + options.Describe() + " with " +
-                             std::to_string(memory ? 1 : options.pool_size) + " connections");
+                             std::to_string(memory ? 1 : options.pool_size) + " connections" +
+                             (options.read_url.empty()
+                                  ? ""
+                                  : ", and as many for reads at " + RedactUrl(options.read_url)));
   }
 
   ~StoreImpl() override { Transactions().erase(this); }
@@ -56,7 +60,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
       Savepoint(*current, "transaction", [&] { work(*this); });
       return;
     }
-    Transaction transaction{pool_->Acquire()};
+    Transaction transaction{calls_->primary().Acquire()};
     Begin(*transaction.lease, "transaction");
     Transactions()[this] = &transaction;
     try {
@@ -68,27 +72,30 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     }
     Transactions().erase(this);
     Commit(*transaction.lease, "transaction");
+    calls_->NoteWrite(*transaction.lease);
   }
+
+  Repositories& replicas() override { return replicas_; }
 
   // --- repositories::UnitOfWork --------------------------------------------
 
-  void Read(const std::string& entity, const Work& work) override { Run(true, entity, work); }
-  void Write(const std::string& entity, const Work& work) override { Run(false, entity, work); }
+  using repositories::UnitOfWork::Atomic;
+  using repositories::UnitOfWork::Write;
 
-  void Atomic(const std::string& entity, const Work& work) override {
+  void Read(const std::string& entity, const Work& work) override {
+    Run(store::Mode::kRead, store::Route::kPrimary, entity, work, {});
+  }
+  void Write(const std::string& entity, const Work& work,
+             const repositories::Replay& replay) override {
+    Run(store::Mode::kWrite, store::Route::kPrimary, entity, work, replay);
+  }
+  void Atomic(const std::string& entity, const Work& work,
+              const repositories::Replay& replay) override {
     if (Transaction* current = Current()) {
       Savepoint(*current, entity, [&] { Execute(*current->lease, entity, work); });
       return;
     }
-    connection::Pool::Lease lease = pool_->Acquire();
-    Begin(*lease, entity);
-    try {
-      Execute(*lease, entity, work);
-    } catch (...) {
-      RollBack(*lease, "ROLLBACK");
-      throw;
-    }
-    Commit(*lease, entity);
+    calls_->Run(store::Mode::kAtomic, store::Route::kPrimary, entity, work, replay);
   }
 
   const repositories::PageTokens& tokens() const override { return *tokens_; }
@@ -102,23 +109,47 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     int savepoints = 0;
   };
 
-  // Runs `work` on the thread's transaction, else on a pooled connection;
-  // `retry_if_lost`: once more on a new one when the connection was lost.
-  void Run(bool retry_if_lost, const std::string& entity, const Work& work) {
+  // Runs `work` on the thread's transaction, else as Calls::Run does.
+  void Run(store::Mode mode, store::Route route, const std::string& entity, const Work& work,
+           const repositories::Replay& replay) {
     if (Transaction* current = Current()) {
       Execute(*current->lease, entity, work);
       return;
     }
-    connection::Pool::Lease lease = pool_->Acquire();
-    bool lost = false;
-    Execute(*lease, entity, work, retry_if_lost ? &lost : nullptr);
-    if (lost) {
-      Log(LogLevel::kWarn,
-          "store: lost the connection to the database; reconnected to retry a " + entity + " read");
-      lease.Replace();
-      Execute(*lease, entity, work);
-    }
+    calls_->Run(mode, route, entity, work, replay);
   }
+
+  // The repositories of replicas(): reads may go to the read URL's server.
+  class Replicas : public Repositories, public repositories::UnitOfWork {
+   public:
+    explicit Replicas(StoreImpl& store)
+        : store_(store),
+          clusters_(repositories::MakeClusterRepository(*this)),
+          services_(repositories::MakeServiceRepository(*this)),
+          tasks_(repositories::MakeTaskRepository(*this)) {}
+    ClusterRepository& clusters() override { return *clusters_; }
+    ServiceRepository& services() override { return *services_; }
+    TaskRepository& tasks() override { return *tasks_; }
+    void Read(const std::string& entity, const Work& work) override {
+      store_.Run(store::Mode::kRead, store::Route::kMayLag, entity, work, {});
+    }
+    void Write(const std::string& entity, const Work& work,
+               const repositories::Replay& replay) override {
+      store_.Write(entity, work, replay);
+    }
+    void Atomic(const std::string& entity, const Work& work,
+                const repositories::Replay& replay) override {
+      store_.Atomic(entity, work, replay);
+    }
+    const repositories::PageTokens& tokens() const override { return store_.tokens(); }
+    const backends::SqlDialect& dialect() const override { return store_.dialect(); }
+
+   private:
+    StoreImpl& store_;
+    std::unique_ptr<ClusterRepository> clusters_;
+    std::unique_ptr<ServiceRepository> services_;
+    std::unique_ptr<TaskRepository> tasks_;
+  };
 
   void Log(LogLevel level, const std::string& message) const {
     if (options_.logger) options_.logger(level, message);
@@ -135,18 +166,12 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     return it == open.end() ? nullptr : it->second;
   }
 
-  // Runs `work`, finishes its statements and translates what it threw. With
-  // `lost`, a lost connection is reported there instead of thrown.
-  static void Execute(Connection& c, const std::string& entity, const Work& work,
-                      bool* lost = nullptr) {
+  // Runs `work`, finishes its statements and translates what it threw.
+  static void Execute(Connection& c, const std::string& entity, const Work& work) {
     try {
       work(c);
     } catch (...) {
       c.FinishActive();
-      if (lost != nullptr && connection::ConnectionLost(c)) {
-        *lost = true;
-        return;
-      }
       connection::RethrowTranslated(c, entity);
     }
     c.FinishActive();
@@ -157,10 +182,16 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   }
 
   // A failed COMMIT is rolled back, so the connection goes back to the pool
-  // outside any transaction.
+  // outside any transaction. A COMMIT whose connection was lost may have
+  // been applied.
   static void Commit(Connection& c, const std::string& entity) {
     try {
       Execute(c, entity, [](Connection& conn) { conn.Exec("COMMIT"); });
+    } catch (const ConnectionError& e) {
+      if (!c.Broken()) throw;
+      throw OutcomeUnknownError("the connection was lost while the " + entity +
+                                " was committing, so it may or may not have been applied (" +
+                                e.what() + "): read it back to find out");
     } catch (...) {
       RollBack(c, "ROLLBACK");
       throw;
@@ -210,7 +241,9 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     std::string key;
     Read("setting", [&](Connection& c) { select(c, key); });
     if (!key.empty()) return key;
-    if (pool_->Acquire()->native().ReadOnly()) return repositories::PageTokens::NewKey();
+    if (calls_->primary().Acquire()->native().ReadOnly()) {
+      return repositories::PageTokens::NewKey();
+    }
     Write("setting", [&](Connection& c) {
       connection::Statement& insert = c.Prepare(
           "INSERT INTO strata_settings (name, value) VALUES (:name, :value) "
@@ -224,11 +257,12 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   }
 
   StoreOptions options_;
-  std::unique_ptr<connection::Pool> pool_;
+  std::unique_ptr<store::Calls> calls_;
   std::unique_ptr<repositories::PageTokens> tokens_;
   std::unique_ptr<ClusterRepository> clusters_;
   std::unique_ptr<ServiceRepository> services_;
   std::unique_ptr<TaskRepository> tasks_;
+  Replicas replicas_{*this};
 };
 
 }  // namespace

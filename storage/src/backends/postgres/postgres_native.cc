@@ -1,5 +1,7 @@
 // The PGconn of a SOCI session: scripts, prepared statements, pipelined
 // batches (one round trip for a whole migration) and COPY.
+#include <poll.h>
+
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -156,6 +158,28 @@ class PostgresNative : public NativeConnection {
 
   bool IsBroken() const override { return PQstatus(conn_) == CONNECTION_BAD; }
 
+  // An idle connection has nothing to read unless the server closed it, or
+  // is closing it (a FATAL message first, the end of the stream a moment
+  // later), or reported a change such as in_hot_standby after a promotion:
+  // one poll(2), and anything to read retires the connection.
+  bool Usable() override {
+    pollfd socket{PQsocket(conn_), POLLIN, 0};
+    return socket.fd >= 0 && PQstatus(conn_) == CONNECTION_OK && poll(&socket, 1, 0) == 0;
+  }
+
+  bool InRecovery() override { return Value("SELECT pg_is_in_recovery()") == "t"; }
+
+  // "16/B374D848": two hex numbers, the high and low 32 bits.
+  std::optional<std::uint64_t> WalPosition() override {
+    const std::string lsn = Value(
+        "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+        "ELSE pg_current_wal_insert_lsn() END");
+    const std::size_t slash = lsn.find('/');
+    if (slash == std::string::npos) return std::nullopt;
+    return (std::stoull(lsn.substr(0, slash), nullptr, 16) << 32) |
+           std::stoull(lsn.substr(slash + 1), nullptr, 16);
+  }
+
   void SetBusyTimeout(std::chrono::milliseconds) override {}
 
   // Best effort: a connection that is lost ends its statement anyway.
@@ -175,6 +199,16 @@ class PostgresNative : public NativeConnection {
   }
 
  private:
+  // The first column of the first row of a query without parameters.
+  std::string Value(const char* sql) {
+    PGresult* result = Check(conn_, PQexec(conn_, sql), /*keep=*/true);
+    std::string value = PQntuples(result) > 0 && !PQgetisnull(result, 0, 0)
+                            ? std::string(PQgetvalue(result, 0, 0))
+                            : std::string();
+    PQclear(result);
+    return value;
+  }
+
   bool Send(const BatchStep& step) {
     if (step.prepared == nullptr) {
       return PQsendQueryParams(conn_, std::string(step.sql).c_str(), 0, nullptr, nullptr, nullptr,

@@ -106,12 +106,35 @@ bool Unreachable(const std::string& message) {
   return false;
 }
 
+// The server's and libpq's words for a server that is there but cannot take
+// this connection now: starting, stopping, recovering, or no host of a
+// multi-host URL is a primary yet (a failover under way).
+bool Transient(const std::string& message) {
+  for (const char* words :
+       {"the database system is starting up", "the database system is shutting down",
+        "the database system is in recovery mode",
+        "the database system is not accepting connections", "session is read-only",
+        "server is in hot standby mode", "could not make a writable connection",
+        "server closed the connection"}) {
+    if (message.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // The URL's settings with strata's defaults where the URL sets none: a
 // bounded connect (libpq waits forever by default, even for a server that
 // accepts TCP and never answers) and TCP keepalives, so that a peer that
 // vanishes is noticed in about a minute instead of the kernel's two hours.
-Params ConnectParams(const StoreOptions& options) {
-  Params params = ParseUrl(options.url);
+//
+// A URL with several hosts connects to the primary among them unless it says
+// otherwise: libpq's default, target_session_attrs=any, would take the first
+// host that answers, a standby included. The read URL is the user's to set.
+Params ConnectParams(const StoreOptions& options, bool primary = true) {
+  Params params = ParseUrl(primary ? options.url : options.read_url);
+  if (auto host = params.find("host");
+      primary && host != params.end() && host->second.find(',') != std::string::npos) {
+    params.try_emplace("target_session_attrs", "read-write");
+  }
   params.try_emplace("application_name", "strata");
   params.try_emplace("connect_timeout", std::to_string(options.connect_timeout.count()));
   params.try_emplace("keepalives", "1");
@@ -123,10 +146,10 @@ Params ConnectParams(const StoreOptions& options) {
 
 }  // namespace
 
-Session Connect(const StoreOptions& options) {
-  const std::string& url = options.url;
+Session Connect(const StoreOptions& options, bool primary) {
+  const std::string& url = primary ? options.url : options.read_url;
   const Logger& logger = options.logger;
-  const Params params = ConnectParams(options);
+  const Params params = ConnectParams(options, primary);
   Session session;
   try {
     session.session = std::make_unique<soci::session>(soci::postgresql, Conninfo(params));
@@ -145,6 +168,7 @@ Session Connect(const StoreOptions& options) {
     }
     message = "cannot connect to PostgreSQL '" + RedactUrl(url) + "': " + message;
     if (timed_out || Unreachable(message)) throw UnreachableError(message);
+    if (Transient(message)) throw UnavailableError(message);
     throw ConnectionError(message);
   }
   auto* backend = static_cast<soci::postgresql_session_backend*>(session.session->get_backend());

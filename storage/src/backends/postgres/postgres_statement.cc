@@ -9,7 +9,7 @@
 namespace strata::backends::postgres {
 namespace {
 
-ErrorKind Classify(std::string_view state, bool connection_bad) {
+ErrorKind Classify(std::string_view state, std::string_view message, bool connection_bad) {
   if (connection_bad || state.starts_with("08") || state == "57P01" || state == "57P02" ||
       state == "57P03") {
     return ErrorKind::kConnectionLost;
@@ -22,7 +22,12 @@ ErrorKind Classify(std::string_view state, bool connection_bad) {
   if (state == "40001" || state == "40P01") return ErrorKind::kSerializationFailure;
   if (state == "42P01") return ErrorKind::kUndefinedTable;
   if (state == "42P04") return ErrorKind::kDuplicateDatabase;
-  if (state == "25006") return ErrorKind::kReadOnly;  // read_only_sql_transaction
+  // read_only_sql_transaction: a write on a standby, or under
+  // default_transaction_read_only; 0A000 "cannot set transaction read-write
+  // mode during recovery" (BEGIN READ WRITE on a standby).
+  if (state == "25006" || (state == "0A000" && message.find("during recovery") != message.npos)) {
+    return ErrorKind::kStandby;
+  }
   return ErrorKind::kOther;
 }
 
@@ -82,7 +87,8 @@ DatabaseError ResultError(PGconn* conn, const PGresult* result) {
     if (where != nullptr) position = std::atoi(where) - 1;
   }
   if (message.empty()) message = FirstLine(PQerrorMessage(conn));
-  return DatabaseError(message, Classify(code, PQstatus(conn) == CONNECTION_BAD), code, position);
+  return DatabaseError(message, Classify(code, message, PQstatus(conn) == CONNECTION_BAD), code,
+                       position);
 }
 
 PGresult* Check(PGconn* conn, PGresult* result, bool keep) {
