@@ -11,10 +11,12 @@
 namespace strata::cli {
 namespace {
 
-std::optional<Cluster> FindCluster(Invocation& in) { return in.store().clusters().Find(in.target); }
+std::optional<Cluster> FindCluster(Invocation& in, bool may_lag) {
+  return (may_lag ? in.reads() : in.store()).clusters().Find(in.target);
+}
 
-Cluster RequireCluster(Invocation& in) {
-  std::optional<Cluster> cluster = FindCluster(in);
+Cluster RequireCluster(Invocation& in, bool may_lag = false) {
+  std::optional<Cluster> cluster = FindCluster(in, may_lag);
   if (!cluster) throw NotFoundError(kClusterNotFound);
   return *cluster;
 }
@@ -50,7 +52,9 @@ Resource ClusterResource() {
            "NAME|ARN",
            {},
            {"strata cluster get prod", "strata --output json cluster get prod"},
-           [](Invocation& in) { PrintResource(in.options, RequireCluster(in), in.out); }},
+           [](Invocation& in) {
+             PrintResource(in.options, RequireCluster(in, /*may_lag=*/true), in.out);
+           }},
           {"list",
            "[--include-inactive] [--limit N] [--next-token T] [--all]",
            "list clusters, oldest first, one page at a time; deleted ones on request",
@@ -62,7 +66,7 @@ Resource ClusterResource() {
              ClusterFilter filter;
              filter.include_inactive = in.Switch("include-inactive");
              in.List<Cluster>(
-                 [&](const PageRequest& p) { return in.store().clusters().List(filter, p); });
+                 [&](const PageRequest& p) { return in.reads().clusters().List(filter, p); });
            }},
           {"update",
            "NAME|ARN [--status S] [--tags JSON] [--expected-version V]",

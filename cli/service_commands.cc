@@ -10,12 +10,12 @@
 namespace strata::cli {
 namespace {
 
-std::optional<Service> FindService(Invocation& in) {
-  return in.store().services().Find(in.cluster(), in.target);
+std::optional<Service> FindService(Invocation& in, bool may_lag) {
+  return (may_lag ? in.reads() : in.store()).services().Find(in.cluster(), in.target);
 }
 
-Service RequireService(Invocation& in) {
-  std::optional<Service> service = FindService(in);
+Service RequireService(Invocation& in, bool may_lag = false) {
+  std::optional<Service> service = FindService(in, may_lag);
   if (!service) {
     NotFoundInCluster(in, "service", "name");
   }
@@ -56,7 +56,9 @@ Resource ServiceResource() {
                "NAME|ARN",
                {kCluster},
                {"strata service get --cluster prod web"},
-               [](Invocation& in) { PrintResource(in.options, RequireService(in), in.out); }},
+               [](Invocation& in) {
+                 PrintResource(in.options, RequireService(in, /*may_lag=*/true), in.out);
+               }},
               {"list",
                "--cluster C [--launch-type T] [--status S] [--include-inactive] [--limit N] "
                "[--next-token T] [--all]",
@@ -80,7 +82,7 @@ Resource ServiceResource() {
                  filter.include_inactive = in.Switch("include-inactive");
                  const std::string cluster = in.cluster();
                  in.List<Service>([&](const PageRequest& p) {
-                   return in.store().services().List(cluster, filter, p);
+                   return in.reads().services().List(cluster, filter, p);
                  });
                }},
               {"update",

@@ -17,12 +17,12 @@ namespace {
 
 constexpr std::int64_t kMaxRunCount = 1000;
 
-std::optional<Task> FindTask(Invocation& in) {
-  return in.store().tasks().Find(in.cluster(), in.target);
+std::optional<Task> FindTask(Invocation& in, bool may_lag) {
+  return (may_lag ? in.reads() : in.store()).tasks().Find(in.cluster(), in.target);
 }
 
-Task RequireTask(Invocation& in) {
-  std::optional<Task> task = FindTask(in);
+Task RequireTask(Invocation& in, bool may_lag = false) {
+  std::optional<Task> task = FindTask(in, may_lag);
   if (!task) {
     NotFoundInCluster(in, "task", "id");
   }
@@ -100,7 +100,9 @@ Resource TaskResource() {
            "ID|ARN",
            {kCluster},
            {"strata task get --cluster prod 5f1c0e2a9b7d4c3e8f6a1b2c3d4e5f60"},
-           [](Invocation& in) { PrintResource(in.options, RequireTask(in), in.out); }},
+           [](Invocation& in) {
+             PrintResource(in.options, RequireTask(in, /*may_lag=*/true), in.out);
+           }},
           {"list",
            "--cluster C [--service S] [--family F] [--desired-status S] [--last-status S] "
            "[--launch-type T] [--started-by S] [--container-instance ARN] [--limit N] "
@@ -116,7 +118,7 @@ Resource TaskResource() {
              const TaskFilter filter = ReadTaskFilter(in);
              const std::string cluster = in.cluster();
              in.List<Task>(
-                 [&](const PageRequest& p) { return in.store().tasks().List(cluster, filter, p); });
+                 [&](const PageRequest& p) { return in.reads().tasks().List(cluster, filter, p); });
            }},
           {"count",
            "--cluster C [--service S] [--family F] [--desired-status S] [--last-status S] "
@@ -126,7 +128,7 @@ Resource TaskResource() {
            With({kCluster}, kTaskFilterFlags),
            {"strata task count --cluster prod --desired-status RUNNING"},
            [](Invocation& in) {
-             const std::int64_t count = in.store().tasks().Count(in.cluster(), ReadTaskFilter(in));
+             const std::int64_t count = in.reads().tasks().Count(in.cluster(), ReadTaskFilter(in));
              if (in.options.output == OutputFormat::kJson) {
                in.out << Dump(json{{"count", count}}) << "\n";
              } else {

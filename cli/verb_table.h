@@ -71,6 +71,10 @@ struct Invocation {
     if (!store_) store_ = Store::Open(options.store);
     return *store_;
   }
+  // What get, list and count read through: the read URL's server when one
+  // is given (--read-database-url), which a single command's reads may use
+  // (it made no write they must see).
+  Repositories& reads() { return store().replicas(); }
   bool Has(const char* name) const { return flags.count(name) != 0 && !flags[name].defaulted(); }
   std::string Text(const char* name, std::string fallback = "") const {
     return Has(name) ? flags[name].as<std::string>() : fallback;

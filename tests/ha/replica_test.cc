@@ -10,6 +10,7 @@
 
 #include "ha_fixture.h"
 #include "process.h"
+#include "sidecar_process.h"
 #include "strata/error.h"
 #include "strata/migrator.h"
 #include "strata/store.h"
@@ -156,6 +157,33 @@ TEST_F(ReplicaTest, AMigrationRunFinishesOnThePromotedStandby) {
                         "SELECT count(*) FROM pg_class WHERE relname LIKE 'slow\\_%' AND "
                         "relkind = 'r'",
                         "strata_migrations"),
+            "8");
+  set_->Rejoin(old_primary);
+}
+
+// `strata manage` pointed at a standby holds readiness at 503, saying why,
+// and applies the migrations once that server is promoted.
+TEST_F(ReplicaTest, TheSidecarWaitsForAPrimary) {
+  set_->Query(set_->primary(), "CREATE DATABASE strata_sidecar");
+  const int standby = set_->standby(), old_primary = set_->primary();
+  std::string url = set_->NodeUrl(standby);
+  url.replace(url.rfind('/') + 1, std::string::npos, "strata_sidecar");
+  const std::string log = ScratchBase() + "/strata-ha-sidecar-" + std::to_string(getpid()) + ".log";
+  struct Remove {
+    std::string log;
+    ~Remove() { std::filesystem::remove(log); }
+  } remove{log};
+  SidecarProcess sidecar(
+      {"--database-url", url + "?connect_timeout=2", "manage", "--health-port", "0",
+       "--health-address", "127.0.0.1", "--check-interval", "200ms", "--max-backoff", "1s"},
+      {}, log);
+  ASSERT_TRUE(sidecar.WaitForStatus("/readiness", 503, milliseconds(10'000))) << sidecar.Log();
+  ASSERT_TRUE(sidecar.WaitForLog("is a standby", milliseconds(10'000))) << sidecar.Log();
+  EXPECT_NE(HttpGet(sidecar.port(), "/readiness").body.find("standby"), std::string::npos);
+  set_->Kill(old_primary);
+  set_->Promote(standby);
+  EXPECT_TRUE(sidecar.WaitForStatus("/readiness", 200, milliseconds(15'000))) << sidecar.Log();
+  EXPECT_EQ(set_->Query(standby, "SELECT count(*) FROM strata_schema_migrations", "strata_sidecar"),
             "8");
   set_->Rejoin(old_primary);
 }
