@@ -173,6 +173,7 @@ int ExitCodeFor(const Error& e) {
   if (dynamic_cast<const AlreadyExistsError*>(&e) != nullptr) return kExitConflict;
   if (dynamic_cast<const ConflictError*>(&e) != nullptr) return kExitConflict;
   if (dynamic_cast<const SchemaError*>(&e) != nullptr) return kExitSchemaNotReady;
+  if (dynamic_cast<const OutcomeUnknownError*>(&e) != nullptr) return kExitOutcomeUnknown;
   if (dynamic_cast<const ConnectionError*>(&e) != nullptr) return kExitConnection;
   if (dynamic_cast<const MigrationError*>(&e) != nullptr) return kExitMigrationFailed;
   return kExitError;
@@ -189,10 +190,12 @@ void PrintHelp(std::ostream& out, const po::options_description& desc) {
          "Usage: strata [global options] <command> [arguments]\n\n"
       << desc
       << "\nEnvironment: STRATA_STORAGE, STRATA_DATABASE_URL, STRATA_AUTO_MIGRATE,\n"
-         "  STRATA_MIGRATIONS_DIR, STRATA_POOL_SIZE, STRATA_OUTPUT, STRATA_LOG_LEVEL\n"
+         "  STRATA_MIGRATIONS_DIR, STRATA_POOL_SIZE, STRATA_CONNECT_TIMEOUT,\n"
+         "  STRATA_FAILOVER_TIMEOUT, STRATA_READ_DATABASE_URL, STRATA_OUTPUT, STRATA_LOG_LEVEL\n"
          "  (and each command's own, e.g. STRATA_HEALTH_PORT for manage).\n\n"
          "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or conflict,\n"
-         "  5 schema not ready, 6 connection failure, 7 migration failed.\n\n"
+         "  5 schema not ready, 6 connection failure, 7 migration failed, 8 a write's outcome\n"
+         "  unknown (the connection was lost while it was in flight: read it back).\n\n"
          "Commands (each takes --help):\n"
          "  migrate up|down|redo|reset|status|validate|repair|create\n"
          "  manage    the migration sidecar: migrate, watch, serve probes until SIGTERM\n";

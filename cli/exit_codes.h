@@ -12,6 +12,7 @@ enum ExitCode : int {
   kExitSchemaNotReady = 5,  // pending, edited, unknown or failed migrations; invalid set
   kExitConnection = 6,      // the database could not be reached
   kExitMigrationFailed = 7,
+  kExitOutcomeUnknown = 8,  // the connection was lost while a write was in flight
 };
 
 }  // namespace strata::cli

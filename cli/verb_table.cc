@@ -45,7 +45,7 @@ void PrintVerbHelp(const Resource& resource, const Verb& verb, std::ostream& out
          "--database-url,\n"
          "--auto-migrate, --output table|json, ...\n"
          "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 already exists or stale version,\n"
-         "5 schema not ready, 6 connection failure, 7 migration failed.\n";
+         "5 schema not ready, 6 connection failure, 7 migration failed, 8 outcome unknown.\n";
 }
 
 void PrintResourceHelp(const Resource& resource, std::ostream& out) {
