@@ -28,27 +28,32 @@ TEST(CliTest, HelpListsOptionsEnvironmentAndExitCodes) {
     EXPECT_EQ(run.exit_code, 0);
     for (const char* text :
          {"Usage: strata", "--storage", "--database-url", "--auto-migrate", "--migrations-dir",
-          "--output", "--log-level", "--pool-size", "STRATA_DATABASE_URL", "Exit codes"}) {
+          "--output", "--log-level", "--pool-size", "--failover-timeout", "--read-database-url",
+          "STRATA_DATABASE_URL", "STRATA_READ_DATABASE_URL", "Exit codes", "8 a write's outcome"}) {
       EXPECT_NE(run.output.find(text), std::string::npos) << flag << " lacks " << text;
     }
   }
 }
 
 TEST(CliTest, UsageErrorsExitTwoWithOneLineAndAHint) {
-  const std::vector<std::vector<std::string>> cases = {{"--bogus"},
-                                                       {},
-                                                       {"frobnicate"},
-                                                       {"--storage", "oracle", "x"},
-                                                       {"--output", "xml", "x"},
-                                                       {"--log-level", "loud", "x"},
-                                                       {"--pool-size", "0", "x"},
-                                                       {"--storage"}};
+  const std::vector<std::vector<std::string>> cases = {
+      {"--bogus"},
+      {},
+      {"frobnicate"},
+      {"--storage", "oracle", "x"},
+      {"--output", "xml", "x"},
+      {"--log-level", "loud", "x"},
+      {"--pool-size", "0", "x"},
+      {"--failover-timeout", "soon", "x"},
+      {"--read-database-url", "postgresql://app:pw@standby/ecs", "x"},
+      {"--storage"}};
   for (const auto& args : cases) {
     const CommandResult run = Strata(args);
     EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args) << run.output;
     EXPECT_TRUE(run.output.starts_with("strata: ")) << run.output;
     EXPECT_EQ(run.output.find('\n'), run.output.size() - 1) << "one line: " << run.output;
     EXPECT_NE(run.output.find("strata --help"), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find(":pw@"), std::string::npos) << "a password echoed: " << run.output;
   }
 }
 

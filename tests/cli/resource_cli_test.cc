@@ -185,6 +185,13 @@ TEST_P(ResourceCliTest, TasksRunListStopCountDelete) {
 
   EXPECT_EQ(Json({"task", "list", "--cluster", "prod", "--service", "web"})["items"].size(), 3u);
   EXPECT_EQ(Json({"task", "list", "--cluster", "prod", "--family", "batch"})["items"].size(), 1u);
+  if (backend() == Backend::kPostgres) {
+    // Reads through a read URL (here the same server: it has every write).
+    EXPECT_EQ(Json({"--read-database-url", options().url, "task", "list", "--cluster", "prod",
+                    "--family", "batch"})["items"]
+                  .size(),
+              1u);
+  }
   EXPECT_EQ(Json({"task", "list", "--cluster", "prod", "--started-by", "deploy-1",
                   "--desired-status", "RUNNING"})["items"]
                 .size(),

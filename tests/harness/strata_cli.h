@@ -20,8 +20,10 @@ inline CommandResult RunStrata(
     const std::function<void(pid_t, const std::string&)>& on_output = {}) {
   args.insert(args.begin(), STRATA_CLI);
   std::vector<std::string> all_env = {
-      "STRATA_STORAGE=", "STRATA_DATABASE_URL=", "STRATA_AUTO_MIGRATE=",  "STRATA_POOL_SIZE=",
-      "STRATA_OUTPUT=",  "STRATA_LOG_LEVEL=",    "STRATA_MIGRATIONS_DIR="};
+      "STRATA_STORAGE=",          "STRATA_DATABASE_URL=",    "STRATA_AUTO_MIGRATE=",
+      "STRATA_POOL_SIZE=",        "STRATA_OUTPUT=",          "STRATA_LOG_LEVEL=",
+      "STRATA_MIGRATIONS_DIR=",   "STRATA_CONNECT_TIMEOUT=", "STRATA_FAILOVER_TIMEOUT=",
+      "STRATA_READ_DATABASE_URL="};
   all_env.insert(all_env.end(), env.begin(), env.end());
   return RunCommand(args, timeout, all_env, on_output);
 }

@@ -205,6 +205,42 @@ TEST(StoreOptionsTest, ConnectTimeoutIsWholeSecondsFromTwo) {
   EXPECT_THROW(options.Validate(), InvalidArgumentError);
 }
 
+TEST(StoreOptionsTest, FailoverTimeoutAndReadUrl) {
+  auto env = StrataEnv({{"STRATA_DATABASE_URL", "postgresql://app@db1,db2/ecs"},
+                        {"STRATA_FAILOVER_TIMEOUT", "5s"},
+                        {"STRATA_READ_DATABASE_URL", "postgresql://app:pw@db2/ecs"}});
+  const StoreOptions options = StoreOptions::FromEnvironment();
+  EXPECT_EQ(options.failover_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(options.read_url, "postgresql://app:pw@db2/ecs");
+  EXPECT_EQ(StoreOptions().failover_timeout, std::chrono::seconds(30));
+  StoreOptions o = options;
+  o.Set("failover-timeout", "0", "--failover-timeout");
+  EXPECT_EQ(o.failover_timeout, std::chrono::milliseconds(0));
+  for (const char* bad : {"-1s", "2h", "soon", ""}) {
+    EXPECT_THROW(o.Set("failover-timeout", bad, "--failover-timeout"), InvalidArgumentError) << bad;
+  }
+  // A read URL is a PostgreSQL standby's: not beside SQLite, not a file path.
+  StoreOptions sqlite;
+  sqlite.read_url = "postgresql://app:pw@db2/ecs";
+  try {
+    sqlite.Validate();
+    ADD_FAILURE() << "a read URL beside SQLite was accepted";
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("--read-database-url"), std::string::npos);
+    EXPECT_EQ(std::string(e.what()).find("pw"), std::string::npos);  // never echoed
+  }
+  o.read_url = "replica.db";
+  EXPECT_THROW(o.Validate(), InvalidArgumentError);
+}
+
+TEST(RedactUrlTest, MasksMultiHostUriPasswords) {
+  EXPECT_EQ(
+      RedactUrl("postgresql://app:s3cret@db1:5432,db2:5433/ecs?target_session_attrs=read-write"),
+      "postgresql://app:***@db1:5432,db2:5433/ecs?target_session_attrs=read-write");
+  EXPECT_EQ(RedactUrl("host=db1,db2 port=5432,5433 password=s3cret dbname=ecs"),
+            "host=db1,db2 port=5432,5433 password=*** dbname=ecs");
+}
+
 TEST(StoreOptionsTest, EnvironmentVariableNames) {
   EXPECT_EQ(StoreOptions::EnvironmentVariable("pool-size"), "STRATA_POOL_SIZE");
   EXPECT_EQ(StoreOptions::EnvironmentVariable("storage"), "STRATA_STORAGE");
