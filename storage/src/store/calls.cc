@@ -58,19 +58,22 @@ Calls::Calls(const StoreOptions& options, std::size_t pool_size)
 
 void Calls::Run(Mode mode, Route route, const std::string& entity, const repositories::Work& work,
                 const repositories::Replay& replay) {
-  const Clock::time_point start = Clock::now();
+  // Nothing here costs the call that succeeds at once more than a branch:
+  // the clock is read and the messages are built after a failure.
+  Clock::time_point start;
   milliseconds backoff = kFirstBackoff;
   bool ambiguous = false;  // an earlier run may have been applied
   bool standby = route == Route::kMayLag && reads_ != nullptr;
-  const std::string what = entity + (mode == Mode::kRead ? " read" : " write");
+  const auto what = [&] { return entity + (mode == Mode::kRead ? " read" : " write"); };
   for (int attempt = 1;; ++attempt) {
     std::string failure;
     bool used_standby = false;
     const Result result =
         Attempt(mode, standby, entity, work, replay, ambiguous, failure, used_standby);
+    if (attempt == 1 && result != Result::kDone) start = Clock::now();
     if (result == Result::kDone) {
       if (attempt > 1) {
-        Log(LogLevel::kInfo, "store: the " + what + " succeeded on a new connection after " +
+        Log(LogLevel::kInfo, "store: the " + what() + " succeeded on a new connection after " +
                                  std::to_string(attempt - 1) + " failover retries (" +
                                  Seconds(Clock::now() - start) + ")");
       }
@@ -79,7 +82,7 @@ void Calls::Run(Mode mode, Route route, const std::string& entity, const reposit
     if (result == Result::kMaybeApplied) {
       if (!replay.safe) {
         throw OutcomeUnknownError(
-            "the connection was lost while a " + what +
+            "the connection was lost while a " + what() +
             " was in flight, so it may or may not have been applied, and running it again "
             "could apply it twice (" +
             failure + "): read it back to find out");
@@ -92,7 +95,7 @@ void Calls::Run(Mode mode, Route route, const std::string& entity, const reposit
     const Clock::duration elapsed = Clock::now() - start;
     if (elapsed + backoff > options_.failover_timeout || options_.backend != Backend::kPostgres) {
       const std::string gave_up =
-          "gave up on the " + what + " after " + std::to_string(attempt) + " attempts in " +
+          "gave up on the " + what() + " after " + std::to_string(attempt) + " attempts in " +
           Seconds(elapsed) + " (--failover-timeout " +
           std::to_string(options_.failover_timeout.count()) + "ms): " + failure +
           "; check that a primary is up and that the URL names it (with several hosts: "
@@ -105,8 +108,8 @@ void Calls::Run(Mode mode, Route route, const std::string& entity, const reposit
       throw ConnectionError(gave_up);
     }
     Log(attempt == 1 ? LogLevel::kWarn : LogLevel::kDebug,
-        "store: the " + what + " failed over (" + failure + "); retrying on a new connection in " +
-            std::to_string(backoff.count()) + " ms");
+        "store: the " + what() + " failed over (" + failure +
+            "); retrying on a new connection in " + std::to_string(backoff.count()) + " ms");
     std::this_thread::sleep_for(backoff);
     backoff = std::min(backoff * 2, kMaxBackoff);
   }
