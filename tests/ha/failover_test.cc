@@ -26,29 +26,9 @@ using std::chrono::milliseconds;
 
 class FailoverTest : public HaTest {
  protected:
-  // Runs the workload, breaks the set with `fault` one second in, repairs it
-  // with `repair`, lets it run until a write that started after the fault
-  // commits and one second more, and checks the counts.
   static void RunScenario(const std::string& name, const std::function<void()>& fault,
                           const std::function<void()>& repair) {
-    std::unique_ptr<Store> store = Store::Open(Options());
-    Workload workload(*store, kCluster, kThreads);
-    workload.Start();
-    std::this_thread::sleep_for(milliseconds(1000));
-    fault();
-    workload.MarkFault();
-    repair();
-    const bool recovered = workload.WaitForRecovery(milliseconds(30'000));
-    std::this_thread::sleep_for(milliseconds(1000));
-    workload.Stop();
-    const WorkloadReport report = workload.Verify(*Store::Open(Options()));
-    std::printf("%s\n", report.Line(name).c_str());
-    EXPECT_TRUE(recovered) << "no write committed within 30 s of the fault";
-    EXPECT_GT(report.committed, 0);
-    EXPECT_EQ(report.lost, 0);
-    EXPECT_EQ(report.applied_twice, 0);
-    EXPECT_EQ(report.stale_reads, 0);
-    for (const std::string& problem : report.problems) ADD_FAILURE() << problem;
+    RunFaultScenario(Options(), name, fault, repair);
   }
 };
 

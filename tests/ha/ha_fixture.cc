@@ -1,5 +1,11 @@
 #include "ha_fixture.h"
 
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "workload.h"
+
 namespace strata::testing {
 
 CleanupGuard* HaTest::guard_ = nullptr;
@@ -27,6 +33,29 @@ StoreOptions HaTest::Options(const std::string& database) {
   options.url = url + "?connect_timeout=2";
   options.pool_size = kThreads;
   return options;
+}
+
+void RunFaultScenario(const StoreOptions& options, const std::string& name,
+                      const std::function<void()>& fault, const std::function<void()>& repair) {
+  using std::chrono::milliseconds;
+  std::unique_ptr<Store> store = Store::Open(options);
+  Workload workload(*store, kCluster, kThreads);
+  workload.Start();
+  std::this_thread::sleep_for(milliseconds(1000));
+  fault();
+  workload.MarkFault();
+  repair();
+  const bool recovered = workload.WaitForRecovery(milliseconds(30'000));
+  std::this_thread::sleep_for(milliseconds(1000));
+  workload.Stop();
+  const WorkloadReport report = workload.Verify(*Store::Open(options));
+  std::printf("%s\n", report.Line(name).c_str());
+  EXPECT_TRUE(recovered) << "no write committed within 30 s of the fault";
+  EXPECT_GT(report.committed, 0);
+  EXPECT_EQ(report.lost, 0);
+  EXPECT_EQ(report.applied_twice, 0);
+  EXPECT_EQ(report.stale_reads, 0);
+  for (const std::string& problem : report.problems) ADD_FAILURE() << problem;
 }
 
 namespace {

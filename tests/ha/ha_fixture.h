@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -31,5 +32,13 @@ class HaTest : public ::testing::Test {
   static CleanupGuard* guard_;
   static ReplicatedSet* set_;
 };
+
+// Runs the fault suite's workload (workload.h) on a store opened with
+// `options`, breaks the database with `fault` one second in, repairs it with
+// `repair`, lets it run until a write that started after the fault commits
+// and one second more, prints the scenario's "strata-ha:" line and checks
+// that nothing committed was lost or applied twice.
+void RunFaultScenario(const StoreOptions& options, const std::string& name,
+                      const std::function<void()>& fault, const std::function<void()>& repair);
 
 }  // namespace strata::testing

@@ -173,4 +173,22 @@ pid_t LaunchPostmaster(const Account& account, const std::string& bindir,
   return -1;
 }
 
+std::string QueryOne(const std::string& conninfo, const std::string& sql) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    const std::string error = PQerrorMessage(conn);
+    PQfinish(conn);
+    throw Failure(error);
+  }
+  PGresult* result = PQexec(conn, sql.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  std::string value;
+  if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) value = PQgetvalue(result, 0, 0);
+  const std::string error = PQresultErrorMessage(result);
+  PQclear(result);
+  PQfinish(conn);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw Failure(sql + ": " + error);
+  return value;
+}
+
 }  // namespace strata::testing

@@ -54,4 +54,8 @@ pid_t LaunchPostmaster(const Account& account, const std::string& bindir,
                        const std::string& log, const std::string& tag, int port,
                        CleanupGuard& guard);
 
+// Runs one query through libpq on `conninfo`; its first value ("" when it
+// returns no row). std::runtime_error with the server's message.
+std::string QueryOne(const std::string& conninfo, const std::string& sql);
+
 }  // namespace strata::testing

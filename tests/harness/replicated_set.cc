@@ -1,6 +1,5 @@
 #include "replicated_set.h"
 
-#include <libpq-fe.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -83,25 +82,13 @@ std::string ReplicatedSet::NodeUrl(int node) const {
 
 std::string ReplicatedSet::Query(int node, const std::string& sql,
                                  const std::string& database) const {
-  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(nodes_[node].port) +
-                               " user=postgres dbname=" + database + " connect_timeout=5";
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    const std::string error = PQerrorMessage(conn);
-    PQfinish(conn);
-    throw Failure("node " + std::to_string(node) + ": " + error);
+  try {
+    return QueryOne("host=127.0.0.1 port=" + std::to_string(nodes_[node].port) +
+                        " user=postgres dbname=" + database + " connect_timeout=5",
+                    sql);
+  } catch (const std::runtime_error& e) {
+    throw Failure("node " + std::to_string(node) + ": " + e.what());
   }
-  PGresult* result = PQexec(conn, sql.c_str());
-  const ExecStatusType status = PQresultStatus(result);
-  std::string value;
-  if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) value = PQgetvalue(result, 0, 0);
-  const std::string error = PQresultErrorMessage(result);
-  PQclear(result);
-  PQfinish(conn);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    throw Failure("node " + std::to_string(node) + ": " + sql + ": " + error);
-  }
-  return value;
 }
 
 void ReplicatedSet::Launch(int i) {
