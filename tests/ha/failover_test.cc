@@ -108,9 +108,22 @@ TEST_F(FailoverTest, ASecondRunRecognisesTheFirstRunsCommit) {
     }
   }));
   EXPECT_EQ(outcome, "unknown");
+  // Transact's own COMMIT is never run again: the caller's code may have
+  // done more than write.
+  Task in_transaction;
+  EXPECT_TRUE(cut_at_commit([&] {
+    try {
+      store->Transact([&](Repositories& r) { in_transaction = r.tasks().Create(task); });
+      outcome = "committed";
+    } catch (const OutcomeUnknownError& e) {
+      outcome = "unknown";
+    }
+  }));
+  EXPECT_EQ(outcome, "unknown");
   EXPECT_EQ(error, "");
   set_->Start(standby);
-  EXPECT_FALSE(store->tasks().Find(kCluster, created.id));  // it was applied after all
+  EXPECT_FALSE(store->tasks().Find(kCluster, created.id));        // it was applied after all
+  EXPECT_TRUE(store->tasks().Find(kCluster, in_transaction.id));  // and so was this
 }
 
 }  // namespace
