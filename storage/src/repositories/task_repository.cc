@@ -45,18 +45,22 @@ class TaskRepositoryImpl : public TaskRepository {
   std::vector<Task> CreateMany(std::vector<Task> tasks) override {
     for (const Task& t : tasks) Check(t);
     if (tasks.empty()) return tasks;
-    const Timestamp now = Now();
+    // Each task its own creation time, in the order given (a list pages by
+    // it), taken once so that a second run writes the same rows.
+    std::vector<Timestamp> created(tasks.size());
+    for (Timestamp& at : created) at = Now();
     Task first_stored;  // the first task as a second run finds it
     unit_.Atomic(
         "task",
         [&](connection::Connection& conn) {
           std::map<std::string, ClusterRef, std::less<>> clusters;
-          for (Task& t : tasks) {
+          for (std::size_t i = 0; i < tasks.size(); ++i) {
+            Task& t = tasks[i];
             auto it = clusters.find(t.cluster_arn);
             if (it == clusters.end()) {
               it = clusters.emplace(t.cluster_arn, RequireCluster(conn, t.cluster_arn)).first;
             }
-            Complete(t, it->second, now);
+            Complete(t, it->second, created[i]);
           }
           first_stored = tasks.front();
           const std::unique_ptr<backends::BulkInsert> insert =
