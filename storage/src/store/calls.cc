@@ -132,7 +132,7 @@ Calls::Result Calls::Attempt(Mode mode, bool standby, const std::string& entity,
     failure = e.what();
     return Result::kNotApplied;
   } catch (const backends::DatabaseError& e) {  // the standby's position query
-    if (!backends::IsFailover(e.kind())) throw;
+    if (!backends::IsFailover(e.kind())) connection::ThrowTranslated(e, {entity, false, ""});
     failure = e.what();
     return Result::kNotApplied;
   }
