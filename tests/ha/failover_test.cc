@@ -1,23 +1,18 @@
-// PostgreSQL failover and read replicas, on a real primary and standby
-// (harness/replicated_set.h), and a SQLite writer killed mid-transaction:
-// every write the store reported committed is there afterwards, none is
-// applied twice, and every failed call says whether its outcome is known.
-// Each scenario prints one "strata-ha:" line with its counts.
+// PostgreSQL failover on a real primary and synchronous standby
+// (harness/replicated_set.h): every write the store reported committed is
+// there afterwards, none is applied twice, and every failed call says whether
+// its outcome is known. Each scenario prints one "strata-ha:" line with its
+// counts (ha_fixture.h).
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
+#include <functional>
 #include <memory>
+#include <thread>
 
 #include "ha_fixture.h"
 #include "process.h"
-#include "replicated_set.h"
 #include "strata/error.h"
-#include "strata/migrator.h"
 #include "strata/store.h"
-#include "workload.h"
 
 namespace strata::testing {
 namespace {

@@ -52,7 +52,6 @@ class Workload {
   struct TaskRecord {
     std::string arn;
     bool create_committed = false;
-    bool create_unknown = false;
     std::int64_t committed_updates = 0;
     std::int64_t unknown_updates = 0;
     bool deleted = false;        // a delete of it committed

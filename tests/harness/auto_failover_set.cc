@@ -43,9 +43,8 @@ std::string PostgresAt(int port, const std::string& database) {
 
 AutoFailoverSet::AutoFailoverSet(CleanupGuard& guard)
     : guard_(guard), account_(ServerAccount()), bindir_(FindBinDir()) {
-  dir_ = MakeScratchDirectory("strata-paf-", lock_fd_);
-  guard.AddDirectory(dir_);
-  for (const char* sub : {"", "/home", "/config", "/share", "/run"}) {
+  dir_ = MakeServerDirectory("strata-paf-", account_, guard, lock_fd_);
+  for (const char* sub : {"/home", "/config", "/share", "/run"}) {
     const std::string path = dir_ + sub;
     mkdir(path.c_str(), 0700);
     if (account_.switch_user && chown(path.c_str(), account_.uid, account_.gid) != 0) {

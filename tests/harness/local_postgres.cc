@@ -173,22 +173,43 @@ pid_t LaunchPostmaster(const Account& account, const std::string& bindir,
   return -1;
 }
 
-std::string QueryOne(const std::string& conninfo, const std::string& sql) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    const std::string error = PQerrorMessage(conn);
-    PQfinish(conn);
-    throw Failure(error);
+std::string MakeServerDirectory(const std::string& prefix, const Account& account,
+                                CleanupGuard& guard, int& lock_fd) {
+  const std::string dir = MakeScratchDirectory(prefix, lock_fd);
+  guard.AddDirectory(dir);
+  if (account.switch_user && chown(dir.c_str(), account.uid, account.gid) != 0) {
+    throw Failure("cannot chown " + dir + " to postgres: " + strerror(errno));
   }
+  return dir;
+}
+
+PgConnection::PgConnection(const std::string& conninfo) : conn(PQconnectdb(conninfo.c_str())) {}
+
+PgConnection::~PgConnection() { PQfinish(conn); }
+
+bool PgConnection::ok() const { return PQstatus(conn) == CONNECTION_OK; }
+
+std::string PgConnection::error() const { return PQerrorMessage(conn); }
+
+std::string PgConnection::Query(const std::string& sql) {
   PGresult* result = PQexec(conn, sql.c_str());
   const ExecStatusType status = PQresultStatus(result);
   std::string value;
   if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) value = PQgetvalue(result, 0, 0);
-  const std::string error = PQresultErrorMessage(result);
+  const std::string message = PQresultErrorMessage(result);
   PQclear(result);
-  PQfinish(conn);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw Failure(sql + ": " + error);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw Failure(message);
   return value;
+}
+
+std::string QueryOne(const std::string& conninfo, const std::string& sql) {
+  PgConnection connection(conninfo);
+  if (!connection.ok()) throw Failure(connection.error());
+  try {
+    return connection.Query(sql);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string(e.what()) + " (in: " + sql + ")");
+  }
 }
 
 }  // namespace strata::testing

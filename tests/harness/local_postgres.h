@@ -3,6 +3,7 @@
 // directly (no pg_ctl), both as the `postgres` user when run as root.
 #pragma once
 
+#include <libpq-fe.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -54,8 +55,27 @@ pid_t LaunchPostmaster(const Account& account, const std::string& bindir,
                        const std::string& log, const std::string& tag, int port,
                        CleanupGuard& guard);
 
-// Runs one query through libpq on `conninfo`; its first value ("" when it
-// returns no row). std::runtime_error with the server's message.
+// BASE/<prefix>... (MakeScratchDirectory), owned by `account` and removed
+// by `guard` if the test binary dies: where a server's files go.
+std::string MakeServerDirectory(const std::string& prefix, const Account& account,
+                                CleanupGuard& guard, int& lock_fd);
+
+// A libpq connection that finishes itself.
+struct PgConnection {
+  explicit PgConnection(const std::string& conninfo);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+  bool ok() const;
+  std::string error() const;
+  // Runs one command; its first value ("" when it returns no row).
+  // std::runtime_error with the server's message.
+  std::string Query(const std::string& sql);
+  PGconn* conn;
+};
+
+// One query on a new connection to `conninfo`; as PgConnection::Query, and
+// std::runtime_error when it cannot connect.
 std::string QueryOne(const std::string& conninfo, const std::string& sql);
 
 }  // namespace strata::testing

@@ -50,29 +50,7 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A libpq connection that finishes itself.
-struct Connection {
-  explicit Connection(const std::string& conninfo) : conn(PQconnectdb(conninfo.c_str())) {}
-  ~Connection() { PQfinish(conn); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-  bool ok() const { return PQstatus(conn) == CONNECTION_OK; }
-  std::string error() const { return PQerrorMessage(conn); }
-  // Runs one command; throws with the server's message.
-  std::string Query(const std::string& sql) {
-    PGresult* result = PQexec(conn, sql.c_str());
-    const ExecStatusType status = PQresultStatus(result);
-    std::string value;
-    if (status == PGRES_TUPLES_OK && PQntuples(result) > 0) value = PQgetvalue(result, 0, 0);
-    const std::string message = PQresultErrorMessage(result);
-    PQclear(result);
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw Failure(message);
-    return value;
-  }
-  PGconn* conn;
-};
-
-std::string Identifier(Connection& c, const std::string& name) {
+std::string Identifier(PgConnection& c, const std::string& name) {
   char* quoted = PQescapeIdentifier(c.conn, name.c_str(), name.size());
   std::string out = quoted;
   PQfreemem(quoted);
@@ -103,7 +81,7 @@ std::string NewDatabaseName() {
 
 // Creates the private database on a ready server and fills in the conninfo.
 void CreatePrivateDatabase(PostgresServerInfo& info, const std::string& admin_conninfo) {
-  Connection admin(admin_conninfo);
+  PgConnection admin(admin_conninfo);
   if (!admin.ok()) throw Failure("cannot connect: " + admin.error());
   info.admin_conninfo = ConninfoWithDatabase(admin_conninfo, PQdb(admin.conn));
   info.database = NewDatabaseName();
@@ -181,7 +159,7 @@ class ContainerServer : public PostgresServer {
       const std::string admin = "host=127.0.0.1 port=" + std::to_string(info_.port) +
                                 " user=postgres dbname=postgres connect_timeout=2";
       const bool ready = WaitFor(ReadyTimeout(), [&] {
-        Connection probe(admin);
+        PgConnection probe(admin);
         return probe.ok();
       });
       if (!ready) {
@@ -227,11 +205,7 @@ class LocalServer : public PostgresServer {
     const std::string bindir = FindBinDir();
     const Account account = ServerAccount();
     SweepStaleScratchDirectories(kDirPrefix, StopStalePostmaster);
-    dir_ = MakeScratchDirectory(kDirPrefix, lock_fd_);
-    guard.AddDirectory(dir_);
-    if (account.switch_user && chown(dir_.c_str(), account.uid, account.gid) != 0) {
-      throw Failure("cannot chown " + dir_ + " to postgres: " + strerror(errno));
-    }
+    dir_ = MakeServerDirectory(kDirPrefix, account, guard, lock_fd_);
     info_.tag = dir_.substr(dir_.rfind('/') + 1);
     const std::string data = dir_ + "/data";
     info_.location = data;

@@ -33,11 +33,7 @@ constexpr const char* kPrimarySettings =
 
 ReplicatedSet::ReplicatedSet(CleanupGuard& guard)
     : guard_(guard), account_(ServerAccount()), bindir_(FindBinDir()) {
-  dir_ = MakeScratchDirectory("strata-pgha-", lock_fd_);
-  guard.AddDirectory(dir_);
-  if (account_.switch_user && chown(dir_.c_str(), account_.uid, account_.gid) != 0) {
-    throw Failure("cannot chown " + dir_ + ": " + strerror(errno));
-  }
+  dir_ = MakeServerDirectory("strata-pgha-", account_, guard, lock_fd_);
   const std::string base = dir_.substr(dir_.rfind('/') + 1);
   for (int i = 0; i < 2; ++i) {
     Node& node = nodes_[i];
