@@ -71,7 +71,8 @@ void Check(sqlite3* db, int rc) {
 // not depend on strata): the floor of an engine that records what it did.
 void RawSqlite(const std::string& path, const std::vector<std::string>& scripts, bool ledger) {
   sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  sqlite3_open_v2(path.c_str(), &db,
+                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   // The journal mode strata gives every SQLite database (ADR 0004).
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
   sqlite3_stmt* insert = nullptr;
@@ -256,7 +257,8 @@ void StatusRaw(benchmark::State& state, Backend backend) {
       "FROM strata_schema_migrations ORDER BY version";
   if (backend == Backend::kSqlite) {
     sqlite3* db = nullptr;
-    sqlite3_open_v2(fixture.options.url.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    sqlite3_open_v2(fixture.options.url.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                    nullptr);
     for (auto _ : state) {
       sqlite3_stmt* stmt = nullptr;
       sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);

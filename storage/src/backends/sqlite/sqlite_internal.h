@@ -1,9 +1,8 @@
-// What the SQLite backend's files share: the C API (through SOCI's header,
-// which wraps it in namespace sqlite_api), error classification, and the
-// prepared statement.
+// What the SQLite backend's files share: the C API, error classification,
+// and the prepared statement.
 #pragma once
 
-#include <soci/sqlite3/soci-sqlite3.h>  // before anything that includes <sqlite3.h>
+#include <sqlite3.h>
 
 #include <memory>
 #include <string>
@@ -11,8 +10,6 @@
 #include "backends/native_connection.h"
 
 namespace strata::backends::sqlite {
-
-using namespace sqlite_api;
 
 // The DatabaseError for the connection's last error, classified by its
 // extended result code.

@@ -1,7 +1,6 @@
-// SQLite through SOCI's sqlite3 backend: opening a database with strata's
-// settings (ADR 0004), scripts and bulk inserts on the native handle, and
+// SQLite through its C API: opening a database with strata's settings
+// (ADR 0004, ADR 0014), scripts and bulk inserts on the native handle, and
 // what a migration run needs (deferred syncs, ADR 0006; foreign key checks).
-#include <soci/soci.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,7 +102,12 @@ class SqliteBulkInsert : public BulkInsert {
 
 class SqliteNative : public NativeConnection {
  public:
+  // Owns `db`: closed when the connection goes (after its statement cache,
+  // which the Connection destroys first; close_v2 waits for any left).
   explicit SqliteNative(sqlite3* db) : db_(db) {}
+  ~SqliteNative() override { sqlite3_close_v2(db_); }
+  SqliteNative(const SqliteNative&) = delete;
+  SqliteNative& operator=(const SqliteNative&) = delete;
 
   Backend backend() const override { return Backend::kSqlite; }
 
@@ -223,12 +227,12 @@ struct OpenName {
   bool read_only = false;
 };
 
-// '%', '?' and '#' would end or escape the URI's path, and '"' would end
-// SOCI's quoting of it: percent-encoded (SQLite decodes them).
+// '%', '?' and '#' would end or escape the URI's path: percent-encoded
+// (SQLite decodes them).
 std::string UriPath(std::string_view path) {
   std::string out;
   for (const char c : path) {
-    if (c == '%' || c == '?' || c == '#' || c == '"') {
+    if (c == '%' || c == '?' || c == '#') {
       static constexpr char kHex[] = "0123456789ABCDEF";
       out += '%';
       out += kHex[static_cast<unsigned char>(c) >> 4];
@@ -267,31 +271,27 @@ OpenName NameToOpen(const std::string& path, bool create) {
   return {"file:" + UriPath(path) + (immutable ? "?mode=ro&immutable=1" : "?mode=ro"), true};
 }
 
-// SOCI reads `key=value` pairs only when the string holds a '='; a bare path
-// (spaces included) is taken whole.
-std::string SociConnectString(const std::string& path) {
-  if (path.find('=') == std::string::npos) return path;
-  if (path.find('"') != std::string::npos) {
-    throw InvalidArgumentError(
-        "SQLite database path contains both '=' and '\"', which SOCI cannot pass on: rename it");
-  }
-  return "db=\"" + path + "\"";
-}
+// A pooled connection is used by one thread at a time (the pool hands it
+// out whole and takes it back), so SQLite's per-connection mutex, taken on
+// every API call in Debian's serialized build, guards nothing: NOMUTEX drops
+// it (ADR 0014). The only call made from another thread is
+// sqlite3_interrupt, which takes no mutex in any mode.
+constexpr int kOpenFlags =
+    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
 
 }  // namespace
 
 Session Connect(const std::string& path, bool create) {
   const OpenName name = NameToOpen(path, create);
-  Session session;
-  try {
-    session.session = std::make_unique<soci::session>(soci::sqlite3, SociConnectString(name.uri));
-  } catch (const soci::soci_error& e) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(name.uri.c_str(), &db, kOpenFlags, nullptr);
+  auto native = std::make_unique<SqliteNative>(db);  // closes it, also on failure
+  if (rc != SQLITE_OK) {
     // SQLite's messages name no secrets; the path is the user's own.
-    throw ConnectionError("cannot open SQLite database '" + path + "': " + e.get_error_message() +
+    throw ConnectionError("cannot open SQLite database '" + path +
+                          "': " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)) +
                           (name.read_only ? std::string(kReadOnlyHint) : ""));
   }
-  auto* backend = static_cast<soci::sqlite3_session_backend*>(session.session->get_backend());
-  auto native = std::make_unique<SqliteNative>(backend->conn_);
   native->SetBusyTimeout(kDefaultBusyTimeout);
   try {
     native->Exec("PRAGMA foreign_keys = ON");
@@ -299,12 +299,13 @@ Session Connect(const std::string& path, bool create) {
     // file instead of creating and deleting a journal (ADR 0004). Persistent
     // in the file; an in-memory database answers "memory" and stays so. A
     // read-only connection reads in whatever mode the file is.
-    if (!name.read_only) QueryText(backend->conn_, "PRAGMA journal_mode = WAL");
-    QueryText(backend->conn_, "SELECT count(*) FROM sqlite_schema");  // reads the file now
+    if (!name.read_only) QueryText(db, "PRAGMA journal_mode = WAL");
+    QueryText(db, "SELECT count(*) FROM sqlite_schema");  // reads the file now
   } catch (const DatabaseError& e) {
     throw ConnectionError("cannot use SQLite database '" + path + "': " + e.what() +
                           (name.read_only ? std::string(kReadOnlyHint) : ""));
   }
+  Session session;
   session.native = std::move(native);
   return session;
 }
