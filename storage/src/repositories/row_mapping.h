@@ -147,6 +147,7 @@ class Table {
       }
     }
     insert_ = std::string("INSERT INTO ") + name_ + " (" + names + ") VALUES (" + values + ")";
+    insert_select_ = std::string("INSERT INTO ") + name_ + " (" + names + ") SELECT " + values;
   }
 
   const char* name() const { return name_; }
@@ -161,6 +162,9 @@ class Table {
   // INSERT INTO t (stored columns) VALUES (:c0, ...); binds with BindAll.
   const std::string& Insert() const { return insert_; }
   const std::vector<connection::Type>& InsertTypes() const { return insert_types_; }
+  // INSERT INTO t (stored columns) SELECT :c0, ...: the same row, for a
+  // caller to append its FROM and WHERE (kFromCluster); binds with BindAll.
+  const std::string& InsertSelect() const { return insert_select_; }
   // Every stored column's value, in order: a Statement of Insert(), or a
   // BulkInsert into column_names().
   template <class Sink>
@@ -214,7 +218,7 @@ class Table {
   const backends::SqlDialect& dialect_;
   std::vector<std::string> column_names_;
   std::vector<std::string> what_;  // "<entity> <field>" per column, for CheckValues
-  std::string select_list_, insert_, set_updatable_, set_from_excluded_;
+  std::string select_list_, insert_, insert_select_, set_updatable_, set_from_excluded_;
   std::vector<connection::Type> read_types_, insert_types_, update_types_;
 };
 

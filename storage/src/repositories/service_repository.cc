@@ -1,6 +1,7 @@
 // Services: those not INACTIVE unique by ARN and by (cluster, name), listed
 // per cluster; deleting one makes it DRAINING, then INACTIVE (migration
 // 0008's triggers finish the drain).
+#include "repositories/cluster_cache.h"
 #include "repositories/cluster_rows.h"
 #include "repositories/schema.h"
 #include "strata/error.h"
@@ -16,7 +17,10 @@ constexpr const char* kLive = "status <> 'INACTIVE'";
 class ServiceRepositoryImpl : public ServiceRepository {
  public:
   explicit ServiceRepositoryImpl(UnitOfWork& unit)
-      : unit_(unit), table_("services", "service", ServiceColumns(), unit.dialect()) {}
+      : unit_(unit),
+        table_("services", "service", ServiceColumns(), unit.dialect()),
+        insert_(table_.InsertSelect() + kFromCluster + " RETURNING " + table_.select_list()),
+        insert_types_(WithClusterTypes(table_.InsertTypes())) {}
 
   Service Create(Service s) override {
     CheckName("service name", s.name);
@@ -29,22 +33,25 @@ class ServiceRepositoryImpl : public ServiceRepository {
     s.id = RandomHex(16);
     s.version = 1;
     s.created_at = s.updated_at = Now();
+    const std::string cluster = s.cluster_arn;
+    const bool region = !s.region.empty(), account = !s.account_id.empty(), arn = !s.arn.empty();
     unit_.Write(
         "service",
         [&](connection::Connection& conn) {
-          const ClusterRef cluster = RequireCluster(conn, s.cluster_arn);
-          s.cluster_arn = cluster.arn;
-          if (s.region.empty()) s.region = cluster.region;
-          if (s.account_id.empty()) s.account_id = cluster.account_id;
-          if (s.arn.empty())
-            s.arn = MakeArn(s.region, s.account_id, "service", cluster.name + "/" + s.name);
-          // Read back: the counters count the group's tasks, which may exist
-          // before their service.
-          connection::Statement& st =
-              conn.Prepare(table_.Insert() + " RETURNING " + table_.select_list(),
-                           table_.InsertTypes(), table_.read_types());
-          table_.BindAll(st, s);
-          s = *ReadOne(st, table_);
+          WriteInCluster(conn, clusters_, cluster, [&](const ClusterRef& c) {
+            s.cluster_arn = c.arn;
+            if (!region) s.region = c.region;
+            if (!account) s.account_id = c.account_id;
+            if (!arn) s.arn = MakeArn(s.region, s.account_id, "service", c.name + "/" + s.name);
+            // Read back: the counters count the group's tasks, which may
+            // exist before their service.
+            connection::Statement& st = conn.Prepare(insert_, insert_types_, table_.read_types());
+            table_.BindAll(st, s);
+            BindCluster(st, c);
+            std::optional<Service> stored = ReadOne(st, table_);
+            if (stored) s = std::move(*stored);
+            return stored.has_value();
+          });
         },
         CreateReplay(table_, s, "arn", s.arn));
     return s;
@@ -132,6 +139,9 @@ class ServiceRepositoryImpl : public ServiceRepository {
  private:
   UnitOfWork& unit_;
   Table<Service> table_;
+  const std::string insert_;  // guarded by the cluster (cluster_cache.h)
+  const std::vector<Type> insert_types_;
+  ClusterCache clusters_;
 };
 
 }  // namespace

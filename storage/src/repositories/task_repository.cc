@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "repositories/cluster_cache.h"
 #include "repositories/cluster_rows.h"
 #include "repositories/schema.h"
 #include "strata/error.h"
@@ -15,7 +16,12 @@ using connection::Type;
 class TaskRepositoryImpl : public TaskRepository {
  public:
   explicit TaskRepositoryImpl(UnitOfWork& unit)
-      : unit_(unit), table_("tasks", "task", TaskColumns(), unit.dialect()) {
+      : unit_(unit),
+        table_("tasks", "task", TaskColumns(), unit.dialect()),
+        insert_(table_.InsertSelect() + kFromCluster),
+        upsert_(insert_ + " ON CONFLICT (arn) DO UPDATE SET " + table_.SetUpdatableFromExcluded() +
+                ", version = tasks.version + 1 RETURNING " + table_.select_list()),
+        insert_types_(WithClusterTypes(table_.InsertTypes())) {
     // Find's four statements (cluster by name or ARN, task by id or ARN),
     // built once: a point read should not pay for assembling its SQL.
     for (const bool cluster_arn : {false, true}) {
@@ -30,13 +36,19 @@ class TaskRepositoryImpl : public TaskRepository {
   Task Create(Task t) override {
     Check(t);
     const Timestamp now = Now();
+    const std::string cluster = t.cluster_arn;
+    const Given given(t);
     unit_.Write(
         "task",
         [&](connection::Connection& conn) {
-          Complete(t, RequireCluster(conn, t.cluster_arn), now);
-          connection::Statement& st = conn.Prepare(table_.Insert(), table_.InsertTypes(), {});
-          table_.BindAll(st, t);
-          st.Execute();
+          WriteInCluster(conn, clusters_, cluster, [&](const ClusterRef& c) {
+            given.Complete(t, c, now);
+            connection::Statement& st = conn.Prepare(insert_, insert_types_, {});
+            table_.BindAll(st, t);
+            BindCluster(st, c);
+            st.Execute();
+            return st.AffectedRows() == 1;
+          });
         },
         CreateReplay(table_, t, "arn", t.arn));
     return t;
@@ -60,7 +72,7 @@ class TaskRepositoryImpl : public TaskRepository {
             if (it == clusters.end()) {
               it = clusters.emplace(t.cluster_arn, RequireCluster(conn, t.cluster_arn)).first;
             }
-            Complete(t, it->second, created[i]);
+            Given(t).Complete(t, it->second, created[i]);
           }
           first_stored = tasks.front();
           const std::unique_ptr<backends::BulkInsert> insert =
@@ -79,18 +91,20 @@ class TaskRepositoryImpl : public TaskRepository {
     Check(t);
     std::optional<Task> stored;
     const Timestamp now = Now();
+    const std::string cluster = t.cluster_arn;
+    const Given given(t);
     const Replay replay{true, {}};  // a second run overwrites the first's row
     unit_.Write(
         "task",
         [&](connection::Connection& conn) {
-          Complete(t, RequireCluster(conn, t.cluster_arn), now);
-          connection::Statement& st =
-              conn.Prepare(table_.Insert() + " ON CONFLICT (arn) DO UPDATE SET " +
-                               table_.SetUpdatableFromExcluded() +
-                               ", version = tasks.version + 1 RETURNING " + table_.select_list(),
-                           table_.InsertTypes(), table_.read_types());
-          table_.BindAll(st, t);
-          stored = ReadOne(st, table_);
+          WriteInCluster(conn, clusters_, cluster, [&](const ClusterRef& c) {
+            given.Complete(t, c, now);
+            connection::Statement& st = conn.Prepare(upsert_, insert_types_, table_.read_types());
+            table_.BindAll(st, t);
+            BindCluster(st, c);
+            stored = ReadOne(st, table_);
+            return stored.has_value();
+          });
         },
         replay);
     return *stored;
@@ -241,16 +255,24 @@ class TaskRepositoryImpl : public TaskRepository {
     table_.CheckValues(t);
   }
 
-  // What the store fills in on a new task, created `now`.
-  static void Complete(Task& t, const ClusterRef& cluster, Timestamp now) {
-    t.cluster_arn = cluster.arn;
-    if (t.region.empty()) t.region = cluster.region;
-    if (t.account_id.empty()) t.account_id = cluster.account_id;
-    if (t.id.empty()) t.id = RandomHex(16);
-    if (t.arn.empty()) t.arn = MakeArn(t.region, t.account_id, "task", cluster.name + "/" + t.id);
-    t.version = 1;
-    t.created_at = t.updated_at = now;
-  }
+  // What a new task left for the store to fill in: taken before the first
+  // try, so that a try with another cluster (a stale cache entry) fills in
+  // the same fields.
+  struct Given {
+    explicit Given(const Task& t)
+        : region(!t.region.empty()), account(!t.account_id.empty()), arn(!t.arn.empty()) {}
+    // Fills them in for a task of `cluster` created `now`.
+    void Complete(Task& t, const ClusterRef& cluster, Timestamp now) const {
+      t.cluster_arn = cluster.arn;
+      if (!region) t.region = cluster.region;
+      if (!account) t.account_id = cluster.account_id;
+      if (t.id.empty()) t.id = RandomHex(16);
+      if (!arn) t.arn = MakeArn(t.region, t.account_id, "task", cluster.name + "/" + t.id);
+      t.version = 1;
+      t.created_at = t.updated_at = now;
+    }
+    bool region, account, arn;
+  };
 
   static Filters MakeFilters(const TaskFilter& f) {
     for (const std::string* text : {&f.service_name, &f.family, &f.started_by}) {
@@ -280,6 +302,9 @@ class TaskRepositoryImpl : public TaskRepository {
 
   UnitOfWork& unit_;
   Table<Task> table_;
+  const std::string insert_, upsert_;  // guarded by the cluster (cluster_cache.h)
+  const std::vector<Type> insert_types_;
+  ClusterCache clusters_;
   std::string find_[2][2];  // [cluster is an ARN][task key is an ARN]
 };
 

@@ -1,0 +1,87 @@
+// Writes of a cluster's rows (a task, a service) in one statement: the
+// cluster is checked inside the INSERT itself, from what an earlier call
+// read about it, instead of being looked up first (ADR 0014).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "repositories/queries.h"
+
+namespace strata::repositories {
+
+// What a guarded INSERT ... SELECT appends after its row's values: the row
+// is written only while the cluster it was completed from is live and
+// unchanged. Binds with BindCluster, after the row.
+inline constexpr const char* kFromCluster =
+    " FROM clusters WHERE arn = :cluster_arn AND name = :cluster_name AND region = "
+    ":cluster_region AND account_id = :cluster_account";
+
+inline void BindCluster(connection::Statement& st, const ClusterRef& cluster) {
+  st.Text(cluster.arn).Text(cluster.name).Text(cluster.region).Text(cluster.account_id);
+}
+
+// `types` (a row's) followed by the four of kFromCluster.
+inline std::vector<connection::Type> WithClusterTypes(std::vector<connection::Type> types) {
+  types.insert(types.end(), 4, connection::Type::kText);
+  return types;
+}
+
+// The clusters a repository's writes named, by the name or ARN the caller
+// gave. Shared by the store's threads; bounded (emptied when full). An entry
+// may go stale (the cluster deleted, or replaced by another of that name):
+// the guard of kFromCluster then matches nothing and the write reads the
+// cluster again, so a stale entry costs a round trip and is never written.
+class ClusterCache {
+ public:
+  std::shared_ptr<const ClusterRef> Find(std::string_view key) const {
+    const std::shared_lock lock(mutex_);
+    const auto it = refs_.find(key);
+    return it == refs_.end() ? nullptr : it->second;
+  }
+
+  std::shared_ptr<const ClusterRef> Remember(std::string_view key, ClusterRef cluster) {
+    auto ref = std::make_shared<const ClusterRef>(std::move(cluster));
+    const std::unique_lock lock(mutex_);
+    if (refs_.size() >= kMaxEntries) refs_.clear();
+    refs_.insert_or_assign(std::string(key), ref);
+    return ref;
+  }
+
+  void Forget(std::string_view key) {
+    const std::unique_lock lock(mutex_);
+    if (const auto it = refs_.find(key); it != refs_.end()) refs_.erase(it);
+  }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 1024;
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, std::shared_ptr<const ClusterRef>, std::less<>> refs_;
+};
+
+// Writes a row in the cluster that `key` (a name or ARN) names: `write`
+// completes the row from the cluster, runs its guarded statement and returns
+// whether it wrote. With the cluster cached that is the call's only
+// statement; else (or when the entry is stale) the cluster is read first,
+// NotFoundError when there is none, as RequireCluster says.
+template <class Write>
+void WriteInCluster(connection::Connection& c, ClusterCache& cache, std::string_view key,
+                    Write&& write) {
+  if (const std::shared_ptr<const ClusterRef> known = cache.Find(key)) {
+    if (write(*known)) return;
+    cache.Forget(key);
+  }
+  const std::shared_ptr<const ClusterRef> read = cache.Remember(key, RequireCluster(c, key));
+  if (write(*read)) return;
+  // Deleted or replaced between the two statements (autocommit).
+  cache.Forget(key);
+  RequireCluster(c, key);
+  throw ConflictError("cluster was replaced while the write ran: try again");
+}
+
+}  // namespace strata::repositories
