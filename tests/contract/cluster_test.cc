@@ -115,6 +115,15 @@ TEST_P(ClusterRepositoryTest, DeleteIsRefusedWhileInUseAndForcedRemovesEverythin
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services"), 0);
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 1);
   EXPECT_THROW(store().clusters().Delete("prod"), NotFoundError);
+  EXPECT_THROW(store().clusters().Delete("prod", force), NotFoundError) << "deleted already";
+  // By name, forced: one statement on PostgreSQL, a transaction on SQLite.
+  store().clusters().Delete("other", force);
+  EXPECT_EQ(store().clusters().Find("other")->status, "INACTIVE");
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM clusters"), 0);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM inactive_clusters"), 2);
+  EXPECT_EQ(db().QueryInt("SELECT count(*) FROM tasks"), 0);
+  EXPECT_EQ(db().QueryInt("SELECT coalesce(sum(running + pending + stopping), 0) FROM task_counts"),
+            0);
 }
 
 TEST_P(ClusterRepositoryTest, InactiveServicesAndStoppedTasksDoNotHoldACluster) {

@@ -32,6 +32,11 @@ class SqlDialect {
   // (" FOR UPDATE" on PostgreSQL; "" on SQLite, whose write transaction
   // already holds the only write lock).
   virtual const char* LockRows() const = 0;
+  // Whether a WITH clause may hold a DELETE ... RETURNING whose rows the
+  // main statement inserts into another table: a move of rows in one
+  // statement, one round trip (PostgreSQL). SQLite has no such WITH: the move
+  // is two statements in a write transaction, where no round trip is paid.
+  virtual bool MovesRowsInOneStatement() const = 0;
 
   static const SqlDialect& For(Backend backend);
 };

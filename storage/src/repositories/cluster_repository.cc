@@ -147,6 +147,21 @@ class ClusterRepositoryImpl : public ClusterRepository {
                           st.Finish();
                           return archived;
                         }};
+    if (options.force && unit_.dialect().MovesRowsInOneStatement()) {
+      // Nothing to check: the archive and the delete (and its cascade) in
+      // one statement, one round trip.
+      unit_.Write(
+          "cluster",
+          [&](connection::Connection& conn) {
+            connection::Statement& st =
+                conn.Prepare(move_[IsArn(name_or_arn)], {Type::kText, Type::kInt}, {});
+            st.Text(name_or_arn).Int(Micros(now));
+            st.Execute();
+            if (st.AffectedRows() == 0) throw NotFoundError("cluster not found");
+          },
+          replay);
+      return;
+    }
     unit_.Atomic(
         "cluster",
         [&](connection::Connection& conn) {
@@ -243,6 +258,16 @@ class ClusterRepositoryImpl : public ClusterRepository {
            " FROM clusters WHERE arn = :arn";
   }
 
+  // Archive() and the DELETE in one statement, for the cluster whose
+  // `key_column` is :key (MovesRowsInOneStatement).
+  std::string Move(const char* key_column) const {
+    std::string archive = Archive();
+    archive.replace(archive.rfind(" FROM clusters WHERE arn = :arn"), std::string::npos,
+                    " FROM gone");
+    return std::string("WITH gone AS (DELETE FROM clusters WHERE ") + key_column +
+           " = :key RETURNING *) " + archive;
+  }
+
   std::string Select(const std::string& column) const {
     return std::string("SELECT ") + table_.select_list() + " FROM clusters WHERE " + column +
            " = :key";
@@ -253,6 +278,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
   Table<Cluster> inactive_;                           // the rows of `inactive_clusters`
   const std::string select_by_arn_, select_by_name_;  // Find's statements, built once
   const std::string archive_ = Archive();
+  const std::string move_[2] = {Move("name"), Move("arn")};  // [key is an ARN]
 };
 
 }  // namespace
