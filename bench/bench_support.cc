@@ -108,6 +108,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::printf("%-48s %10.3f %-2s %10.3f %-2s %10.2fx %10.2fx\n", name.c_str(),
                   base->second.real, unit.c_str(), variant.real, unit.c_str(),
                   base->second.real / variant.real, variant.real / base->second.real);
+      // A raw variant is also a baseline of its own for strata:
+      // "postgres/create_task/raw_one_statement" against ".../strata".
+      const auto strata = all_.find(name.substr(0, name.rfind('/')) + "/strata");
+      if (name.substr(name.rfind('/') + 1).starts_with("raw_") && strata != all_.end()) {
+        const std::string against = "  strata vs " + name.substr(name.rfind('/') + 1);
+        std::printf("%-48s %10.3f %-2s %10.3f %-2s %10.2fx %10.2fx\n", against.c_str(),
+                    variant.real, unit.c_str(), strata->second.real, unit.c_str(),
+                    variant.real / strata->second.real, strata->second.real / variant.real);
+      }
     }
   }
 

@@ -143,6 +143,10 @@ void Register() {
     const auto name = [&](const char* path, bool raw) {
       return b + "/" + path + (raw ? "/raw" : "/strata");
     };
+    for (const WritePath& path : OneStatementPaths()) {
+      Configure(benchmark::RegisterBenchmark((b + "/" + path.name + "/raw_one_statement").c_str(),
+                                             path.run, backend, true));
+    }
     for (const bool raw : {true, false}) {
       for (const WritePath& path : WritePaths()) {
         Configure(

@@ -21,6 +21,13 @@ struct WritePath {
 // delete_cluster_1000_tasks (docs/benchmarks.md).
 const std::vector<WritePath>& WritePaths();
 
+// create_task and upsert_task's raw side at its limit: strata's one guarded
+// statement (INSERT ... SELECT ... FROM clusters WHERE the cluster) alone,
+// registered as "<backend>/<path>/raw_one_statement" (`raw` is ignored).
+// Their "raw" side is what hand-written code does: the cluster lookup, then
+// INSERT ... VALUES.
+const std::vector<WritePath>& OneStatementPaths();
+
 // advance_status_3: one task's life through TaskRepository::AdvanceStatus
 // (PROVISIONING, then PENDING, RUNNING and STOPPED: 3 status changes, each a
 // find and a versioned update); the tasks are created beforehand, untimed.
