@@ -69,22 +69,33 @@ class SqlitePrepared : public Prepared {
 
   void Finish() override { sqlite3_reset(stmt_); }
 
+  // Each reads the column's value once (sqlite3_column_value) and then its
+  // text, length or type from the value itself, without entering the
+  // connection again: a column_text and a column_bytes each look the column
+  // up, take the connection's mutex (a call even under NOMUTEX) and check for
+  // an allocation failure. The value is one SQLite calls unprotected, which
+  // is safe here because the connection is used by one thread at a time (ADR
+  // 0014); it stays valid until the next step or reset, as the row does.
   std::int64_t GetInt(std::size_t column) const override {
-    return sqlite3_column_int64(stmt_, static_cast<int>(column));
+    return sqlite3_value_int64(Value(column));
   }
 
   std::string_view GetText(std::size_t column) const override {
-    const int c = static_cast<int>(column);
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    sqlite3_value* value = Value(column);
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
     if (text == nullptr) return {};
-    return {text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
+    return {text, static_cast<std::size_t>(sqlite3_value_bytes(value))};  // after the text
   }
 
   bool IsNull(std::size_t column) const override {
-    return sqlite3_column_type(stmt_, static_cast<int>(column)) == SQLITE_NULL;
+    return sqlite3_value_type(Value(column)) == SQLITE_NULL;
   }
 
  private:
+  sqlite3_value* Value(std::size_t column) const {
+    return sqlite3_column_value(stmt_, static_cast<int>(column));
+  }
+
   // Steps once. A write commits when its statement steps to SQLITE_DONE,
   // which is also when SQLite runs its automatic WAL checkpoint.
   bool Step() {
