@@ -21,14 +21,15 @@ define configure
 	  cmake -S . -B $(1) -G "$(GENERATOR)" $(2) >/dev/null || exit 1; fi
 endef
 
-.PHONY: help setup run test build-release build-test build-fuzz fuzz coverage bench format \
-	format-check clean
+.PHONY: help setup run test build-release build-test build-fuzz fuzz coverage bench \
+	bench-instructions format format-check clean
 
 help:
 	@echo "make run       set up, build, run strata's main job (SQLite)"
 	@echo "make test      set up, build with ASan+UBSan, run every test on SQLite and PostgreSQL"
 	@echo "make coverage  line and branch coverage of storage/ and cli/ (fails under 90% lines)"
 	@echo "make bench     build optimised, run the benchmarks (strata vs raw C API ratios)"
+	@echo "make bench-instructions  instructions per call (callgrind) against the baseline"
 	@echo "make fuzz      build the libFuzzer targets with clang, run each FUZZ_SECONDS (60)"
 	@echo "make format    clang-format the sources in place"
 
@@ -96,6 +97,14 @@ bench: setup
 	    $(BENCH_ARGS) || exit 1; done
 	@scripts/bench-report bench/results/*_bench.json
 	@python3 bench/probe_latency.py $(BENCH_DIR)/cli/strata
+
+# Instructions per call of the key paths under callgrind, against
+# bench/instructions-baseline.tsv: fails when one grows more than 5 %.
+# BENCH_INSTRUCTIONS_ARGS=--update rewrites the baseline.
+bench-instructions: setup
+	$(call configure,$(BENCH_DIR),-DCMAKE_BUILD_TYPE=Release -DSTRATA_BUILD_BENCHMARKS=ON)
+	@cmake --build $(BENCH_DIR) -j $(JOBS) --target instructions
+	@scripts/bench-instructions $(BENCH_DIR)/bench/instructions $(BENCH_INSTRUCTIONS_ARGS)
 
 format:
 	@clang-format -i $(SOURCES)

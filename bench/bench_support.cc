@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -151,6 +152,27 @@ std::string DiskDirectory() {
   return dir;
 }
 
+std::string GenerateMigrationSet(int count, bool trivial) {
+  const std::string root = ScratchDirectory();
+  for (const char* backend : {"sqlite", "postgres"}) {
+    const std::filesystem::path dir = std::filesystem::path(root) / backend;
+    std::filesystem::create_directories(dir);
+    for (int v = 1; v <= count; ++v) {
+      char base[64];
+      std::snprintf(base, sizeof base, "%05d_table_%d", v, v);
+      const std::string t = "bench_t" + std::to_string(v);
+      std::ofstream(dir / (std::string(base) + ".up.sql"))
+          << (trivial ? "SELECT " + std::to_string(v) + ";\n"
+                      : "CREATE TABLE " + t +
+                            " (id BIGINT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT);\n"
+                            "CREATE INDEX " +
+                            t + "_name ON " + t + " (name);\n");
+      std::ofstream(dir / (std::string(base) + ".down.sql")) << "DROP TABLE " << t << ";\n";
+    }
+  }
+  return root;
+}
+
 StoreOptions Options(Backend backend, const std::string& name) {
   StoreOptions options;
   options.backend = backend;
@@ -196,6 +218,15 @@ int Main(int argc, char** argv) {
   args.insert(args.begin() + 1, interleave.data());
   int count = static_cast<int>(args.size());
   benchmark::Initialize(&count, args.data());
+  StartEnvironment();
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  StopEnvironment();
+  return 0;
+}
+
+void StartEnvironment() {
   Environment& env = Env();
   env.guard = std::make_unique<testing::CleanupGuard>();
   env.scratch = testing::MakeScratchDirectory("strata-bench-", env.scratch_lock);
@@ -205,9 +236,10 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "bench: PostgreSQL %s (%s), fsync off\n",
                  env.postgres->info().version.c_str(), env.postgres->info().source.c_str());
   }
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
+}
+
+void StopEnvironment() {
+  Environment& env = Env();
   if (env.postgres) {
     for (const std::string& database : env.databases) {
       testing::DropDatabase(env.postgres->info().admin_conninfo, database);
@@ -217,7 +249,6 @@ int Main(int argc, char** argv) {
   testing::RemoveTree(env.scratch);
   for (const std::string& dir : env.directories) testing::RemoveTree(dir);
   env.guard->Disarm();
-  return 0;
 }
 
 }  // namespace strata::bench

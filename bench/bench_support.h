@@ -26,6 +26,11 @@ std::string ScratchDirectory();
 // tmpfs (where a sync costs nothing and the pair would show nothing).
 std::string DiskDirectory();
 
+// A scratch migration root of `count` generated migrations,
+// ROOT/<backend>/NNNNN_table_N.{up,down}.sql: CREATE TABLE + CREATE INDEX up
+// (`trivial`: a SELECT), DROP TABLE down. Both backends read the same SQL.
+std::string GenerateMigrationSet(int count, bool trivial);
+
 // Drops every table (PostgreSQL) or removes the database files (SQLite).
 void EmptyDatabase(const StoreOptions& options);
 
@@ -34,5 +39,11 @@ bool Selected(Backend backend);
 
 // Runs the registered benchmarks; prints the ratio table at the end.
 int Main(int argc, char** argv);
+
+// What Main does around the benchmarks, for a binary that measures without
+// Google Benchmark: the scratch directory, the PostgreSQL server when
+// selected, the clean-up guard; and their removal.
+void StartEnvironment();
+void StopEnvironment();
 
 }  // namespace strata::bench

@@ -23,29 +23,6 @@ namespace {
 constexpr int kMigrations = 500;
 constexpr int kStatusMigrations = 10'000;
 
-// ROOT/<backend>/NNNN_table_N.{up,down}.sql: CREATE TABLE + CREATE INDEX up,
-// DROP TABLE down. Both backends read the same SQL.
-std::string GenerateSet(int count, bool trivial) {
-  const std::string root = ScratchDirectory();
-  for (const char* backend : {"sqlite", "postgres"}) {
-    const std::filesystem::path dir = std::filesystem::path(root) / backend;
-    std::filesystem::create_directories(dir);
-    for (int v = 1; v <= count; ++v) {
-      char base[64];
-      std::snprintf(base, sizeof base, "%05d_table_%d", v, v);
-      const std::string t = "bench_t" + std::to_string(v);
-      std::ofstream(dir / (std::string(base) + ".up.sql"))
-          << (trivial ? "SELECT " + std::to_string(v) + ";\n"
-                      : "CREATE TABLE " + t +
-                            " (id BIGINT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT);\n"
-                            "CREATE INDEX " +
-                            t + "_name ON " + t + " (name);\n");
-      std::ofstream(dir / (std::string(base) + ".down.sql")) << "DROP TABLE " << t << ";\n";
-    }
-  }
-  return root;
-}
-
 // The up files of ROOT/<backend>, in version order, read from disk.
 std::vector<std::string> ReadUpFiles(const std::string& root, Backend backend) {
   std::vector<std::filesystem::path> paths;
@@ -124,7 +101,7 @@ void RawPostgres(const std::string& conninfo, const std::vector<std::string>& sc
 }
 
 const std::string& UpSet() {
-  static const std::string root = GenerateSet(kMigrations, false);
+  static const std::string root = GenerateMigrationSet(kMigrations, false);
   return root;
 }
 
@@ -230,7 +207,7 @@ StatusFixture& Applied(Backend backend) {
   auto it = fixtures.find(backend);
   if (it != fixtures.end()) return it->second;
   StatusFixture fixture;
-  fixture.root = GenerateSet(kStatusMigrations, true);
+  fixture.root = GenerateMigrationSet(kStatusMigrations, true);
   fixture.options = Options(backend, "status.db");
   fixture.options.migrations_dir = fixture.root;
   EmptyDatabase(fixture.options);

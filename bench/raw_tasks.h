@@ -61,6 +61,22 @@ class Plan {
   std::vector<Value> values_;
 };
 
+// What AdvanceStatus sets when a task reaches `status` (PENDING, RUNNING or
+// STOPPED, the moves the benchmarks make), done by hand on the raw side:
+// started_at on RUNNING, stopping_at, stopped_at and the desired status on
+// STOPPED (the times only when unset), and the update time. The version is
+// the caller's to add 1 to, after the update matched.
+inline void AdvanceByHand(Task& t, std::string_view status, Timestamp now) {
+  t.last_status = status;
+  if (status == "RUNNING" && !t.started_at) t.started_at = now;
+  if (status == "STOPPED") {
+    if (!t.stopping_at) t.stopping_at = now;
+    if (!t.stopped_at) t.stopped_at = now;
+    t.desired_status = "STOPPED";
+  }
+  t.updated_at = now;
+}
+
 // What strata's Create fills in, done by hand on the raw side.
 class RawTasks {
  public:

@@ -316,14 +316,7 @@ void AdvanceStatus(benchmark::State& state, Backend backend, bool raw) {
       }
       SetText(key[1], t.arn);
       if (f.raw->Run(sql[0], key) != 1) state.SkipWithError("raw find matched no task");
-      const Timestamp now = Now();
-      t.last_status = status;
-      if (status == "RUNNING") t.started_at = now;
-      if (status == "STOPPED") {
-        t.stopping_at = t.stopped_at = now;
-        t.desired_status = "STOPPED";
-      }
-      t.updated_at = now;
+      AdvanceByHand(t, status, Now());
       if (update.Run(*f.raw, t) != 1) state.SkipWithError("raw update matched no row");
       ++t.version;
     }

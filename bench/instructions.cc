@@ -1,0 +1,115 @@
+// Instructions per call of strata's key paths, counted by callgrind: the
+// regression gate of `make bench-instructions` (scripts/bench-instructions,
+// docs/benchmarks-throughput-and-gate.md). Wall time on a shared machine
+// moves by 20-50 % between runs; the instructions a call executes do not.
+//
+// Run under `valgrind --tool=callgrind --instr-atstart=no`: everything but
+// the measured calls (the PostgreSQL server, seeding, warm-up calls) runs
+// uninstrumented, and each path ends in a dump named
+// "strata-instructions <backend>/<path> calls=<N>" whose total is the
+// instructions of N calls (PostgreSQL: this client process only; the server
+// runs natively). Outside valgrind the client requests do nothing, and the
+// binary just runs the paths.
+//
+// Usage: instructions [--migrations N]   (default 500; migrate_<N>)
+#include <valgrind/callgrind.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench_support.h"
+#include "query_fixture.h"
+#include "strata/migrator.h"
+#include "strata/store.h"
+
+namespace strata::bench {
+namespace {
+
+constexpr int kSeedTasks = 2'000;
+constexpr int kWarmCalls = 20;  // statement caches, allocator, lazy initialisation
+
+// Runs `call` `warm` times uninstrumented, then `calls` times counted, and
+// dumps the count under the path's name.
+void Measure(Backend backend, const std::string& path, int calls, int warm,
+             const std::function<void()>& call) {
+  for (int i = 0; i < warm; ++i) call();
+  CALLGRIND_ZERO_STATS;
+  CALLGRIND_START_INSTRUMENTATION;
+  for (int i = 0; i < calls; ++i) call();
+  CALLGRIND_STOP_INSTRUMENTATION;
+  const std::string name = "strata-instructions " + std::string(BackendName(backend)) + "/" + path +
+                           " calls=" + std::to_string(calls);
+  CALLGRIND_DUMP_STATS_AT(name.c_str());
+  std::printf("%s\n", name.c_str());
+  std::fflush(stdout);
+}
+
+// The repositories' paths on a database of kSeedTasks tasks in one cluster.
+void MeasureQueries(Backend backend) {
+  StoreOptions options = Options(backend, "instructions.db");
+  EmptyDatabase(options);
+  options.auto_migrate = true;
+  options.pool_size = 1;
+  const std::unique_ptr<Store> store = Store::Open(options);
+  Cluster cluster;
+  cluster.name = "cluster-0";
+  cluster = store->clusters().Create(cluster);
+  std::vector<Task> batch;
+  for (int t = 0; t < kSeedTasks; ++t) batch.push_back(SeedTask(cluster.arn, t));
+  const Task some = store->tasks().CreateMany(std::move(batch))[kSeedTasks / 3];
+  Cluster writes;
+  writes.name = "cluster-writes";
+  writes = store->clusters().Create(writes);
+
+  TaskRepository& tasks = store->tasks();
+  Measure(backend, "find_task_by_arn", 200, kWarmCalls, [&] { tasks.Find(cluster.arn, some.arn); });
+  PageRequest page;
+  page.limit = kPageLimit;
+  Measure(backend, "list_tasks_first_page", 20, kWarmCalls,
+          [&] { tasks.List(cluster.arn, {}, page); });
+  const Task seed = SeedTask(writes.arn, 7);
+  Measure(backend, "create_task", 100, kWarmCalls, [&] { tasks.Create(seed); });
+  Task updated = tasks.Create(seed);
+  const char* status[] = {"RUNNING", "STOPPED"};
+  Measure(backend, "update_task", 100, kWarmCalls, [&] {
+    updated.desired_status = status[updated.version % 2];
+    updated = tasks.Update(updated);
+  });
+}
+
+// Migrator::Open + Up of `count` generated migrations into an empty
+// database (as migrate_bench's migrate_up_500): once uninstrumented (lazily
+// initialised libraries, OpenSSL's SHA-256), then once counted.
+void MeasureMigrations(Backend backend, int count) {
+  StoreOptions options = Options(backend, "instructions-migrate.db");
+  options.migrations_dir = GenerateMigrationSet(count, false);
+  EmptyDatabase(options);
+  Migrator::Open(options)->Up();
+  EmptyDatabase(options);
+  Measure(backend, "migrate_" + std::to_string(count), 1, 0,
+          [&] { Migrator::Open(options)->Up(); });
+}
+
+}  // namespace
+}  // namespace strata::bench
+
+int main(int argc, char** argv) {
+  int migrations = 500;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--migrations") == 0) migrations = std::atoi(argv[i + 1]);
+  }
+  using strata::Backend;
+  strata::bench::StartEnvironment();
+  for (const Backend backend : {Backend::kSqlite, Backend::kPostgres}) {
+    if (!strata::bench::Selected(backend)) continue;
+    strata::bench::MeasureQueries(backend);
+    if (migrations > 0) strata::bench::MeasureMigrations(backend, migrations);
+  }
+  strata::bench::StopEnvironment();
+  return 0;
+}
