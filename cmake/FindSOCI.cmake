@@ -1,7 +1,8 @@
 # FindSOCI: Debian's libsoci-dev 4.0.3 ships neither a CMake config nor a
 # pkg-config file, so strata finds it here.
 #
-# Components: sqlite3, postgresql (the core is always searched).
+# Components: sqlite3, postgresql (the core is always searched; strata uses
+# postgresql only: it opens SQLite natively, ADR 0014).
 # Imported targets: SOCI::core, SOCI::sqlite3, SOCI::postgresql.
 # Result variables: SOCI_FOUND, SOCI_INCLUDE_DIR, SOCI_<component>_FOUND.
 #
