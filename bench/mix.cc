@@ -99,9 +99,12 @@ const std::map<std::string, Plan::Get> kVersionedKey = {
     {":key", [](const Task& t, Value& v) { SetText(v, t.arn); }},
     {":version", [](const Task& t, Value& v) { v = t.version; }}};
 
-std::vector<Plan> Plans(const std::vector<std::string>& sql) {
+// `sql`'s plans for tasks of `cluster` (the lookup by key, or the guard of
+// a one-statement write).
+std::vector<Plan> Plans(const std::vector<std::string>& sql, const Cluster& cluster) {
+  const Named named = WithClusterGuard(cluster, kClusterKey);
   std::vector<Plan> plans;
-  for (const std::string& s : sql) plans.emplace_back(s, kClusterKey);
+  for (const std::string& s : sql) plans.emplace_back(s, named);
   return plans;
 }
 
@@ -122,8 +125,8 @@ class RawMix : public MixSide {
         own_(setup, data),
         seed_(Pending(data)),
         completer_(data.writes),
-        create_(Plans(sql.create)),
-        upsert_(Plans(sql.upsert)),
+        create_(Plans(sql.create, data.writes)),
+        upsert_(Plans(sql.upsert, data.writes)),
         advance_(sql.advance.back(), kVersionedKey) {
     const std::string group = "service:" + data.filter.service_name;
     key_ = {data.reads.arn, std::string()};

@@ -77,6 +77,21 @@ inline void AdvanceByHand(Task& t, std::string_view status, Timestamp now) {
   t.updated_at = now;
 }
 
+// The values of a statement's placeholders that `Plan` cannot derive from the
+// task, by placeholder name.
+using Named = std::map<std::string, Plan::Get>;
+
+// `named` and the cluster of a guarded write (strata's INSERT ... SELECT ...
+// FROM clusters WHERE arn = :cluster_arn AND name = :cluster_name ...): `c`,
+// which must outlive the plans made with them.
+inline Named WithClusterGuard(const Cluster& c, Named named = {}) {
+  named.emplace(":cluster_arn", [&c](const Task&, Value& v) { SetText(v, c.arn); });
+  named.emplace(":cluster_name", [&c](const Task&, Value& v) { SetText(v, c.name); });
+  named.emplace(":cluster_region", [&c](const Task&, Value& v) { SetText(v, c.region); });
+  named.emplace(":cluster_account", [&c](const Task&, Value& v) { SetText(v, c.account_id); });
+  return named;
+}
+
 // What strata's Create fills in, done by hand on the raw side.
 class RawTasks {
  public:

@@ -82,13 +82,6 @@ Writes& CapturedWrites(Fixture& f) {
 
 const std::map<std::string, Plan::Get> kClusterKey = {
     {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }}};
-// A guarded write's cluster: the fixture's writes cluster.
-std::map<std::string, Plan::Get> ClusterGuard(const Cluster& c) {
-  return {{":cluster_arn", [&c](const Task&, Value& v) { SetText(v, c.arn); }},
-          {":cluster_name", [&c](const Task&, Value& v) { SetText(v, c.name); }},
-          {":cluster_region", [&c](const Task&, Value& v) { SetText(v, c.region); }},
-          {":cluster_account", [&c](const Task&, Value& v) { SetText(v, c.account_id); }}};
-}
 // A cluster delete's statements: the cluster by ARN, the deletion time.
 const std::map<std::string, Plan::Get> kClusterDelete = {
     {":key", [](const Task& t, Value& v) { SetText(v, t.cluster_arn); }},
@@ -113,7 +106,7 @@ void CreateTask(benchmark::State& state, Backend backend, Side side) {
   if (side != Side::kStrata) {
     const bool two = side == Side::kRaw;
     Plan find(w.find_cluster, kClusterKey),
-        insert(two ? w.plain_insert : w.insert, ClusterGuard(f.writes));
+        insert(two ? w.plain_insert : w.insert, WithClusterGuard(f.writes));
     RawTasks tasks(f.writes);
     for (auto _ : state) {
       Task t = seed;
@@ -160,7 +153,7 @@ void UpsertTask(benchmark::State& state, Backend backend, Side side) {
   if (side != Side::kStrata) {
     const bool two = side == Side::kRaw;
     Plan find(w.find_cluster, kClusterKey),
-        upsert(two ? w.plain_upsert : w.upsert, ClusterGuard(f.writes));
+        upsert(two ? w.plain_upsert : w.upsert, WithClusterGuard(f.writes));
     for (auto _ : state) {
       t.version = 1;
       t.created_at = t.updated_at = Now();

@@ -57,14 +57,14 @@ class ClusterRepositoryImpl : public ClusterRepository {
       connection::Statement& st = conn.Prepare(
           IsArn(name_or_arn) ? select_by_arn_ : select_by_name_, kKey, table_.read_types());
       st.Text(name_or_arn);
-      found = ReadOne(st, table_);
+      ReadOne(st, table_, found);
       if (found) return;
       connection::Statement& gone = conn.Prepare(
           std::string("SELECT ") + inactive_.select_list() + " FROM inactive_clusters WHERE " +
               KeyColumn(name_or_arn) + " = :key ORDER BY updated_at DESC, id DESC LIMIT 1",
           kKey, inactive_.read_types());
       gone.Text(name_or_arn);
-      found = ReadOne(gone, inactive_);
+      ReadOne(gone, inactive_, found);
     });
     return found;
   }

@@ -105,19 +105,19 @@ std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table, std::si
 }
 
 // The row of a statement that returns at most one (a key lookup, or a write
-// with RETURNING). It is stepped to its end, not just reset: SQLite runs its
-// automatic WAL checkpoint only when a write's statement steps to completion,
-// so a write committed by a reset would let the WAL grow without bound.
+// with RETURNING), read in place into `row` (empty when there is none). It
+// is stepped to its end, not just reset: SQLite runs its automatic WAL
+// checkpoint only when a write's statement steps to completion, so a write
+// committed by a reset would let the WAL grow without bound.
 template <class E>
-std::optional<E> ReadOne(connection::Statement& st, const Table<E>& table) {
-  std::optional<E> row;
+void ReadOne(connection::Statement& st, const Table<E>& table, std::optional<E>& row) {
+  row.reset();
   if (st.Execute()) {
     table.ReadRow(st, row.emplace());
     while (st.Next()) {
     }
   }
   st.Finish();
-  return row;
 }
 
 // "\x1f"-joined parts: what a page token is bound to.
@@ -221,7 +221,8 @@ E UpdateVersioned(connection::Connection& c, const Table<E>& table, const E& upd
   table.BindUpdatable(st, updated);
   bind_key(st);
   st.Int(version);
-  std::optional<E> stored = ReadOne(st, table);
+  std::optional<E> stored;
+  ReadOne(st, table, stored);
   if (!stored) ThrowMissingOrStale(c, table.name(), where, key_types, bind_key, entity);
   return *stored;
 }
@@ -240,7 +241,8 @@ Replay VersionedReplay(const Table<E>& table, const E& updated, const std::strin
                                                   " FROM " + table.name() + " WHERE " + where,
                                               key_types, table.read_types());
         bind_key(st);
-        const std::optional<E> row = ReadOne(st, table);
+        std::optional<E> row;
+        ReadOne(st, table, row);
         if (!row || row->version != updated.version + 1 || row->updated_at != updated.updated_at) {
           return false;
         }
@@ -263,7 +265,8 @@ Replay CreateReplay(const Table<E>& table, E& created, const std::string& key_co
                               " WHERE " + key_column + " = :key",
                           {connection::Type::kText}, table.read_types());
             st.Text(key);
-            const std::optional<E> row = ReadOne(st, table);
+            std::optional<E> row;
+            ReadOne(st, table, row);
             if (!row || row->id != created.id || row->created_at != created.created_at) {
               return false;
             }

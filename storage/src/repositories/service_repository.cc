@@ -48,7 +48,8 @@ class ServiceRepositoryImpl : public ServiceRepository {
             connection::Statement& st = conn.Prepare(insert_, insert_types_, table_.read_types());
             table_.BindAll(st, s);
             BindCluster(st, c);
-            std::optional<Service> stored = ReadOne(st, table_);
+            std::optional<Service> stored;
+            ReadOne(st, table_, stored);
             if (stored) s = std::move(*stored);
             return stored.has_value();
           });
@@ -68,7 +69,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
                            " ORDER BY status = 'INACTIVE', updated_at DESC, id DESC LIMIT 1",
                        {Type::kText, Type::kText}, table_.read_types());
       st.Text(cluster).Text(name_or_arn);
-      found = ReadOne(st, table_);
+      ReadOne(st, table_, found);
     });
     return found;
   }

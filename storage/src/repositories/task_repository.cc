@@ -102,7 +102,7 @@ class TaskRepositoryImpl : public TaskRepository {
             connection::Statement& st = conn.Prepare(upsert_, insert_types_, table_.read_types());
             table_.BindAll(st, t);
             BindCluster(st, c);
-            stored = ReadOne(st, table_);
+            ReadOne(st, table_, stored);
             return stored.has_value();
           });
         },
@@ -119,7 +119,7 @@ class TaskRepositoryImpl : public TaskRepository {
       connection::Statement& st =
           conn.Prepare(find_[IsArn(cluster)][IsArn(id_or_arn)], kKeys, table_.read_types());
       st.Text(cluster).Text(id_or_arn);
-      found = ReadOne(st, table_);
+      ReadOne(st, table_, found);
     });
     return found;
   }
