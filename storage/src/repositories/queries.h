@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "connection/connection.h"
@@ -224,7 +225,7 @@ E UpdateVersioned(connection::Connection& c, const Table<E>& table, const E& upd
   std::optional<E> stored;
   ReadOne(st, table, stored);
   if (!stored) ThrowMissingOrStale(c, table.name(), where, key_types, bind_key, entity);
-  return *stored;
+  return std::move(*stored);  // not a copy of every field
 }
 
 // A versioned update runs again safely: its second run finds the version it

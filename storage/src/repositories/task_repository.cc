@@ -107,7 +107,7 @@ class TaskRepositoryImpl : public TaskRepository {
           });
         },
         replay);
-    return *stored;
+    return std::move(*stored);
   }
 
   std::optional<Task> Find(std::string_view cluster, std::string_view id_or_arn) override {
@@ -185,15 +185,16 @@ class TaskRepositoryImpl : public TaskRepository {
     }
     constexpr int kAttempts = 5;
     for (int attempt = 1;; ++attempt) {
-      const std::optional<Task> current = Find(cluster, id_or_arn);
-      if (!current) {
+      std::optional<Task> task = Find(cluster, id_or_arn);
+      if (!task) {
         unit_.Read("task", [&](connection::Connection& conn) { RequireCluster(conn, cluster); });
         throw NotFoundError("task not found in that cluster: check its id or ARN");
       }
-      std::optional<Task> next = Advanced(*current, change);
-      if (!next) return *current;
+      if (!Advance(*task, change)) return std::move(*task);
       try {
-        return Update(*next);  // versioned: fails if the task changed since Find
+        // Versioned: fails if the task changed since Find. By its ARN, which
+        // a stored task always has (the id is not read).
+        return UpdateInCluster(unit_, table_, "task", std::move(*task), "id", std::string());
       } catch (const ConflictError&) {
         if (attempt == kAttempts) throw;
       }
@@ -222,9 +223,9 @@ class TaskRepositoryImpl : public TaskRepository {
   }
 
  private:
-  // `task` after `change`, or nullopt when nothing changes. ConflictError
-  // for a move backwards.
-  static std::optional<Task> Advanced(const Task& task, const TaskStatusChange& change) {
+  // Applies `change` to `task`; false when nothing changes. ConflictError for
+  // a move backwards.
+  static bool Advance(Task& task, const TaskStatusChange& change) {
     const int from = LifecycleRank(task.last_status), to = LifecycleRank(change.last_status);
     if (to < from) {
       throw ConflictError("task is " + task.last_status + " and cannot go back to " +
@@ -234,18 +235,17 @@ class TaskRepositoryImpl : public TaskRepository {
                           "new task instead");
     }
     const bool health = !change.health_status.empty() && change.health_status != task.health_status;
-    if (to == from && !health) return std::nullopt;
-    Task next = task;
-    next.last_status = change.last_status;
-    if (health) next.health_status = change.health_status;
+    if (to == from && !health) return false;
+    task.last_status = change.last_status;
+    if (health) task.health_status = change.health_status;
     const Timestamp now = Now();
-    if (to == LifecycleRank("RUNNING") && !next.started_at) next.started_at = now;
-    if (to >= LifecycleRank("DEACTIVATING") && !next.stopping_at) next.stopping_at = now;
+    if (to == LifecycleRank("RUNNING") && !task.started_at) task.started_at = now;
+    if (to >= LifecycleRank("DEACTIVATING") && !task.stopping_at) task.stopping_at = now;
     if (to >= LifecycleRank("STOPPED")) {
-      if (!next.stopped_at) next.stopped_at = now;
-      next.desired_status = "STOPPED";
+      if (!task.stopped_at) task.stopped_at = now;
+      task.desired_status = "STOPPED";
     }
-    return next;
+    return true;
   }
 
   void Check(const Task& t) const {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "backends/native_connection.h"
+#include "backends/sqlite/sqlite_write_gate.h"
 
 namespace strata::backends::sqlite {
 
@@ -16,7 +17,9 @@ namespace strata::backends::sqlite {
 DatabaseError LastError(sqlite3* db);
 [[noreturn]] inline void Fail(sqlite3* db) { throw LastError(db); }
 
-// Persistent: it lives as long as the connection's statement cache.
-std::unique_ptr<Prepared> PrepareStatement(sqlite3* db, const std::string& sql, std::size_t params);
+// Persistent: it lives as long as the connection's statement cache. A
+// statement that writes takes `turn` (when given) outside a transaction.
+std::unique_ptr<Prepared> PrepareStatement(sqlite3* db, const std::string& sql, std::size_t params,
+                                           WriterTurn* turn = nullptr);
 
 }  // namespace strata::backends::sqlite

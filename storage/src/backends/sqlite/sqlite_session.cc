@@ -104,8 +104,12 @@ class SqliteNative : public NativeConnection {
  public:
   // Owns `db`: closed when the connection goes (after its statement cache,
   // which the Connection destroys first; close_v2 waits for any left).
-  explicit SqliteNative(sqlite3* db) : db_(db) {}
-  ~SqliteNative() override { sqlite3_close_v2(db_); }
+  explicit SqliteNative(sqlite3* db)
+      : db_(db), turn_(std::make_unique<WriterTurn>(db, WriteGate::For(db))) {}
+  ~SqliteNative() override {
+    turn_.reset();  // gives back a turn an unfinished write held
+    sqlite3_close_v2(db_);
+  }
   SqliteNative(const SqliteNative&) = delete;
   SqliteNative& operator=(const SqliteNative&) = delete;
 
@@ -114,13 +118,17 @@ class SqliteNative : public NativeConnection {
   void Exec(std::string_view sql) override {
     const std::string text(sql);
     char* message = nullptr;
+    // Any script may write (BEGIN IMMEDIATE, DDL, a PRAGMA that does): it
+    // takes the turn, kept while a transaction it began is open.
+    turn_->Acquire();
     const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    turn_->ReleaseIfDone();
     if (message != nullptr) sqlite3_free(message);
     if (rc != SQLITE_OK) Fail(db_);
   }
 
   std::unique_ptr<Prepared> Prepare(const std::string& sql, std::size_t params) override {
-    return PrepareStatement(db_, sql, params);
+    return PrepareStatement(db_, sql, params, turn_.get());
   }
 
   void ExecBatch(const std::vector<BatchStep>& steps) override {
@@ -152,6 +160,7 @@ class SqliteNative : public NativeConnection {
 
   void SetBusyTimeout(std::chrono::milliseconds timeout) override {
     sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+    turn_->set_timeout(timeout);
   }
 
   void Interrupt() override { sqlite3_interrupt(db_); }
@@ -211,6 +220,7 @@ class SqliteNative : public NativeConnection {
 
  private:
   sqlite3* db_;
+  std::unique_ptr<WriterTurn> turn_;
   std::optional<std::string> synchronous_;     // the level BeginMigrationRun replaced
   std::optional<bool> foreign_keys_possible_;  // per run
 };
@@ -294,7 +304,7 @@ Session Connect(const std::string& path, bool create) {
   }
   native->SetBusyTimeout(kDefaultBusyTimeout);
   try {
-    native->Exec("PRAGMA foreign_keys = ON");
+    QueryText(db, "PRAGMA foreign_keys = ON");  // writes nothing: no turn at the gate
     // WAL: readers never wait for the writer, and a commit appends to one
     // file instead of creating and deleting a journal (ADR 0004). Persistent
     // in the file; an in-memory database answers "memory" and stays so. A

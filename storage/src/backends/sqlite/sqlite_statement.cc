@@ -35,11 +35,13 @@ ErrorKind Classify(int extended, std::string_view message) {
 
 class SqlitePrepared : public Prepared {
  public:
-  SqlitePrepared(sqlite3* db, const std::string& sql, std::size_t params) : db_(db) {
+  SqlitePrepared(sqlite3* db, const std::string& sql, std::size_t params, WriterTurn* turn)
+      : db_(db) {
     if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                            SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
       Fail(db_);
     }
+    if (sqlite3_stmt_readonly(stmt_) == 0) turn_ = turn;  // a write takes its turn
     if (static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt_)) != params) {
       sqlite3_finalize(stmt_);
       throw std::logic_error("statement has a different number of parameters than bound: " + sql);
@@ -49,6 +51,7 @@ class SqlitePrepared : public Prepared {
 
   bool Execute(std::vector<Param>& params) override {
     sqlite3_reset(stmt_);
+    if (turn_ != nullptr) turn_->Acquire();
     for (std::size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i + 1);
       const Param& p = params[i];
@@ -67,7 +70,10 @@ class SqlitePrepared : public Prepared {
 
   long long AffectedRows() const override { return sqlite3_changes64(db_); }
 
-  void Finish() override { sqlite3_reset(stmt_); }
+  void Finish() override {
+    sqlite3_reset(stmt_);
+    if (turn_ != nullptr) turn_->ReleaseIfDone();
+  }
 
   // Each reads the column's value once (sqlite3_column_value) and then its
   // text, length or type from the value itself, without entering the
@@ -98,15 +104,19 @@ class SqlitePrepared : public Prepared {
 
   // Steps once. A write commits when its statement steps to SQLITE_DONE,
   // which is also when SQLite runs its automatic WAL checkpoint.
+  // A write outside a transaction is done (committed, or rolled back) when it
+  // stops stepping: its turn ends then.
   bool Step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
+    if (turn_ != nullptr) turn_->ReleaseIfDone();
     if (rc == SQLITE_DONE) return false;
     Fail(db_);
   }
 
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  WriterTurn* turn_ = nullptr;  // the connection's, for a statement that writes
 };
 
 }  // namespace
@@ -118,9 +128,9 @@ DatabaseError LastError(sqlite3* db) {
                        sqlite3_error_offset(db));
 }
 
-std::unique_ptr<Prepared> PrepareStatement(sqlite3* db, const std::string& sql,
-                                           std::size_t params) {
-  return std::make_unique<SqlitePrepared>(db, sql, params);
+std::unique_ptr<Prepared> PrepareStatement(sqlite3* db, const std::string& sql, std::size_t params,
+                                           WriterTurn* turn) {
+  return std::make_unique<SqlitePrepared>(db, sql, params, turn);
 }
 
 }  // namespace strata::backends::sqlite
