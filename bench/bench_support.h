@@ -8,6 +8,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <functional>
 #include <string>
 
 #include "strata/options.h"
@@ -34,5 +35,10 @@ bool Selected(Backend backend);
 
 // Runs the registered benchmarks; prints the ratio table at the end.
 int Main(int argc, char** argv);
+
+// Runs `body` with what Main sets up around the benchmarks (the PostgreSQL
+// server when selected, the scratch directory), for a binary that is not a
+// Google Benchmark suite (memory_probe); returns what `body` returns.
+int RunInEnvironment(const std::function<int()>& body);
 
 }  // namespace strata::bench
