@@ -210,23 +210,7 @@ void EmptyDatabase(const StoreOptions& options) {
   testing::TestDatabase::Open(options.backend, options.url)->DropAll();
 }
 
-int Main(int argc, char** argv) {
-  // Repetitions of raw and strata runs are interleaved at random, so that a
-  // noisy neighbour on a shared machine slows both sides alike.
-  std::vector<char*> args(argv, argv + argc);
-  std::string interleave = "--benchmark_enable_random_interleaving=true";
-  args.insert(args.begin() + 1, interleave.data());
-  int count = static_cast<int>(args.size());
-  benchmark::Initialize(&count, args.data());
-  StartEnvironment();
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  StopEnvironment();
-  return 0;
-}
-
-void StartEnvironment() {
+int RunInEnvironment(const std::function<int()>& body) {
   Environment& env = Env();
   env.guard = std::make_unique<testing::CleanupGuard>();
   env.scratch = testing::MakeScratchDirectory("strata-bench-", env.scratch_lock);
@@ -236,10 +220,7 @@ void StartEnvironment() {
     std::fprintf(stderr, "bench: PostgreSQL %s (%s), fsync off\n",
                  env.postgres->info().version.c_str(), env.postgres->info().source.c_str());
   }
-}
-
-void StopEnvironment() {
-  Environment& env = Env();
+  const int status = body();
   if (env.postgres) {
     for (const std::string& database : env.databases) {
       testing::DropDatabase(env.postgres->info().admin_conninfo, database);
@@ -249,6 +230,23 @@ void StopEnvironment() {
   testing::RemoveTree(env.scratch);
   for (const std::string& dir : env.directories) testing::RemoveTree(dir);
   env.guard->Disarm();
+  return status;
+}
+
+int Main(int argc, char** argv) {
+  // Repetitions of raw and strata runs are interleaved at random, so that a
+  // noisy neighbour on a shared machine slows both sides alike.
+  std::vector<char*> args(argv, argv + argc);
+  std::string interleave = "--benchmark_enable_random_interleaving=true";
+  args.insert(args.begin() + 1, interleave.data());
+  int count = static_cast<int>(args.size());
+  benchmark::Initialize(&count, args.data());
+  return RunInEnvironment([] {
+    RatioReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+    return 0;
+  });
 }
 
 }  // namespace strata::bench

@@ -8,6 +8,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <functional>
 #include <string>
 
 #include "strata/options.h"
@@ -40,10 +41,9 @@ bool Selected(Backend backend);
 // Runs the registered benchmarks; prints the ratio table at the end.
 int Main(int argc, char** argv);
 
-// What Main does around the benchmarks, for a binary that measures without
-// Google Benchmark: the scratch directory, the PostgreSQL server when
-// selected, the clean-up guard; and their removal.
-void StartEnvironment();
-void StopEnvironment();
+// Runs `body` with what Main sets up around the benchmarks (the PostgreSQL
+// server when selected, the scratch directory), for a binary that is not a
+// Google Benchmark suite (memory_probe); returns what `body` returns.
+int RunInEnvironment(const std::function<int()>& body);
 
 }  // namespace strata::bench

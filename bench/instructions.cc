@@ -19,13 +19,16 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "bench_support.h"
 #include "query_fixture.h"
+#include "raw_client.h"
 #include "strata/migrator.h"
 #include "strata/store.h"
+#include "warm_capture.h"
 
 namespace strata::bench {
 namespace {
@@ -72,6 +75,24 @@ void MeasureQueries(Backend backend) {
   page.limit = kPageLimit;
   Measure(backend, "list_tasks_first_page", 20, kWarmCalls,
           [&] { tasks.List(cluster.arn, {}, page); });
+  // The reads' raw side: the statement strata runs, through sqlite3 or libpq
+  // on a connection of its own, every column of every row copied out
+  // (raw_client.h), as query_bench's pairs do.
+  const auto captured = [&](const std::function<void(Store&)>& call) {
+    const std::vector<std::string> sql = CaptureWarm(options, call, call);
+    if (sql.size() != 1) throw std::runtime_error("a read ran other than one statement");
+    return sql[0];
+  };
+  const std::string find_sql = captured([&](Store& s) { s.tasks().Find(cluster.arn, some.arn); });
+  const std::string page_sql = captured([&](Store& s) { s.tasks().List(cluster.arn, {}, page); });
+  const std::unique_ptr<Raw> raw = OpenRaw(backend, options.url);
+  const std::vector<Value> find_values = {cluster.arn, some.arn};
+  const std::vector<Value> page_values = {cluster.arn, std::int64_t{kPageLimit + 1}};
+  Measure(backend, "find_task_by_arn_raw", 200, kWarmCalls,
+          [&] { raw->Run(find_sql, find_values); });
+  Measure(backend, "list_tasks_first_page_raw", 20, kWarmCalls,
+          [&] { raw->Run(page_sql, page_values); });
+
   const Task seed = SeedTask(writes.arn, 7);
   Measure(backend, "create_task", 100, kWarmCalls, [&] { tasks.Create(seed); });
   Task updated = tasks.Create(seed);
@@ -104,12 +125,12 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--migrations") == 0) migrations = std::atoi(argv[i + 1]);
   }
   using strata::Backend;
-  strata::bench::StartEnvironment();
-  for (const Backend backend : {Backend::kSqlite, Backend::kPostgres}) {
-    if (!strata::bench::Selected(backend)) continue;
-    strata::bench::MeasureQueries(backend);
-    if (migrations > 0) strata::bench::MeasureMigrations(backend, migrations);
-  }
-  strata::bench::StopEnvironment();
-  return 0;
+  return strata::bench::RunInEnvironment([&] {
+    for (const Backend backend : {Backend::kSqlite, Backend::kPostgres}) {
+      if (!strata::bench::Selected(backend)) continue;
+      strata::bench::MeasureQueries(backend);
+      if (migrations > 0) strata::bench::MeasureMigrations(backend, migrations);
+    }
+    return 0;
+  });
 }

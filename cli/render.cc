@@ -92,14 +92,20 @@ std::size_t DisplayWidth(std::string_view text) {
   return width;
 }
 
-void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-  std::vector<std::size_t> widths;
+// Widens `widths` to fit `rows`.
+void FitWidths(const std::vector<std::vector<std::string>>& rows,
+               std::vector<std::size_t>& widths) {
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
     for (std::size_t i = 0; i < row.size(); ++i) {
       widths[i] = std::max(widths[i], DisplayWidth(row[i]));
     }
   }
+}
+
+// Rows aligned to `widths` (at least as wide as each row's cells).
+void PrintRows(const std::vector<std::vector<std::string>>& rows,
+               const std::vector<std::size_t>& widths, std::ostream& out) {
   for (const auto& row : rows) {
     std::string line;
     for (std::size_t i = 0; i < row.size(); ++i) {
@@ -108,6 +114,12 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream&
     }
     out << line << "\n";
   }
+}
+
+void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
+  std::vector<std::size_t> widths;
+  FitWidths(rows, widths);
+  PrintRows(rows, widths, out);
 }
 
 }  // namespace
@@ -162,14 +174,35 @@ void PrintResource(const GlobalOptions& options, const E& resource, std::ostream
 template <class E>
 void PrintList(const GlobalOptions& options, const std::vector<E>& items,
                const std::string& next_token, std::ostream& out, std::ostream& err) {
-  if (options.output == OutputFormat::kJson) {
-    json list = json::array();
-    for (const E& item : items) list.push_back(ToJson(item));
-    out << Dump(json{{"items", std::move(list)}, {"next_token", next_token}}) << "\n";
+  ListPrinter<E> printer(options, out, err);
+  printer.Page(items);
+  printer.End(next_token);
+}
+
+// JSON: the items one at a time, as Dump lays them out inside the document
+// ({"items": [...]} at 2 spaces an indent: each item 4 spaces in).
+template <class E>
+void ListPrinter<E>::Page(const std::vector<E>& items) {
+  if (options_.output == OutputFormat::kJson) {
+    for (const E& item : items) {
+      out_ << (started_ ? ",\n    " : "{\n  \"items\": [\n    ");
+      started_ = true;
+      const std::string text = Dump(ToJson(item));
+      std::size_t from = 0;
+      for (std::size_t line; (line = text.find('\n', from)) != std::string::npos; from = line + 1) {
+        out_.write(text.data() + from, static_cast<std::streamsize>(line + 1 - from)) << "    ";
+      }
+      out_.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+    }
+    out_.flush();
     return;
   }
-  std::vector<std::vector<std::string>> rows(1);
-  for (const Column& column : Columns<E>::kList) rows[0].emplace_back(column.header);
+  std::vector<std::vector<std::string>> rows;
+  if (!started_) {
+    std::vector<std::string>& header = rows.emplace_back();
+    for (const Column& column : Columns<E>::kList) header.emplace_back(column.header);
+    started_ = true;
+  }
   for (const E& item : items) {
     const json doc = ToJson(item);
     std::vector<std::string>& row = rows.emplace_back();
@@ -178,11 +211,26 @@ void PrintList(const GlobalOptions& options, const std::vector<E>& items,
       row.push_back(column.short_arn ? ShortArn(text) : text);
     }
   }
-  PrintTable(rows, out);
-  if (!next_token.empty())
-    err << "strata: more rows: repeat with --next-token " << next_token << " (or --all)\n";
+  FitWidths(rows, widths_);
+  PrintRows(rows, widths_, out_);
+  out_.flush();
 }
 
+template <class E>
+void ListPrinter<E>::End(const std::string& next_token) {
+  if (options_.output == OutputFormat::kJson) {
+    out_ << (started_ ? "\n  ],\n" : "{\n  \"items\": [],\n")
+         << "  \"next_token\": " << Dump(json(next_token)) << "\n}\n";
+    return;
+  }
+  if (!started_) Page({});  // the header alone
+  if (!next_token.empty())
+    err_ << "strata: more rows: repeat with --next-token " << next_token << " (or --all)\n";
+}
+
+template class ListPrinter<Cluster>;
+template class ListPrinter<Service>;
+template class ListPrinter<Task>;
 template json ToJson(const Cluster&);
 template json ToJson(const Service&);
 template json ToJson(const Task&);

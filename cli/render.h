@@ -33,6 +33,30 @@ template <class E>
 void PrintList(const GlobalOptions& options, const std::vector<E>& items,
                const std::string& next_token, std::ostream& out, std::ostream& err);
 
+// A list printed page by page as the pages arrive (`list --all`), holding
+// one page at a time. The JSON is the document PrintList would print for
+// all the items together, byte for byte. The table's columns are as wide as
+// the first page needs (so one page prints as PrintList prints it); a later
+// page with a wider cell widens that column from its own rows on, and a cell
+// is never cut (docs/cli.md).
+template <class E>
+class ListPrinter {
+ public:
+  ListPrinter(const GlobalOptions& options, std::ostream& out, std::ostream& err)
+      : options_(options), out_(out), err_(err) {}
+  // Prints the page's items and flushes them.
+  void Page(const std::vector<E>& items);
+  // Ends the list; `next_token` as in PrintList.
+  void End(const std::string& next_token);
+
+ private:
+  const GlobalOptions& options_;
+  std::ostream& out_;
+  std::ostream& err_;
+  bool started_ = false;             // the header (table) or the first item (JSON) is out
+  std::vector<std::size_t> widths_;  // the table's columns so far
+};
+
 // The document as the CLI prints it (2-space indent). Text that is not valid
 // UTF-8 (a row written before strata checked it, or by another program) is
 // printed with U+FFFD in place of the bad bytes instead of failing.

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -117,21 +116,23 @@ struct Invocation {
     return page;
   }
 
-  // Prints a list, following next tokens with --all.
+  // Prints a list; with --all, follows next tokens, printing each page as
+  // it arrives (ListPrinter), so that memory holds one page, not the list.
+  // A page that fails after others were printed leaves them printed (an
+  // unfinished JSON document) and fails the command.
   template <class E, class Fetch>
   void List(Fetch fetch) {
     PageRequest page = Page();
-    strata::Page<E> result = fetch(page);
-    if (Switch("all")) {
-      while (!result.next_token.empty()) {
-        page.next_token = result.next_token;
-        strata::Page<E> next = fetch(page);
-        result.items.insert(result.items.end(), std::make_move_iterator(next.items.begin()),
-                            std::make_move_iterator(next.items.end()));
-        result.next_token = next.next_token;
+    ListPrinter<E> printer(options, out, err);
+    for (;;) {
+      strata::Page<E> result = fetch(page);
+      printer.Page(result.items);
+      if (!Switch("all") || result.next_token.empty()) {
+        printer.End(result.next_token);
+        return;
       }
+      page.next_token = std::move(result.next_token);
     }
-    PrintList(options, result.items, result.next_token, out, err);
   }
 
   // What a delete left: the resource's ARN and its status now (INACTIVE,

@@ -53,7 +53,7 @@ MigrationResult Engine::Redo() {
 }
 
 SchemaStatus Engine::Status() {
-  return Translated([&] { return MergeStatus(options_.backend, set_, Ledger(db_).Read()); });
+  return Translated([&] { return ReadStatus(options_.backend, set_, Ledger(db_)); });
 }
 
 SchemaStatus Engine::Prepare() {
@@ -178,7 +178,7 @@ void Engine::Locked(const std::function<void()>& work, MigrationResult& result) 
 
 void Engine::UpLocked(std::optional<std::int64_t> to, MigrationResult& result) {
   // Re-read under the lock: another runner may have applied some.
-  const SchemaStatus status = MergeStatus(options_.backend, set_, Ledger(db_).Read());
+  const SchemaStatus status = ReadStatus(options_.backend, set_, Ledger(db_));
   for (const Step& step : PlanUp(status, by_version_, to, options_.backend)) {
     if (cancelled_)
       throw Error("cancelled before migration " + std::to_string(step.migration->version));
@@ -189,7 +189,7 @@ void Engine::UpLocked(std::optional<std::int64_t> to, MigrationResult& result) {
 
 void Engine::DownLocked(std::optional<int> steps, std::optional<std::int64_t> to,
                         MigrationResult& result) {
-  const SchemaStatus status = MergeStatus(options_.backend, set_, Ledger(db_).Read());
+  const SchemaStatus status = ReadStatus(options_.backend, set_, Ledger(db_));
   for (const Step& step : PlanDown(status, by_version_, steps, to, options_.backend)) {
     if (cancelled_)
       throw Error("cancelled before reverting " + std::to_string(step.migration->version));

@@ -1,6 +1,7 @@
 #include "migrate/ledger.h"
 
 #include <charconv>
+#include <chrono>
 #include <string>
 
 namespace strata::migrate {
@@ -34,11 +35,16 @@ constexpr const char* kSqliteTable = R"(CREATE TABLE IF NOT EXISTS strata_schema
   error TEXT
 ))";
 
-// applied_at and duration_ms cross as text on both backends (the SQLite
-// ledger stores RFC 3339 text); PostgreSQL converts them to the column's
-// type, which it infers for each placeholder.
+// applied_at and duration_ms are written as text on both backends (the
+// SQLite ledger stores RFC 3339 text); PostgreSQL converts them to the
+// column's type, which it infers for each placeholder. PostgreSQL reads
+// applied_at back as microseconds since the epoch, as the repositories read
+// a timestamp (SqlDialect): the server formats an integer in a fraction of
+// the time to_char takes, and there is no text to parse.
 constexpr const char* kPostgresSelect =
-    R"(SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), CAST(duration_ms AS text), state, failed_statement, error FROM strata_schema_migrations ORDER BY version)";
+    "SELECT version, name, checksum, CAST(EXTRACT(EPOCH FROM applied_at) * 1000000 AS bigint), "
+    "CAST(duration_ms AS text), state, failed_statement, error FROM strata_schema_migrations "
+    "ORDER BY version";
 constexpr const char* kSqliteSelect =
     "SELECT version, name, checksum, applied_at, duration_ms, state, failed_statement, error "
     "FROM strata_schema_migrations ORDER BY version";
@@ -46,31 +52,52 @@ constexpr const char* kSqliteSelect =
 }  // namespace
 
 std::vector<LedgerRow> Ledger::Read() {
+  std::vector<LedgerRow> rows;
+  ReadEach([&](const LedgerRowView& view) {
+    LedgerRow& row = rows.emplace_back();
+    row.version = view.version;
+    row.name = view.name;
+    row.checksum = view.checksum;
+    row.applied_at = view.applied_at;
+    row.duration_ms = view.duration_ms;
+    row.state = view.state;
+    row.failed_statement = view.failed_statement;
+    row.error = view.error;
+  });
+  return rows;
+}
+
+void Ledger::ReadEach(const std::function<void(const LedgerRowView&)>& visit) {
+  // applied_at: an integer on PostgreSQL, text on SQLite; Statement reads
+  // either way.
   static const std::vector<Type> kColumns = {Type::kInt,  Type::kText, Type::kText, Type::kText,
                                              Type::kText, Type::kText, Type::kInt,  Type::kText};
-  std::vector<LedgerRow> rows;
+  const bool postgres = db_.backend() == Backend::kPostgres;
   connection::Statement* st = nullptr;
   try {
-    st = &db_.Prepare(db_.backend() == Backend::kPostgres ? kPostgresSelect : kSqliteSelect, {},
-                      kColumns);
+    st = &db_.Prepare(postgres ? kPostgresSelect : kSqliteSelect, {}, kColumns);
   } catch (const backends::DatabaseError& e) {
-    if (e.kind() == backends::ErrorKind::kUndefinedTable) return rows;
+    if (e.kind() == backends::ErrorKind::kUndefinedTable) return;
     throw;
   }
+  // One view, its text pointing into the statement's current row.
+  LedgerRowView row;
   for (bool more = st->Execute(); more; more = st->Next()) {
-    LedgerRow& row = rows.emplace_back();
     row.version = st->GetInt(0);
     row.name = st->GetText(1);
     row.checksum = st->GetText(2);
-    row.applied_at = ParseTimestamp(st->GetText(3));
+    row.applied_at = postgres ? Timestamp(std::chrono::microseconds(st->GetInt(3)))
+                              : ParseTimestamp(st->GetText(3));
     const std::string_view duration = st->GetText(4);
+    row.duration_ms = 0;
     std::from_chars(duration.data(), duration.data() + duration.size(), row.duration_ms);
-    row.state = st->IsNull(5) ? "applied" : std::string(st->GetText(5));
+    row.state = st->IsNull(5) ? std::string_view("applied") : st->GetText(5);
+    row.failed_statement.reset();
     if (!st->IsNull(6)) row.failed_statement = static_cast<int>(st->GetInt(6));
     row.error = st->GetText(7);
+    visit(row);
   }
   st->Finish();
-  return rows;
 }
 
 std::int64_t Ledger::CurrentVersion() {

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 
 namespace strata {
 
@@ -110,7 +109,7 @@ std::string DescribeEvent(const MigrationEvent& event) {
 namespace strata::migrate {
 namespace {
 
-void Describe(const LedgerRow& row, MigrationStatus& s) {
+void Describe(const LedgerRowView& row, MigrationStatus& s) {
   s.applied_checksum = row.checksum;
   s.applied_name = row.name;
   s.applied_at = row.applied_at;
@@ -121,55 +120,89 @@ void Describe(const LedgerRow& row, MigrationStatus& s) {
   }
 }
 
-}  // namespace
+// The set's migrations and the ledger's rows, both in ascending version,
+// merged into one list as a sorted merge: each row is matched with the
+// set's migration of its version, if any, when it arrives.
+class StatusMerge {
+ public:
+  StatusMerge(Backend backend, const std::vector<Migration>& set) {
+    status_.backend = backend;
+    status_.migrations.reserve(set.size());
+    order_.reserve(set.size());
+    for (const Migration& m : set) order_.push_back(&m);
+    // A loaded set is already in order (migration_set.cc); one given to
+    // OpenMigrator may not be.
+    const auto by_version = [](const Migration* a, const Migration* b) {
+      return a->version < b->version;
+    };
+    if (!std::is_sorted(order_.begin(), order_.end(), by_version)) {
+      std::sort(order_.begin(), order_.end(), by_version);
+    }
+  }
 
-SchemaStatus MergeStatus(Backend backend, const std::vector<Migration>& set,
-                         const std::vector<LedgerRow>& rows) {
-  SchemaStatus status;
-  status.backend = backend;
-  std::map<std::int64_t, const LedgerRow*> ledger;
-  for (const LedgerRow& row : rows) ledger[row.version] = &row;
-  for (const Migration& m : set) {
-    MigrationStatus& s = status.migrations.emplace_back();
+  void Add(const LedgerRowView& row) {
+    PendingBelow(row.version);
+    if (row.state == "applied") status_.current_version = row.version;  // rows ascend
+    if (next_ < order_.size() && order_[next_]->version == row.version) {
+      const Migration& m = *order_[next_++];
+      MigrationStatus& s = FromSet(m);
+      Describe(row, s);
+      if (row.name != m.name) {
+        s.state = MigrationState::kConflict;  // whatever its checksum: another migration
+      } else if (row.state != "applied") {
+        s.state = MigrationState::kFailed;
+      } else {
+        s.state = row.checksum == m.checksum ? MigrationState::kApplied
+                                             : MigrationState::kChecksumMismatch;
+      }
+      return;
+    }
+    MigrationStatus& s = status_.migrations.emplace_back();
+    s.version = row.version;
+    s.name = row.name;
+    s.checksum = row.checksum;
+    Describe(row, s);
+    s.state = MigrationState::kMissing;  // whatever its ledger state: the set lacks it
+  }
+
+  SchemaStatus Finish() {
+    while (next_ < order_.size()) Pending(*order_[next_++]);  // above the last row
+    return std::move(status_);
+  }
+
+ private:
+  MigrationStatus& FromSet(const Migration& m) {
+    MigrationStatus& s = status_.migrations.emplace_back();
     s.version = m.version;
     s.name = m.name;
     s.file = m.up_file;
     s.checksum = m.checksum;
     s.has_down = m.down_file.has_value();
     s.transactional = m.transactional;
-    const auto it = ledger.find(m.version);
-    if (it == ledger.end()) {
-      s.state = MigrationState::kPending;
-      ++status.pending;
-      continue;
-    }
-    Describe(*it->second, s);
-    if (it->second->name != m.name) {
-      s.state = MigrationState::kConflict;  // whatever its checksum: another migration
-    } else if (it->second->state != "applied") {
-      s.state = MigrationState::kFailed;
-    } else {
-      s.state = it->second->checksum == m.checksum ? MigrationState::kApplied
-                                                   : MigrationState::kChecksumMismatch;
-    }
-    ledger.erase(it);
+    return s;
   }
-  for (const auto& [version, row] : ledger) {
-    MigrationStatus& s = status.migrations.emplace_back();
-    s.version = version;
-    s.name = row->name;
-    s.checksum = row->checksum;
-    Describe(*row, s);
-    s.state = MigrationState::kMissing;  // whatever its ledger state: the set lacks it
+
+  void Pending(const Migration& m) {
+    FromSet(m).state = MigrationState::kPending;
+    ++status_.pending;
   }
-  std::sort(
-      status.migrations.begin(), status.migrations.end(),
-      [](const MigrationStatus& a, const MigrationStatus& b) { return a.version < b.version; });
-  for (const LedgerRow& row : rows) {
-    if (row.state == "applied")
-      status.current_version = std::max(status.current_version, row.version);
+
+  // The set's migrations below `version` that no row matched: pending.
+  void PendingBelow(std::int64_t version) {
+    while (next_ < order_.size() && order_[next_]->version < version) Pending(*order_[next_++]);
   }
-  return status;
+
+  SchemaStatus status_;
+  std::vector<const Migration*> order_;  // the set by version
+  std::size_t next_ = 0;                 // the first of order_ not yet listed
+};
+
+}  // namespace
+
+SchemaStatus ReadStatus(Backend backend, const std::vector<Migration>& set, Ledger ledger) {
+  StatusMerge merge(backend, set);
+  ledger.ReadEach([&](const LedgerRowView& row) { merge.Add(row); });
+  return merge.Finish();
 }
 
 }  // namespace strata::migrate

@@ -9,9 +9,10 @@
 
 namespace strata::migrate {
 
-// Every migration of `set` and every ledger row, by version: applied,
-// pending, edited (checksum mismatch), failed, or missing from the set.
-SchemaStatus MergeStatus(Backend backend, const std::vector<Migration>& set,
-                         const std::vector<LedgerRow>& rows);
+// Every migration of `set` and every row of `ledger`, by version: applied,
+// pending, edited (checksum mismatch), failed, or missing from the set. The
+// rows are merged as they are read (both sides ordered by version), in one
+// pass, without a copy of the ledger.
+SchemaStatus ReadStatus(Backend backend, const std::vector<Migration>& set, Ledger ledger);
 
 }  // namespace strata::migrate
