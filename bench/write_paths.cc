@@ -33,14 +33,17 @@ struct Writes {
 };
 
 // `sql`, an INSERT ... SELECT <values> FROM clusters WHERE <the cluster>
-// [rest], as INSERT ... VALUES (<values>) [rest].
+// [rest], as INSERT ... VALUES (<values>) [rest]; an INSERT ... VALUES (what
+// strata runs on SQLite, after its lookup) as it is.
 std::string Unguarded(const std::string& sql) {
   const std::string select = " SELECT ", guard = " FROM clusters WHERE ", last = ":cluster_account";
   const std::size_t values = sql.find(") SELECT ") + 1;
   const std::size_t from = sql.find(guard, values);
   const std::size_t end = sql.find(last, from);
   if (values == 0 || from == std::string::npos || end == std::string::npos) {
-    throw std::runtime_error("not a guarded INSERT ... SELECT: " + sql);
+    if (sql.find(") VALUES (") == std::string::npos)
+      throw std::runtime_error("not an INSERT: " + sql);
+    return sql;
   }
   return sql.substr(0, values) + " VALUES (" +
          sql.substr(values + select.size(), from - values - select.size()) + ")" +

@@ -21,7 +21,7 @@ struct WritePath {
 // delete_cluster_1000_tasks (docs/benchmarks.md).
 const std::vector<WritePath>& WritePaths();
 
-// create_task and upsert_task's raw side at its limit: strata's one guarded
+// PostgreSQL's create_task and upsert_task's raw side at its limit: strata's one guarded
 // statement (INSERT ... SELECT ... FROM clusters WHERE the cluster) alone,
 // registered as "<backend>/<path>/raw_one_statement" (`raw` is ignored).
 // Their "raw" side is what hand-written code does: the cluster lookup, then

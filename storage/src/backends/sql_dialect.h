@@ -32,11 +32,15 @@ class SqlDialect {
   // (" FOR UPDATE" on PostgreSQL; "" on SQLite, whose write transaction
   // already holds the only write lock).
   virtual const char* LockRows() const = 0;
-  // Whether a WITH clause may hold a DELETE ... RETURNING whose rows the
-  // main statement inserts into another table: a move of rows in one
-  // statement, one round trip (PostgreSQL). SQLite has no such WITH: the move
-  // is two statements in a write transaction, where no round trip is paid.
-  virtual bool MovesRowsInOneStatement() const = 0;
+  // Whether a write should do in one statement what it could do in two,
+  // because every statement costs a round trip to the server (PostgreSQL):
+  // an INSERT ... SELECT guarded by its cluster instead of a lookup and an
+  // INSERT, a DELETE in a WITH whose rows the main statement archives. False
+  // on SQLite, in process, where no round trip is saved and the one
+  // statement costs more (an INSERT ... SELECT into a table with row
+  // triggers goes through a temporary table) or does not exist (no DELETE
+  // in a WITH).
+  virtual bool WritesInOneStatement() const = 0;
 
   static const SqlDialect& For(Backend backend);
 };

@@ -1,6 +1,6 @@
-// Writes of a cluster's rows (a task, a service) in one statement: the
-// cluster is checked inside the INSERT itself, from what an earlier call
-// read about it, instead of being looked up first (ADR 0014).
+// Writes of a cluster's rows (a task, a service) in one statement on
+// PostgreSQL: the cluster is checked inside the INSERT itself, from what an
+// earlier call read about it, instead of being looked up first (ADR 0014).
 #pragma once
 
 #include <map>
@@ -64,14 +64,42 @@ class ClusterCache {
   std::map<std::string, std::shared_ptr<const ClusterRef>, std::less<>> refs_;
 };
 
+// How a row of a cluster (a task, a service) is inserted, with `suffix`
+// after its values (an upsert's ON CONFLICT, a RETURNING). Where a statement
+// costs a round trip (SqlDialect::WritesInOneStatement), the INSERT ...
+// SELECT guarded by kFromCluster; else INSERT ... VALUES after a lookup of
+// the cluster, which costs none.
+template <class E>
+struct ClusterInsert {
+  ClusterInsert(const Table<E>& table, const std::string& suffix)
+      : guarded(table.dialect().WritesInOneStatement()),
+        sql(guarded ? table.InsertSelect() + kFromCluster + suffix : table.Insert() + suffix),
+        types(guarded ? WithClusterTypes(table.InsertTypes()) : table.InsertTypes()) {}
+
+  // The row's values, then the guard's.
+  void Bind(connection::Statement& st, const Table<E>& table, const E& row,
+            const ClusterRef& cluster) const {
+    table.BindAll(st, row);
+    if (guarded) BindCluster(st, cluster);
+  }
+
+  const bool guarded;
+  const std::string sql;
+  const std::vector<connection::Type> types;
+};
+
 // Writes a row in the cluster that `key` (a name or ARN) names: `write`
-// completes the row from the cluster, runs its guarded statement and returns
-// whether it wrote. With the cluster cached that is the call's only
+// completes the row from the cluster, runs `insert`'s statement and returns
+// whether it wrote. Guarded, with the cluster cached, that is the call's only
 // statement; else (or when the entry is stale) the cluster is read first,
 // NotFoundError when there is none, as RequireCluster says.
-template <class Write>
-void WriteInCluster(connection::Connection& c, ClusterCache& cache, std::string_view key,
-                    Write&& write) {
+template <class E, class Write>
+void WriteInCluster(connection::Connection& c, ClusterCache& cache, const ClusterInsert<E>& insert,
+                    std::string_view key, Write&& write) {
+  if (!insert.guarded) {
+    if (!write(RequireCluster(c, key))) throw NotFoundError(kClusterNotFound);
+    return;
+  }
   if (const std::shared_ptr<const ClusterRef> known = cache.Find(key)) {
     if (write(*known)) return;
     cache.Forget(key);

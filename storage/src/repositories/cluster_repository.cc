@@ -147,7 +147,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
                           st.Finish();
                           return archived;
                         }};
-    if (options.force && unit_.dialect().MovesRowsInOneStatement()) {
+    if (options.force && unit_.dialect().WritesInOneStatement()) {
       // Nothing to check: the archive and the delete (and its cascade) in
       // one statement, one round trip.
       unit_.Write(
@@ -259,7 +259,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
   }
 
   // Archive() and the DELETE in one statement, for the cluster whose
-  // `key_column` is :key (MovesRowsInOneStatement).
+  // `key_column` is :key (WritesInOneStatement).
   std::string Move(const char* key_column) const {
     std::string archive = Archive();
     archive.replace(archive.rfind(" FROM clusters WHERE arn = :arn"), std::string::npos,

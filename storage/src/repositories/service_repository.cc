@@ -19,8 +19,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
   explicit ServiceRepositoryImpl(UnitOfWork& unit)
       : unit_(unit),
         table_("services", "service", ServiceColumns(), unit.dialect()),
-        insert_(table_.InsertSelect() + kFromCluster + " RETURNING " + table_.select_list()),
-        insert_types_(WithClusterTypes(table_.InsertTypes())) {}
+        insert_(table_, " RETURNING " + table_.select_list()) {}
 
   Service Create(Service s) override {
     CheckName("service name", s.name);
@@ -38,16 +37,16 @@ class ServiceRepositoryImpl : public ServiceRepository {
     unit_.Write(
         "service",
         [&](connection::Connection& conn) {
-          WriteInCluster(conn, clusters_, cluster, [&](const ClusterRef& c) {
+          WriteInCluster(conn, clusters_, insert_, cluster, [&](const ClusterRef& c) {
             s.cluster_arn = c.arn;
             if (!region) s.region = c.region;
             if (!account) s.account_id = c.account_id;
             if (!arn) s.arn = MakeArn(s.region, s.account_id, "service", c.name + "/" + s.name);
             // Read back: the counters count the group's tasks, which may
             // exist before their service.
-            connection::Statement& st = conn.Prepare(insert_, insert_types_, table_.read_types());
-            table_.BindAll(st, s);
-            BindCluster(st, c);
+            connection::Statement& st =
+                conn.Prepare(insert_.sql, insert_.types, table_.read_types());
+            insert_.Bind(st, table_, s, c);
             std::optional<Service> stored;
             ReadOne(st, table_, stored);
             if (stored) s = std::move(*stored);
@@ -140,8 +139,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
  private:
   UnitOfWork& unit_;
   Table<Service> table_;
-  const std::string insert_;  // guarded by the cluster (cluster_cache.h)
-  const std::vector<Type> insert_types_;
+  const ClusterInsert<Service> insert_;
   ClusterCache clusters_;
 };
 

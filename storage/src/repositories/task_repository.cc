@@ -18,10 +18,9 @@ class TaskRepositoryImpl : public TaskRepository {
   explicit TaskRepositoryImpl(UnitOfWork& unit)
       : unit_(unit),
         table_("tasks", "task", TaskColumns(), unit.dialect()),
-        insert_(table_.InsertSelect() + kFromCluster),
-        upsert_(insert_ + " ON CONFLICT (arn) DO UPDATE SET " + table_.SetUpdatableFromExcluded() +
-                ", version = tasks.version + 1 RETURNING " + table_.select_list()),
-        insert_types_(WithClusterTypes(table_.InsertTypes())) {
+        insert_(table_, ""),
+        upsert_(table_, " ON CONFLICT (arn) DO UPDATE SET " + table_.SetUpdatableFromExcluded() +
+                            ", version = tasks.version + 1 RETURNING " + table_.select_list()) {
     // Find's four statements (cluster by name or ARN, task by id or ARN),
     // built once: a point read should not pay for assembling its SQL.
     for (const bool cluster_arn : {false, true}) {
@@ -41,11 +40,10 @@ class TaskRepositoryImpl : public TaskRepository {
     unit_.Write(
         "task",
         [&](connection::Connection& conn) {
-          WriteInCluster(conn, clusters_, cluster, [&](const ClusterRef& c) {
+          WriteInCluster(conn, clusters_, insert_, cluster, [&](const ClusterRef& c) {
             given.Complete(t, c, now);
-            connection::Statement& st = conn.Prepare(insert_, insert_types_, {});
-            table_.BindAll(st, t);
-            BindCluster(st, c);
+            connection::Statement& st = conn.Prepare(insert_.sql, insert_.types, {});
+            insert_.Bind(st, table_, t, c);
             st.Execute();
             return st.AffectedRows() == 1;
           });
@@ -97,11 +95,11 @@ class TaskRepositoryImpl : public TaskRepository {
     unit_.Write(
         "task",
         [&](connection::Connection& conn) {
-          WriteInCluster(conn, clusters_, cluster, [&](const ClusterRef& c) {
+          WriteInCluster(conn, clusters_, upsert_, cluster, [&](const ClusterRef& c) {
             given.Complete(t, c, now);
-            connection::Statement& st = conn.Prepare(upsert_, insert_types_, table_.read_types());
-            table_.BindAll(st, t);
-            BindCluster(st, c);
+            connection::Statement& st =
+                conn.Prepare(upsert_.sql, upsert_.types, table_.read_types());
+            upsert_.Bind(st, table_, t, c);
             ReadOne(st, table_, stored);
             return stored.has_value();
           });
@@ -302,8 +300,7 @@ class TaskRepositoryImpl : public TaskRepository {
 
   UnitOfWork& unit_;
   Table<Task> table_;
-  const std::string insert_, upsert_;  // guarded by the cluster (cluster_cache.h)
-  const std::vector<Type> insert_types_;
+  const ClusterInsert<Task> insert_, upsert_;
   ClusterCache clusters_;
   std::string find_[2][2];  // [cluster is an ARN][task key is an ARN]
 };

@@ -47,7 +47,7 @@ class PostgresDialect : public SqlDialect {
 
   const char* BeginWrite() const override { return "BEGIN"; }
   const char* LockRows() const override { return " FOR UPDATE"; }
-  bool MovesRowsInOneStatement() const override { return true; }
+  bool WritesInOneStatement() const override { return true; }
 };
 
 }  // namespace

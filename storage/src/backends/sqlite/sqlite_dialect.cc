@@ -18,7 +18,7 @@ class SqliteDialect : public SqlDialect {
   }
   const char* BeginWrite() const override { return "BEGIN IMMEDIATE"; }
   const char* LockRows() const override { return ""; }
-  bool MovesRowsInOneStatement() const override { return false; }
+  bool WritesInOneStatement() const override { return false; }
 };
 
 }  // namespace
