@@ -31,23 +31,17 @@ std::shared_ptr<WriteGate> WriteGate::For(sqlite3* db) {
 
 bool WriteGate::Enter(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  const std::uint64_t ticket = next_ticket_++;
-  if (!turn_.wait_for(lock, timeout, [&] { return open_ && serving_ == ticket; })) {
-    abandoned_.insert(ticket);  // a later ticket is always being served or waited for
-    return false;
-  }
-  open_ = false;
+  if (!free_.wait_for(lock, timeout, [&] { return !taken_; })) return false;
+  taken_ = true;
   return true;
 }
 
 void WriteGate::Leave() {
   {
     const std::lock_guard lock(mutex_);
-    open_ = true;
-    ++serving_;
-    while (abandoned_.erase(serving_) != 0) ++serving_;
+    taken_ = false;
   }
-  turn_.notify_all();
+  free_.notify_one();
 }
 
 void WriterTurn::Acquire() {

@@ -1,21 +1,19 @@
-// Where strata's writers to one SQLite file in this process take turns
-// (ADR 0014): in order of arrival, each woken the moment the writer before
-// it is done. Without it, writers that find the file locked poll it from
-// SQLite's busy handler, sleeping 1 to 100 ms between tries, and a writer
-// that keeps losing the race to the lock can wait out the whole busy
-// timeout and fail with "database is locked" while the others write.
-// Writers in other processes still meet at SQLite's lock, under the busy
-// timeout.
+// Where strata's writers to one SQLite file in this process wait for each
+// other (ADR 0014): a waiting writer sleeps until the writer before it is
+// done and is woken then. Without it, writers that find the file locked poll
+// it from SQLite's busy handler, sleeping 1 to 100 ms between tries, and a
+// writer that keeps sleeping through the moments the lock is free can wait
+// out the whole busy timeout and fail with "database is locked" while the
+// others write. Writers in other processes still meet at SQLite's lock,
+// under the busy timeout.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <memory>
 #include <mutex>
-#include <set>
 
 namespace strata::backends::sqlite {
 
@@ -26,22 +24,18 @@ class WriteGate {
   // database, which one connection alone can write.
   static std::shared_ptr<WriteGate> For(sqlite3* db);
 
-  // Waits for this writer's turn, at most `timeout`; false when it did not
-  // come (the caller reports the database as locked, as SQLite would).
+  // Waits for the turn, at most `timeout`; false when it did not come (the
+  // caller reports the database as locked, as SQLite would). Not first come,
+  // first served: a writer that arrives as the turn is given back may take it
+  // before a woken one (strict order measured 0.78x the throughput at 16
+  // threads: each hand-over waited for the next thread to be scheduled).
   bool Enter(std::chrono::milliseconds timeout);
   void Leave();
-  // How many writers have come to the gate (entered, waiting or gone).
-  std::uint64_t Arrivals() {
-    const std::lock_guard lock(mutex_);
-    return next_ticket_;
-  }
 
  private:
   std::mutex mutex_;
-  std::condition_variable turn_;
-  std::uint64_t next_ticket_ = 0, serving_ = 0;
-  bool open_ = true;                   // no writer holds the turn
-  std::set<std::uint64_t> abandoned_;  // tickets whose writers gave up waiting
+  std::condition_variable free_;
+  bool taken_ = false;
 };
 
 // A connection's place at its file's gate: held from the start of a write
