@@ -1,6 +1,6 @@
 // Instructions per call of strata's key paths, counted by callgrind: the
 // regression gate of `make bench-instructions` (scripts/bench-instructions,
-// docs/benchmarks-throughput-and-gate.md). Wall time on a shared machine
+// docs/benchmarks/throughput-and-gate.md). Wall time on a shared machine
 // moves by 20-50 % between runs; the instructions a call executes do not.
 //
 // Run under `valgrind --tool=callgrind --instr-atstart=no`: everything but

@@ -1,5 +1,5 @@
 // Peak memory of the two calls that handle a million rows
-// (docs/benchmarks-memory-and-status.md): tasks().CreateMany of N tasks, and
+// (docs/benchmarks/memory-and-status.md): tasks().CreateMany of N tasks, and
 // `strata task list --all` over the cluster they went into, as the CLI
 // prints it in either format. Not a Google Benchmark suite (make bench does
 // not run it): one backend per process, so that one backend's freed heap

@@ -1,4 +1,4 @@
-// throughput_bench's control-plane mix (docs/benchmarks-throughput-and-gate.md):
+// throughput_bench's control-plane mix (docs/benchmarks/throughput-and-gate.md):
 // the operations, their weights, the statements strata runs for each on a
 // warm store, and one thread's side of the mix, through strata or through
 // the raw C API running those same statements.

@@ -1,7 +1,7 @@
 // Throughput of a control-plane mix from 1 to 16 threads over ONE store
 // (pool_size = the thread count), beside a raw side that runs the same
 // statements on one sqlite3/libpq connection per thread
-// (docs/benchmarks-throughput-and-gate.md). The two sides alternate in
+// (docs/benchmarks/throughput-and-gate.md). The two sides alternate in
 // short slices within one benchmark (Mix), so that their ratio holds on a
 // shared machine whose load moves by the second. Counters: each side's
 // operations per second (all threads together), p50/p99 latency per
