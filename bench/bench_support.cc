@@ -85,6 +85,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
           units_[name].c_str(), one->second.real / per_row);
     }
     PrintVariants();
+    // Out before the environment's teardown forks (pg_ctl): a child would
+    // otherwise inherit the unwritten buffer and print it a second time.
+    std::fflush(stdout);
   }
 
  private:
