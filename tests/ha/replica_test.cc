@@ -34,6 +34,35 @@ class ReplicaTest : public HaTest {
     return options;
   }
 
+  // Creates `name` on the primary and returns once the standby has replayed
+  // it too: commits wait for the standby to flush, not to replay, and a
+  // client that reaches the standby first would find no such database.
+  void CreateDatabase(const std::string& name) {
+    set_->Query(set_->primary(), "CREATE DATABASE " + name);
+    ASSERT_TRUE(WaitFor(milliseconds(10'000),
+                        [&] {
+                          return set_->Query(set_->standby(),
+                                             "SELECT count(*) FROM pg_database WHERE datname = '" +
+                                                 name + "'") == "1";
+                        }))
+        << "the standby did not replay CREATE DATABASE " << name;
+  }
+
+  // Brings a killed old primary back as the standby when the test ends,
+  // also when an assertion ended it early: the next test needs both nodes.
+  struct RejoinAtEnd {
+    ReplicatedSet& set;
+    int node = -1;
+    ~RejoinAtEnd() {
+      if (node < 0) return;
+      try {
+        set.Rejoin(node);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "rejoining node " << node << ": " << e.what();
+      }
+    }
+  };
+
   Task NewTask() {
     Task t;
     t.cluster_arn = kCluster;
@@ -64,12 +93,17 @@ TEST_F(ReplicaTest, ReadsThroughTheReadUrlAreServedByTheStandby) {
   EXPECT_TRUE(reader->replicas().tasks().Find(kCluster, own.arn));
   EXPECT_EQ(fallbacks_, 1);
   set_->PauseReplay(false);
-  // Once the standby has replayed, the reads go to it again and see both.
+  // Once the standby has replayed the reader's own write, the reads go to it
+  // again and see both. (Until then a read falls back to the primary, which
+  // has both: waiting for a read that finds a row is not enough.)
   EXPECT_TRUE(WaitFor(milliseconds(10'000), [&] {
-    return reader->replicas().tasks().Find(kCluster, elsewhere.arn).has_value();
+    const int fallbacks = fallbacks_;
+    return reader->replicas().tasks().Find(kCluster, own.arn).has_value() &&
+           fallbacks_ == fallbacks;
   }));
   const int before = fallbacks_;
   EXPECT_TRUE(reader->replicas().tasks().Find(kCluster, own.arn));
+  EXPECT_TRUE(reader->replicas().tasks().Find(kCluster, elsewhere.arn));
   EXPECT_EQ(fallbacks_, before);
 }
 
@@ -106,7 +140,8 @@ TEST_F(ReplicaTest, TheMigratorRefusesAStandby) {
 // promoted half-way: the migrator connects to the new primary, takes the lock
 // again and applies what its ledger lacks, each migration once.
 TEST_F(ReplicaTest, AMigrationRunFinishesOnThePromotedStandby) {
-  set_->Query(set_->primary(), "CREATE DATABASE strata_migrations");
+  CreateDatabase("strata_migrations");
+  if (HasFatalFailure()) return;
   const std::string dir =
       std::filesystem::temp_directory_path() / ("strata-ha-migrations-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir + "/postgres");
@@ -144,7 +179,9 @@ TEST_F(ReplicaTest, AMigrationRunFinishesOnThePromotedStandby) {
   }));
   std::this_thread::sleep_for(milliseconds(500));
   const int old_primary = set_->primary();
+  RejoinAtEnd rejoin{*set_};
   set_->Kill(old_primary);
+  rejoin.node = old_primary;
   set_->Promote(set_->standby());
   run.join();
   EXPECT_EQ(error, "");
@@ -159,13 +196,13 @@ TEST_F(ReplicaTest, AMigrationRunFinishesOnThePromotedStandby) {
                         "relkind = 'r'",
                         "strata_migrations"),
             "8");
-  set_->Rejoin(old_primary);
 }
 
 // `strata manage` pointed at a standby holds readiness at 503, saying why,
 // and applies the migrations once that server is promoted.
 TEST_F(ReplicaTest, TheSidecarWaitsForAPrimary) {
-  set_->Query(set_->primary(), "CREATE DATABASE strata_sidecar");
+  CreateDatabase("strata_sidecar");
+  if (HasFatalFailure()) return;
   const int standby = set_->standby(), old_primary = set_->primary();
   std::string url = set_->NodeUrl(standby);
   url.replace(url.rfind('/') + 1, std::string::npos, "strata_sidecar");
@@ -181,12 +218,13 @@ TEST_F(ReplicaTest, TheSidecarWaitsForAPrimary) {
   ASSERT_TRUE(sidecar.WaitForStatus("/readiness", 503, milliseconds(10'000))) << sidecar.Log();
   ASSERT_TRUE(sidecar.WaitForLog("is a standby", milliseconds(10'000))) << sidecar.Log();
   EXPECT_NE(HttpGet(sidecar.port(), "/readiness").body.find("standby"), std::string::npos);
+  RejoinAtEnd rejoin{*set_};
   set_->Kill(old_primary);
+  rejoin.node = old_primary;
   set_->Promote(standby);
   EXPECT_TRUE(sidecar.WaitForStatus("/readiness", 200, milliseconds(15'000))) << sidecar.Log();
   EXPECT_EQ(set_->Query(standby, "SELECT count(*) FROM strata_schema_migrations", "strata_sidecar"),
             "8");
-  set_->Rejoin(old_primary);
 }
 
 }  // namespace
