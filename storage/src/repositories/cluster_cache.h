@@ -64,6 +64,28 @@ class ClusterCache {
   std::map<std::string, std::shared_ptr<const ClusterRef>, std::less<>> refs_;
 };
 
+// What a new row of a cluster (a task, a service) left for the store to fill
+// in from its cluster: taken before the first try, so that a try with
+// another cluster (a stale cache entry) fills in the same fields.
+struct ClusterFields {
+  template <class E>
+  explicit ClusterFields(const E& row)
+      : region(!row.region.empty()), account(!row.account_id.empty()), arn(!row.arn.empty()) {}
+
+  // The cluster's ARN; its region and account, and an ARN of `kind` at
+  // "<cluster name>/<path>", where the row's were left empty.
+  template <class E>
+  void Fill(E& row, const ClusterRef& cluster, std::string_view kind, std::string_view path) const {
+    row.cluster_arn = cluster.arn;
+    if (!region) row.region = cluster.region;
+    if (!account) row.account_id = cluster.account_id;
+    if (!arn)
+      row.arn = MakeArn(row.region, row.account_id, kind, cluster.name + "/" + std::string(path));
+  }
+
+  bool region, account, arn;  // given by the caller
+};
+
 // How a row of a cluster (a task, a service) is inserted, with `suffix`
 // after its values (an upsert's ON CONFLICT, a RETURNING). Where a statement
 // costs a round trip (SqlDialect::WritesInOneStatement), the INSERT ...

@@ -33,15 +33,12 @@ class ServiceRepositoryImpl : public ServiceRepository {
     s.version = 1;
     s.created_at = s.updated_at = Now();
     const std::string cluster = s.cluster_arn;
-    const bool region = !s.region.empty(), account = !s.account_id.empty(), arn = !s.arn.empty();
+    const ClusterFields given(s);
     unit_.Write(
         "service",
         [&](connection::Connection& conn) {
           WriteInCluster(conn, clusters_, insert_, cluster, [&](const ClusterRef& c) {
-            s.cluster_arn = c.arn;
-            if (!region) s.region = c.region;
-            if (!account) s.account_id = c.account_id;
-            if (!arn) s.arn = MakeArn(s.region, s.account_id, "service", c.name + "/" + s.name);
+            given.Fill(s, c, "service", s.name);
             // Read back: the counters count the group's tasks, which may
             // exist before their service.
             connection::Statement& st =

@@ -36,12 +36,12 @@ class TaskRepositoryImpl : public TaskRepository {
     Check(t);
     const Timestamp now = Now();
     const std::string cluster = t.cluster_arn;
-    const Given given(t);
+    const ClusterFields given(t);
     unit_.Write(
         "task",
         [&](connection::Connection& conn) {
           WriteInCluster(conn, clusters_, insert_, cluster, [&](const ClusterRef& c) {
-            given.Complete(t, c, now);
+            Complete(t, given, c, now);
             connection::Statement& st = conn.Prepare(insert_.sql, insert_.types, {});
             insert_.Bind(st, table_, t, c);
             st.Execute();
@@ -70,7 +70,7 @@ class TaskRepositoryImpl : public TaskRepository {
             if (it == clusters.end()) {
               it = clusters.emplace(t.cluster_arn, RequireCluster(conn, t.cluster_arn)).first;
             }
-            Given(t).Complete(t, it->second, created[i]);
+            Complete(t, ClusterFields(t), it->second, created[i]);
           }
           first_stored = tasks.front();
           const std::unique_ptr<backends::BulkInsert> insert =
@@ -90,13 +90,13 @@ class TaskRepositoryImpl : public TaskRepository {
     std::optional<Task> stored;
     const Timestamp now = Now();
     const std::string cluster = t.cluster_arn;
-    const Given given(t);
+    const ClusterFields given(t);
     const Replay replay{true, {}};  // a second run overwrites the first's row
     unit_.Write(
         "task",
         [&](connection::Connection& conn) {
           WriteInCluster(conn, clusters_, upsert_, cluster, [&](const ClusterRef& c) {
-            given.Complete(t, c, now);
+            Complete(t, given, c, now);
             connection::Statement& st =
                 conn.Prepare(upsert_.sql, upsert_.types, table_.read_types());
             upsert_.Bind(st, table_, t, c);
@@ -253,24 +253,14 @@ class TaskRepositoryImpl : public TaskRepository {
     table_.CheckValues(t);
   }
 
-  // What a new task left for the store to fill in: taken before the first
-  // try, so that a try with another cluster (a stale cache entry) fills in
-  // the same fields.
-  struct Given {
-    explicit Given(const Task& t)
-        : region(!t.region.empty()), account(!t.account_id.empty()), arn(!t.arn.empty()) {}
-    // Fills them in for a task of `cluster` created `now`.
-    void Complete(Task& t, const ClusterRef& cluster, Timestamp now) const {
-      t.cluster_arn = cluster.arn;
-      if (!region) t.region = cluster.region;
-      if (!account) t.account_id = cluster.account_id;
-      if (t.id.empty()) t.id = RandomHex(16);
-      if (!arn) t.arn = MakeArn(t.region, t.account_id, "task", cluster.name + "/" + t.id);
-      t.version = 1;
-      t.created_at = t.updated_at = now;
-    }
-    bool region, account, arn;
-  };
+  // What the store fills in on a new task of `cluster`, created `now`.
+  static void Complete(Task& t, const ClusterFields& given, const ClusterRef& cluster,
+                       Timestamp now) {
+    if (t.id.empty()) t.id = RandomHex(16);
+    given.Fill(t, cluster, "task", t.id);
+    t.version = 1;
+    t.created_at = t.updated_at = now;
+  }
 
   static Filters MakeFilters(const TaskFilter& f) {
     for (const std::string* text : {&f.service_name, &f.family, &f.started_by}) {
