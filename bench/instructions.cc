@@ -75,6 +75,9 @@ void MeasureQueries(Backend backend) {
   page.limit = kPageLimit;
   Measure(backend, "list_tasks_first_page", 20, kWarmCalls,
           [&] { tasks.List(cluster.arn, {}, page); });
+  Page<Task> polled;  // read into again and again, as a polling caller does
+  Measure(backend, "list_tasks_first_page_into", 20, kWarmCalls,
+          [&] { tasks.ListInto(cluster.arn, {}, page, polled); });
   // The reads' raw side: the statement strata runs, through sqlite3 or libpq
   // on a connection of its own, every column of every row copied out
   // (raw_client.h), as query_bench's pairs do.

@@ -69,8 +69,9 @@ class Strata : public MixSide {
         return tasks.Find(data_.reads.arn, data_.task_arns[random() % data_.task_arns.size()])
             .has_value();
       case Op::kPage:
-        return tasks.List(data_.reads.arn, data_.filter, FirstPage()).items.size() ==
-               static_cast<std::size_t>(kPageLimit);
+        // Into the previous page, as a control plane polling its tasks would.
+        tasks.ListInto(data_.reads.arn, data_.filter, FirstPage(), page_);
+        return page_.items.size() == static_cast<std::size_t>(kPageLimit);
       case Op::kCount:
         return tasks.Count(data_.reads.arn, data_.filter) > 0;
       case Op::kCreate:
@@ -91,6 +92,7 @@ class Strata : public MixSide {
   const MixData& data_;
   OwnTasks own_;
   const Task seed_;
+  Page<Task> page_;
 };
 
 const std::map<std::string, Plan::Get> kClusterKey = {

@@ -65,6 +65,18 @@ std::vector<ReadPath> ReadPaths() {
        [](Fixture& f) {
          return std::vector<Value>{f.big_arn, std::int64_t{kPageLimit + 1}};
        }},
+      // The same page read into the previous one (ListInto), as a caller
+      // polling the list would: its strings keep their capacity.
+      {"list_tasks_first_page_into",
+       [](Fixture& f) {
+         PageRequest page;
+         page.limit = kPageLimit;
+         f.store->tasks().ListInto(f.big_arn, {}, page, f.page);
+         return Rows(f.page);
+       },
+       [](Fixture& f) {
+         return std::vector<Value>{f.big_arn, std::int64_t{kPageLimit + 1}};
+       }},
       {"list_tasks_deep_page",
        [](Fixture& f) { return Rows(f.store->tasks().List(f.big_arn, {}, f.deep)); },
        [](Fixture& f) {
@@ -76,6 +88,17 @@ std::vector<ReadPath> ReadPaths() {
          PageRequest page;
          page.limit = kPageLimit;
          return Rows(f.store->tasks().List(f.big_arn, f.filter, page));
+       },
+       [](Fixture& f) {
+         return std::vector<Value>{f.big_arn, std::string("service:service-7"),
+                                   std::string("RUNNING"), std::int64_t{kPageLimit + 1}};
+       }},
+      {"list_tasks_filtered_into",
+       [](Fixture& f) {
+         PageRequest page;
+         page.limit = kPageLimit;
+         f.store->tasks().ListInto(f.big_arn, f.filter, page, f.page);
+         return Rows(f.page);
        },
        [](Fixture& f) {
          return std::vector<Value>{f.big_arn, std::string("service:service-7"),

@@ -65,8 +65,9 @@ Resource ClusterResource() {
            [](Invocation& in) {
              ClusterFilter filter;
              filter.include_inactive = in.Switch("include-inactive");
-             in.List<Cluster>(
-                 [&](const PageRequest& p) { return in.reads().clusters().List(filter, p); });
+             in.List<Cluster>([&](const PageRequest& p, Page<Cluster>& into) {
+               in.reads().clusters().ListInto(filter, p, into);
+             });
            }},
           {"update",
            "NAME|ARN [--status S] [--tags JSON] [--expected-version V]",

@@ -81,8 +81,8 @@ Resource ServiceResource() {
                  filter.status = in.Text("status");
                  filter.include_inactive = in.Switch("include-inactive");
                  const std::string cluster = in.cluster();
-                 in.List<Service>([&](const PageRequest& p) {
-                   return in.reads().services().List(cluster, filter, p);
+                 in.List<Service>([&](const PageRequest& p, Page<Service>& into) {
+                   in.reads().services().ListInto(cluster, filter, p, into);
                  });
                }},
               {"update",

@@ -117,8 +117,9 @@ Resource TaskResource() {
            [](Invocation& in) {
              const TaskFilter filter = ReadTaskFilter(in);
              const std::string cluster = in.cluster();
-             in.List<Task>(
-                 [&](const PageRequest& p) { return in.reads().tasks().List(cluster, filter, p); });
+             in.List<Task>([&](const PageRequest& p, Page<Task>& into) {
+               in.reads().tasks().ListInto(cluster, filter, p, into);
+             });
            }},
           {"count",
            "--cluster C [--service S] [--family F] [--desired-status S] [--last-status S] "

@@ -117,21 +117,23 @@ struct Invocation {
   }
 
   // Prints a list; with --all, follows next tokens, printing each page as
-  // it arrives (ListPrinter), so that memory holds one page, not the list.
-  // A page that fails after others were printed leaves them printed (an
-  // unfinished JSON document) and fails the command.
+  // it arrives (ListPrinter), so that memory holds one page, not the list:
+  // `fetch(request, page)` reads each into the same page (ListInto). A page
+  // that fails after others were printed leaves them printed (an unfinished
+  // JSON document) and fails the command.
   template <class E, class Fetch>
   void List(Fetch fetch) {
     PageRequest page = Page();
     ListPrinter<E> printer(options, out, err);
+    strata::Page<E> result;
     for (;;) {
-      strata::Page<E> result = fetch(page);
+      fetch(page, result);
       printer.Page(result.items);
       if (!Switch("all") || result.next_token.empty()) {
         printer.End(result.next_token);
         return;
       }
-      page.next_token = std::move(result.next_token);
+      page.next_token = result.next_token;
     }
   }
 

@@ -34,8 +34,18 @@ class ClusterRepository {
   // One page of the live clusters (and the INACTIVE ones when
   // `filter.include_inactive`). InvalidArgumentError for a limit outside
   // 1..1000 or a token that is not this list's.
-  virtual Page<Cluster> List(const ClusterFilter& filter, const PageRequest& page = {}) = 0;
+  Page<Cluster> List(const ClusterFilter& filter, const PageRequest& page = {}) {
+    Page<Cluster> result;
+    ListInto(filter, page, result);
+    return result;
+  }
   Page<Cluster> List(const PageRequest& page = {}) { return List(ClusterFilter{}, page); }
+  // As List, read into `into`: the rows land in the items `into` already
+  // holds, whose strings keep their capacity, so a caller that lists again
+  // and again (a control plane polling its tasks) allocates almost nothing
+  // after the first page. `into` is overwritten, and left empty on an error.
+  virtual void ListInto(const ClusterFilter& filter, const PageRequest& page,
+                        Page<Cluster>& into) = 0;
   // Overwrites the mutable fields of the live cluster named by `cluster.arn`
   // (or, when empty, `cluster.name`) and returns it with version + 1.
   // NotFoundError when there is none; ConflictError when `cluster.version`
@@ -72,8 +82,15 @@ class ServiceRepository {
   // One page of the cluster's services matching `filter` (INACTIVE ones only
   // when the filter asks for them). NotFoundError when the cluster does not
   // exist; InvalidArgumentError as ClusterRepository::List.
-  virtual Page<Service> List(std::string_view cluster, const ServiceFilter& filter = {},
-                             const PageRequest& page = {}) = 0;
+  Page<Service> List(std::string_view cluster, const ServiceFilter& filter = {},
+                     const PageRequest& page = {}) {
+    Page<Service> result;
+    ListInto(cluster, filter, page, result);
+    return result;
+  }
+  // As List, read into `into`: see ClusterRepository::ListInto.
+  virtual void ListInto(std::string_view cluster, const ServiceFilter& filter,
+                        const PageRequest& page, Page<Service>& into) = 0;
   // By `service.arn`, or `service.cluster_arn` + `service.name`, among the
   // services that are not INACTIVE; as ClusterRepository::Update.
   virtual Service Update(const Service& service) = 0;
@@ -109,8 +126,15 @@ class TaskRepository {
   virtual std::vector<Task> FindByArns(const std::vector<std::string>& arns) = 0;
   // One page of the cluster's tasks matching `filter`. NotFoundError when
   // the cluster does not exist; InvalidArgumentError as ClusterRepository::List.
-  virtual Page<Task> List(std::string_view cluster, const TaskFilter& filter = {},
-                          const PageRequest& page = {}) = 0;
+  Page<Task> List(std::string_view cluster, const TaskFilter& filter = {},
+                  const PageRequest& page = {}) {
+    Page<Task> result;
+    ListInto(cluster, filter, page, result);
+    return result;
+  }
+  // As List, read into `into`: see ClusterRepository::ListInto.
+  virtual void ListInto(std::string_view cluster, const TaskFilter& filter, const PageRequest& page,
+                        Page<Task>& into) = 0;
   // How many of the cluster's tasks match `filter`. NotFoundError when the
   // cluster does not exist.
   virtual std::int64_t Count(std::string_view cluster, const TaskFilter& filter = {}) = 0;

@@ -69,44 +69,46 @@ class ClusterRepositoryImpl : public ClusterRepository {
     return found;
   }
 
-  using ClusterRepository::List;
-  Page<Cluster> List(const ClusterFilter& filter, const PageRequest& page) override {
-    CheckPage(page);
-    // Tokens of the list with INACTIVE clusters are its own.
-    const std::string filter_key = filter.include_inactive ? "inactive" : "";
-    Page<Cluster> result;
-    unit_.Read("cluster", [&](connection::Connection& conn) {
-      const auto page_of = [&](const Table<Cluster>& table, const char* where) {
-        return ListPage<Cluster>(
-            conn, table, unit_.tokens(), "clusters", "", filter_key, where, {},
-            [](connection::Statement&) {}, page);
-      };
-      // A live row stored INACTIVE before soft deletes counts as deleted.
-      result = page_of(table_, filter.include_inactive ? "" : "status <> 'INACTIVE'");
-      if (!filter.include_inactive) return;
-      // Both tables' pages start after the same position: the first `limit`
-      // of the two merged are this page.
-      Page<Cluster> gone = page_of(inactive_, "");
-      const bool more = !result.next_token.empty() || !gone.next_token.empty();
-      std::vector<Cluster> merged;
-      merged.reserve(result.items.size() + gone.items.size());
-      std::merge(std::make_move_iterator(result.items.begin()),
-                 std::make_move_iterator(result.items.end()),
-                 std::make_move_iterator(gone.items.begin()),
-                 std::make_move_iterator(gone.items.end()), std::back_inserter(merged),
-                 [](const Cluster& a, const Cluster& b) {
-                   return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
-                 });
-      result.next_token.clear();
-      if (merged.size() > static_cast<std::size_t>(page.limit) || more) {
-        merged.resize(std::min(merged.size(), static_cast<std::size_t>(page.limit)));
-        result.next_token =
-            unit_.tokens().Encode(QueryKey({"clusters", ""}) + filter_key,
-                                  {Micros(merged.back().created_at), merged.back().id});
-      }
-      result.items = std::move(merged);
+  void ListInto(const ClusterFilter& filter, const PageRequest& page,
+                Page<Cluster>& into) override {
+    Refill(into, [&] {
+      CheckPage(page);
+      // Tokens of the list with INACTIVE clusters are its own.
+      const std::string filter_key = filter.include_inactive ? "inactive" : "";
+      unit_.Read("cluster", [&](connection::Connection& conn) {
+        const auto page_of = [&](const Table<Cluster>& table, const char* where,
+                                 Page<Cluster>& out) {
+          ListPage<Cluster>(
+              conn, table, unit_.tokens(), "clusters", "", filter_key, where, {},
+              [](connection::Statement&) {}, page, out);
+        };
+        // A live row stored INACTIVE before soft deletes counts as deleted.
+        page_of(table_, filter.include_inactive ? "" : "status <> 'INACTIVE'", into);
+        if (!filter.include_inactive) return;
+        // Both tables' pages start after the same position: the first
+        // `limit` of the two merged are this page.
+        Page<Cluster> gone;
+        page_of(inactive_, "", gone);
+        if (gone.items.empty()) return;
+        const bool more = !into.next_token.empty() || !gone.next_token.empty();
+        std::vector<Cluster> merged;
+        merged.reserve(into.items.size() + gone.items.size());
+        std::merge(
+            std::make_move_iterator(into.items.begin()), std::make_move_iterator(into.items.end()),
+            std::make_move_iterator(gone.items.begin()), std::make_move_iterator(gone.items.end()),
+            std::back_inserter(merged), [](const Cluster& a, const Cluster& b) {
+              return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+            });
+        into.next_token.clear();
+        if (merged.size() > static_cast<std::size_t>(page.limit) || more) {
+          merged.resize(std::min(merged.size(), static_cast<std::size_t>(page.limit)));
+          into.next_token =
+              unit_.tokens().Encode(QueryKey({"clusters", ""}) + filter_key,
+                                    {Micros(merged.back().created_at), merged.back().id});
+        }
+        into.items = std::move(merged);
+      });
     });
-    return result;
   }
 
   Cluster Update(const Cluster& c) override {

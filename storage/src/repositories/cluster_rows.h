@@ -20,23 +20,21 @@ inline std::string KeyInCluster(std::string_view cluster, std::string_view key_o
          (IsArn(key_or_arn) ? "arn" : key_column) + " = :key";
 }
 
-// The cluster's rows matching `filters`, one keyset page; a token is bound
-// to `list`, the cluster and `filter_key`. NotFoundError when the page is
-// empty because the cluster does not exist.
+// The cluster's rows matching `filters`, one keyset page read into `out`
+// (ListPage); a token is bound to `list`, the cluster and `filter_key`.
+// NotFoundError when the page is empty because the cluster does not exist.
 template <class E>
-Page<E> ListInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity,
-                      std::string_view list, std::string_view cluster, const Filters& filters,
-                      const std::string& filter_key, const PageRequest& page) {
+void ListInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity,
+                   std::string_view list, std::string_view cluster, const Filters& filters,
+                   const std::string& filter_key, const PageRequest& page, Page<E>& out) {
   const std::vector<connection::Type> types(1 + filters.values.size(), connection::Type::kText);
-  Page<E> result;
   unit.Read(entity, [&](connection::Connection& conn) {
-    result = ListPage<E>(
+    ListPage<E>(
         conn, table, unit.tokens(), list, cluster, filter_key,
         ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
-        [&](connection::Statement& st) { filters.Bind(st, cluster); }, page);
-    if (result.items.empty()) RequireCluster(conn, cluster);
+        [&](connection::Statement& st) { filters.Bind(st, cluster); }, page, out);
+    if (out.items.empty()) RequireCluster(conn, cluster);
   });
-  return result;
 }
 
 // Update of the row that `updated.arn` names, or when it is empty, the row

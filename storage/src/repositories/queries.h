@@ -98,11 +98,28 @@ struct Filters {
 // `expected`: room to reserve, so that a page's entities are not moved as
 // the vector grows.
 template <class E>
-std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table, std::size_t expected = 0) {
+std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table) {
   std::vector<E> rows;
-  rows.reserve(expected);
   for (bool more = st.Execute(); more; more = st.Next()) table.ReadRow(st, rows.emplace_back());
   return rows;
+}
+
+// Up to `limit` rows of `st` into `rows`, read in place into the elements it
+// already holds (their strings keep their capacity, so a page read into the
+// previous one allocates nothing once its strings are long enough); true
+// when the statement had a row more, which is not read.
+template <class E>
+bool ReadUpTo(connection::Statement& st, const Table<E>& table, std::size_t limit,
+              std::vector<E>& rows) {
+  std::size_t n = 0;
+  bool more = st.Execute();
+  for (; more && n < limit; more = st.Next(), ++n) {
+    if (n == rows.size()) rows.emplace_back();
+    table.ReadRow(st, rows[n]);
+  }
+  rows.resize(n);
+  if (more) st.Finish();
+  return more;
 }
 
 // The row of a statement that returns at most one (a key lookup, or a write
@@ -142,15 +159,18 @@ inline const std::string& ClusterArnOf(const Cluster&) {
 // parameters that `bind` binds): ORDER BY created_at, id, one row more than
 // the limit to learn whether a next page exists. A token is bound to
 // `list` ("services"), the cluster's ARN (whether `cluster` gives its name
-// or ARN; "" for the cluster list) and `filter_key`.
+// or ARN; "" for the cluster list) and `filter_key`. The page is read into
+// `out` (ReadUpTo).
 template <class E>
-Page<E> ListPage(connection::Connection& c, const Table<E>& table, const PageTokens& tokens,
-                 std::string_view list, std::string_view cluster, const std::string& filter_key,
-                 const std::string& where, const std::vector<connection::Type>& where_types,
-                 const std::function<void(connection::Statement&)>& bind, const PageRequest& page) {
+void ListPage(connection::Connection& c, const Table<E>& table, const PageTokens& tokens,
+              std::string_view list, std::string_view cluster, const std::string& filter_key,
+              const std::string& where, const std::vector<connection::Type>& where_types,
+              const std::function<void(connection::Statement&)>& bind, const PageRequest& page,
+              Page<E>& out) {
   const auto query = [&](std::string_view cluster_arn) {
     return QueryKey({list, cluster_arn}) + filter_key;
   };
+  out.next_token.clear();
   std::optional<PagePosition> after;
   if (!page.next_token.empty()) {
     std::string cluster_arn(cluster);
@@ -174,15 +194,23 @@ Page<E> ListPage(connection::Connection& c, const Table<E>& table, const PageTok
   bind(st);
   if (after) st.Int(after->created_at).Text(after->id);
   st.Int(page.limit + 1);
-  Page<E> result;
-  result.items = ReadAll(st, table, static_cast<std::size_t>(page.limit) + 1);
-  if (result.items.size() > static_cast<std::size_t>(page.limit)) {
-    result.items.pop_back();
-    const E& last = result.items.back();
-    result.next_token =
-        tokens.Encode(query(ClusterArnOf(last)), {Micros(last.created_at), last.id});
+  if (ReadUpTo(st, table, static_cast<std::size_t>(page.limit), out.items)) {
+    const E& last = out.items.back();
+    out.next_token = tokens.Encode(query(ClusterArnOf(last)), {Micros(last.created_at), last.id});
   }
-  return result;
+}
+
+// Runs `list`, which reads a page into `into`; on an error, `into` is left
+// empty (as the repositories' ListInto promise) and the error rethrown.
+template <class E, class List>
+void Refill(Page<E>& into, const List& list) {
+  try {
+    list();
+  } catch (...) {
+    into.items.clear();
+    into.next_token.clear();
+    throw;
+  }
 }
 
 // After an UPDATE ... WHERE <key> AND version = :v matched nothing: a

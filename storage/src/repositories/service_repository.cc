@@ -70,20 +70,22 @@ class ServiceRepositoryImpl : public ServiceRepository {
     return found;
   }
 
-  Page<Service> List(std::string_view cluster, const ServiceFilter& filter,
-                     const PageRequest& page) override {
-    CheckReference("cluster", cluster);
-    CheckFilter("launch type filter", kLaunchType, filter.launch_type);
-    CheckFilter("status filter", kServiceStatus, filter.status);
-    CheckPage(page);
-    Filters filters;
-    filters.Add("launch_type", filter.launch_type);
-    filters.Add("status", filter.status);
-    const bool inactive = filter.include_inactive || filter.status == "INACTIVE";
-    if (!inactive) filters.sql += " AND " + std::string(kLive);
-    return ListInCluster(unit_, table_, "service", "services", cluster, filters,
-                         QueryKey({filter.launch_type, filter.status, inactive ? "all" : ""}),
-                         page);
+  void ListInto(std::string_view cluster, const ServiceFilter& filter, const PageRequest& page,
+                Page<Service>& into) override {
+    Refill(into, [&] {
+      CheckReference("cluster", cluster);
+      CheckFilter("launch type filter", kLaunchType, filter.launch_type);
+      CheckFilter("status filter", kServiceStatus, filter.status);
+      CheckPage(page);
+      Filters filters;
+      filters.Add("launch_type", filter.launch_type);
+      filters.Add("status", filter.status);
+      const bool inactive = filter.include_inactive || filter.status == "INACTIVE";
+      if (!inactive) filters.sql += " AND " + std::string(kLive);
+      ListInCluster(unit_, table_, "service", "services", cluster, filters,
+                    QueryKey({filter.launch_type, filter.status, inactive ? "all" : ""}), page,
+                    into);
+    });
   }
 
   Service Update(const Service& s) override {

@@ -144,13 +144,15 @@ class TaskRepositoryImpl : public TaskRepository {
     return found;
   }
 
-  Page<Task> List(std::string_view cluster, const TaskFilter& filter,
-                  const PageRequest& page) override {
-    CheckReference("cluster", cluster);
-    CheckPage(page);
-    const Filters filters = MakeFilters(filter);
-    return ListInCluster(unit_, table_, "task", "tasks", cluster, filters, FilterKey(filters),
-                         page);
+  void ListInto(std::string_view cluster, const TaskFilter& filter, const PageRequest& page,
+                Page<Task>& into) override {
+    Refill(into, [&] {
+      CheckReference("cluster", cluster);
+      CheckPage(page);
+      const Filters filters = MakeFilters(filter);
+      ListInCluster(unit_, table_, "task", "tasks", cluster, filters, FilterKey(filters), page,
+                    into);
+    });
   }
 
   std::int64_t Count(std::string_view cluster, const TaskFilter& filter) override {
