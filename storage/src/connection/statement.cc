@@ -67,19 +67,9 @@ long long Statement::AffectedRows() { return prepared_->AffectedRows(); }
 
 void Statement::Finish() { prepared_->Finish(); }
 
-std::int64_t Statement::GetInt(std::size_t column) const {
-  if (column >= columns_) throw std::out_of_range("statement column " + std::to_string(column));
-  return prepared_->GetInt(column);  // 0 for NULL on both backends
-}
-
-std::string_view Statement::GetText(std::size_t column) const {
-  if (column >= columns_) throw std::out_of_range("statement column " + std::to_string(column));
-  return prepared_->GetText(column);
-}
-
-bool Statement::IsNull(std::size_t column) const {
-  if (column >= columns_) throw std::out_of_range("statement column " + std::to_string(column));
-  return prepared_->IsNull(column);
+void Statement::ThrowColumn(std::size_t column) const {
+  throw std::out_of_range("statement column " + std::to_string(column) + " of " +
+                          std::to_string(columns_));
 }
 
 }  // namespace strata::connection

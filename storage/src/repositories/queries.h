@@ -111,6 +111,7 @@ std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table) {
 template <class E>
 bool ReadUpTo(connection::Statement& st, const Table<E>& table, std::size_t limit,
               std::vector<E>& rows) {
+  rows.reserve(limit);  // a fresh page grows once, not by doubling
   std::size_t n = 0;
   bool more = st.Execute();
   for (; more && n < limit; more = st.Next(), ++n) {
