@@ -139,13 +139,7 @@ TEST_P(FailoverContractTest, AMultiHostUrlFindsTheServerThatTakesWrites) {
   EXPECT_TRUE(store().replicas().clusters().Find("multi"));  // no read URL: the store itself
 }
 
-std::vector<Backend> PostgresIfSelected() {
-  if (BackendSelected(Backend::kPostgres)) return {Backend::kPostgres};
-  return {};
-}
-INSTANTIATE_TEST_SUITE_P(, FailoverContractTest, ::testing::ValuesIn(PostgresIfSelected()),
-                         BackendParamName);
-GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FailoverContractTest);
+STRATA_POSTGRES_TEST_SUITE(FailoverContractTest);
 
 }  // namespace
 }  // namespace strata::testing

@@ -89,3 +89,14 @@ std::string BackendParamName(const ::testing::TestParamInfo<Backend>& info);
 #define STRATA_BACKEND_TEST_SUITE(suite)                                                        \
   INSTANTIATE_TEST_SUITE_P(, suite, ::testing::ValuesIn(::strata::testing::SelectedBackends()), \
                            ::strata::testing::BackendParamName)
+
+// A suite about PostgreSQL alone (its connections, its servers): no case at
+// all when the run excludes PostgreSQL (STRATA_TEST_BACKENDS).
+#define STRATA_POSTGRES_TEST_SUITE(suite)                                                    \
+  INSTANTIATE_TEST_SUITE_P(                                                                  \
+      , suite,                                                                               \
+      ::testing::ValuesIn(::strata::testing::BackendSelected(::strata::Backend::kPostgres)   \
+                              ? std::vector<::strata::Backend>{::strata::Backend::kPostgres} \
+                              : std::vector<::strata::Backend>{}),                           \
+      ::strata::testing::BackendParamName);                                                  \
+  GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(suite)

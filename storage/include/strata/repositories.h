@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,6 +115,18 @@ class TaskRepository {
   // All or nothing, in one transaction (COPY on PostgreSQL); the tasks as
   // stored, in the order given. Errors as Create, for any of them.
   virtual std::vector<Task> CreateMany(std::vector<Task> tasks) = 0;
+  // Creates the tasks `next` gives, all or nothing in one transaction, as
+  // CreateMany does, but holding one task at a time: memory stays flat
+  // however many there are (CreateMany returns every task it stored).
+  // `next` fills the default Task it is passed and returns false after the
+  // last. Returns how many were created; the ids and ARNs the store
+  // generates are not returned (give ids to know them, or List). Errors as
+  // CreateMany; InvalidArgumentError names the task's position in the
+  // source. An exception from `next` stores nothing and propagates. A
+  // failover while tasks stream in stores nothing and ends in
+  // ConnectionError (a source is not read twice), or in OutcomeUnknownError
+  // when it interrupted the commit.
+  virtual std::int64_t CreateFrom(const std::function<bool(Task&)>& next) = 0;
   // Inserts the task, or overwrites the mutable fields of the task with the
   // same ARN, keeping its id and creation time and adding 1 to its version;
   // one atomic statement, no version check. An empty ARN is derived from the

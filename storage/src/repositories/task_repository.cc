@@ -63,26 +63,44 @@ class TaskRepositoryImpl : public TaskRepository {
     unit_.Atomic(
         "task",
         [&](connection::Connection& conn) {
-          std::map<std::string, ClusterRef, std::less<>> clusters;
-          for (std::size_t i = 0; i < tasks.size(); ++i) {
-            Task& t = tasks[i];
-            auto it = clusters.find(t.cluster_arn);
-            if (it == clusters.end()) {
-              it = clusters.emplace(t.cluster_arn, RequireCluster(conn, t.cluster_arn)).first;
-            }
-            Complete(t, ClusterFields(t), it->second, created[i]);
-          }
+          Bulk bulk(conn, table_);
+          for (std::size_t i = 0; i < tasks.size(); ++i) bulk.Add(tasks[i], created[i]);
           first_stored = tasks.front();
-          const std::unique_ptr<backends::BulkInsert> insert =
-              conn.native().BulkInsertInto(table_.name(), table_.column_names());
-          for (const Task& t : tasks) {
-            table_.BindAll(*insert, t);
-            insert->EndRow();
-          }
-          insert->Finish();
+          bulk.Finish();
         },
         CreateReplay(table_, first_stored, "arn", first_stored.arn));
     return tasks;
+  }
+
+  std::int64_t CreateFrom(const std::function<bool(Task&)>& next) override {
+    std::int64_t count = 0;
+    bool ran = false;
+    // No replay: a source is not read twice. A failover before the COMMIT
+    // stored nothing (ConnectionError below); one during it may have
+    // stored everything (OutcomeUnknownError from the unit).
+    unit_.Atomic("task", [&](connection::Connection& conn) {
+      if (ran) {
+        throw ConnectionError(
+            "the connection was lost while tasks were streamed in, before their commit: none "
+            "was stored, and CreateFrom does not read its source twice; call it again with the "
+            "source from its start");
+      }
+      ran = true;
+      count = 0;
+      Bulk bulk(conn, table_);
+      for (Task t; next(t); t = Task{}) {
+        try {
+          Check(t);
+        } catch (const InvalidArgumentError& e) {
+          throw InvalidArgumentError("task " + std::to_string(count + 1) +
+                                     " of the source: " + e.what() + " (no task was stored)");
+        }
+        bulk.Add(t, Now());
+        ++count;
+      }
+      bulk.Finish();
+    });
+    return count;
   }
 
   Task Upsert(Task t) override {
@@ -254,6 +272,37 @@ class TaskRepositoryImpl : public TaskRepository {
     if (!t.arn.empty()) CheckArn("task ARN", t.arn);
     table_.CheckValues(t);
   }
+
+  // Tasks completed and written as rows of a BulkInsert (COPY on
+  // PostgreSQL), each cluster read once. The connection runs no other
+  // statement during a COPY, so a cluster not seen before ends the current
+  // insert, is read, and a new insert starts.
+  class Bulk {
+   public:
+    Bulk(connection::Connection& conn, const Table<Task>& table) : conn_(conn), table_(table) {}
+    // Completes `t`, created `at`, and writes it.
+    void Add(Task& t, Timestamp at) {
+      auto it = clusters_.find(t.cluster_arn);
+      if (it == clusters_.end()) {
+        Finish();
+        it = clusters_.emplace(t.cluster_arn, RequireCluster(conn_, t.cluster_arn)).first;
+      }
+      if (!insert_) insert_ = conn_.native().BulkInsertInto(table_.name(), table_.column_names());
+      Complete(t, ClusterFields(t), it->second, at);
+      table_.BindAll(*insert_, t);
+      insert_->EndRow();
+    }
+    void Finish() {
+      if (insert_) insert_->Finish();
+      insert_.reset();
+    }
+
+   private:
+    connection::Connection& conn_;
+    const Table<Task>& table_;
+    std::unique_ptr<backends::BulkInsert> insert_;
+    std::map<std::string, ClusterRef, std::less<>> clusters_;
+  };
 
   // What the store fills in on a new task of `cluster`, created `now`.
   static void Complete(Task& t, const ClusterFields& given, const ClusterRef& cluster,
