@@ -8,7 +8,7 @@ namespace strata::connection {
 
 Pool::Pool(const StoreOptions& options, std::size_t size, Target target)
     : options_(options), target_(target), size_(size) {
-  idle_.push_back({Open(), generation_});
+  idle_.push_back({Open(), generation_, std::this_thread::get_id()});
   open_ = 1;
 }
 
@@ -28,6 +28,13 @@ Pool::Lease Pool::Acquire() {
                           std::to_string(size_) +
                           "): raise --pool-size, or look for calls that hold a connection (a "
                           "long Transact)");
+  }
+  const std::thread::id self = std::this_thread::get_id();
+  for (std::size_t i = idle_.size(); i-- > 0;) {
+    if (idle_[i].user == self) {
+      std::swap(idle_[i], idle_.back());
+      break;
+    }
   }
   while (!idle_.empty()) {
     Idle idle = std::move(idle_.back());
@@ -67,7 +74,7 @@ void Pool::Release(std::unique_ptr<Connection> connection, std::uint64_t generat
   std::unique_ptr<Connection> closing;
   std::lock_guard lock(mutex_);
   if (connection && !connection->Broken() && generation == generation_) {
-    idle_.push_back({std::move(connection), generation});
+    idle_.push_back({std::move(connection), generation, std::this_thread::get_id()});
   } else {
     closing = std::move(connection);
     --open_;  // a broken or stale one is closed; the next Acquire opens a new one
