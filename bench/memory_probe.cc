@@ -6,13 +6,16 @@
 // cannot hide the other's growth.
 //
 //   memory_probe --backend sqlite|postgres [--tasks N] [--given-ids]
-//                [--cli PATH/TO/strata]
+//                [--stream] [--cli PATH/TO/strata]
 //
 // CreateMany: the input vector is built (reserved, so that building it
 // leaves no peak of its own), then the high-water mark is reset
 // (/proc/self/clear_refs) and the call's peak read from VmHWM; ru_maxrss is
 // printed beside it. --given-ids gives each task its id and ARN, so that the
 // call fills in nothing and its growth is the store's working memory alone.
+// --stream measures tasks().CreateFrom instead: the N tasks made one at a
+// time by its source, none held by the caller, so that its growth is all
+// there is.
 // --cli: runs `/usr/bin/time -v strata task list --all` over the big cluster
 // and over a cluster of 3 tasks, table and JSON, reading its stdout to check
 // every row came out.
@@ -39,6 +42,7 @@ struct Args {
   Backend backend = Backend::kSqlite;
   long tasks = 1'000'000;
   bool given_ids = false;
+  bool stream = false;
   std::string cli;
 };
 
@@ -116,6 +120,26 @@ void MeasureCreateMany(Store& store, const Cluster& cluster, const Args& args) {
       Mib(maxrss_before), Mib(maxrss_after), Mib(maxrss_after - maxrss_before),
       args.given_ids ? 0.0 : FilledInMib(stored), seconds);
   if (stored.size() != static_cast<std::size_t>(args.tasks)) std::exit(1);
+}
+
+void MeasureCreateFrom(Store& store, const Cluster& cluster, const Args& args) {
+  const long rss_before = StatusKib("VmRSS:");
+  std::ofstream("/proc/self/clear_refs") << "5";  // VmHWM := VmRSS
+  const auto start = std::chrono::steady_clock::now();
+  long made = 0;
+  const std::int64_t created = store.tasks().CreateFrom([&](Task& t) {
+    if (made == args.tasks) return false;
+    t = MakeTask(cluster, made++, args.given_ids);
+    return true;
+  });
+  const double seconds = SecondsSince(start);
+  const long hwm_after = StatusKib("VmHWM:");
+  std::printf(
+      "create_from %ld %s%s: RSS before %.1f MiB; VmHWM after %.1f MiB: growth %.1f MiB; "
+      "%.1f s\n",
+      args.tasks, BackendName(args.backend).data(), args.given_ids ? " (ids given)" : "",
+      Mib(rss_before), Mib(hwm_after), Mib(hwm_after - rss_before), seconds);
+  if (created != args.tasks) std::exit(1);
 }
 
 // Runs `/usr/bin/time -v strata ... task list --cluster C --all`; prints its
@@ -202,7 +226,11 @@ int Probe(const Args& args) {
     std::vector<Task> three;
     for (long i = 0; i < 3; ++i) three.push_back(MakeTask(tiny, i, false));
     store->tasks().CreateMany(std::move(three));
-    MeasureCreateMany(*store, big, args);
+    if (args.stream) {
+      MeasureCreateFrom(*store, big, args);
+    } else {
+      MeasureCreateMany(*store, big, args);
+    }
   }
   if (args.cli.empty()) return 0;
   for (const bool json : {false, true}) {
@@ -227,12 +255,14 @@ int main(int argc, char** argv) {
       args.tasks = std::strtol(argv[++i], nullptr, 10);
     } else if (arg == "--given-ids") {
       args.given_ids = true;
+    } else if (arg == "--stream") {
+      args.stream = true;
     } else if (arg == "--cli" && has_value) {
       args.cli = argv[++i];
     } else {
       std::fprintf(stderr,
                    "usage: memory_probe --backend sqlite|postgres [--tasks N] [--given-ids] "
-                   "[--cli PATH/TO/strata]\n");
+                   "[--stream] [--cli PATH/TO/strata]\n");
       return 2;
     }
   }
