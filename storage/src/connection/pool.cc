@@ -8,7 +8,7 @@ namespace strata::connection {
 
 Pool::Pool(const StoreOptions& options, std::size_t size, Target target)
     : options_(options), target_(target), size_(size) {
-  idle_.push_back({Open(), generation_, std::this_thread::get_id()});
+  idle_.push_back({Open(), generation_, std::this_thread::get_id(), {}});
   open_ = 1;
 }
 
@@ -30,6 +30,7 @@ Pool::Lease Pool::Acquire() {
                           "long Transact)");
   }
   const std::thread::id self = std::this_thread::get_id();
+  const auto now = std::chrono::steady_clock::now();
   for (std::size_t i = idle_.size(); i-- > 0;) {
     if (idle_[i].user == self) {
       std::swap(idle_[i], idle_.back());
@@ -39,7 +40,7 @@ Pool::Lease Pool::Acquire() {
   while (!idle_.empty()) {
     Idle idle = std::move(idle_.back());
     idle_.pop_back();
-    if (idle.connection->native().Usable()) {
+    if (now - idle.returned < kFresh || idle.connection->native().Usable()) {
       return Lease(this, std::move(idle.connection), idle.generation);
     }
     --open_;  // closed by the server while idle: replaced below
@@ -74,7 +75,8 @@ void Pool::Release(std::unique_ptr<Connection> connection, std::uint64_t generat
   std::unique_ptr<Connection> closing;
   std::lock_guard lock(mutex_);
   if (connection && !connection->Broken() && generation == generation_) {
-    idle_.push_back({std::move(connection), generation, std::this_thread::get_id()});
+    idle_.push_back({std::move(connection), generation, std::this_thread::get_id(),
+                     std::chrono::steady_clock::now()});
   } else {
     closing = std::move(connection);
     --open_;  // a broken or stale one is closed; the next Acquire opens a new one
