@@ -33,7 +33,13 @@ constexpr const char* kMigrateUsage =
     "                            into --migrations-dir (default ./migrations)\n\n"
     "Options:\n"
     "  --lock-timeout SECONDS    up/down/redo/reset/repair: how long to wait for another\n"
-    "                            runner to finish (default 600)\n\n"
+    "                            runner to finish (default 600)\n"
+    "  --statement-lock-timeout DURATION\n"
+    "                            PostgreSQL: how long each migration statement waits for\n"
+    "                            a table lock before the migration is rolled back and run\n"
+    "                            again (default 5s; 0s: no limit; a file's\n"
+    "                            '-- strata:lock-timeout 30s' line wins)\n"
+    "  --lock-retries N          how many times to run it again, 0-100 (default 5)\n\n"
     "Examples:\n"
     "  strata migrate up\n"
     "  strata --output json migrate status\n"
@@ -118,6 +124,9 @@ struct MigrateArgs {
   std::optional<int> steps;
   std::string name;
   double lock_timeout_seconds = 600;
+  std::string statement_lock_timeout = "5s";
+  std::chrono::milliseconds statement_lock_timeout_ms{0};
+  int lock_retries = 5;
 };
 
 MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
@@ -127,8 +136,13 @@ MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
       ("to", po::value<std::int64_t>()->value_name("V"), "target version")      //
       ("steps", po::value<int>()->value_name("N"), "down: how many to revert")  //
       ("lock-timeout", po::value<double>(&parsed.lock_timeout_seconds)->value_name("SECONDS"),
-       "how long to wait for another runner (default 600)")       //
-      ("subcommand", po::value<std::string>(&parsed.subcommand))  //
+       "how long to wait for another runner (default 600)")  //
+      ("statement-lock-timeout",
+       po::value<std::string>(&parsed.statement_lock_timeout)->value_name("DURATION"),
+       "how long a statement waits for a table lock (default 5s)")  //
+      ("lock-retries", po::value<int>(&parsed.lock_retries)->value_name("N"),
+       "how many times a migration that gave up on a lock runs again (default 5)")  //
+      ("subcommand", po::value<std::string>(&parsed.subcommand))                    //
       ("name", po::value<std::string>(&parsed.name));
   po::positional_options_description positional;
   positional.add("subcommand", 1).add("name", 1);
@@ -152,6 +166,16 @@ MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
   }
   if (!(parsed.lock_timeout_seconds >= 0 && parsed.lock_timeout_seconds <= 86400)) {
     throw UsageError("--lock-timeout must be 0 to 86400 seconds");
+  }
+  if (parsed.lock_retries < 0 || parsed.lock_retries > 100) {
+    throw UsageError("--lock-retries must be 0 to 100");
+  }
+  try {
+    parsed.statement_lock_timeout_ms =
+        ParseDuration("--statement-lock-timeout", parsed.statement_lock_timeout,
+                      std::chrono::milliseconds(0), std::chrono::hours(24), true);
+  } catch (const InvalidArgumentError& e) {
+    throw UsageError(e.what());
   }
   return parsed;
 }
@@ -198,6 +222,8 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
   MigratorOptions migrator_options;
   migrator_options.lock_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(parsed.lock_timeout_seconds * 1000));
+  migrator_options.statement_lock_timeout = parsed.statement_lock_timeout_ms;
+  migrator_options.lock_retries = parsed.lock_retries;
   migrator_options.on_progress = ProgressPrinter(options, err);
   const std::unique_ptr<Migrator> migrator = Migrator::Open(options.store, migrator_options);
   if (sub == "up") {

@@ -193,22 +193,35 @@ TEST_P(MigrateCliTest, StatusUpValidateOutputAndExitCodes) {
 }
 
 TEST_P(MigrateCliTest, UsageAndSetErrors) {
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"migrate"},
-                                               {"migrate", "sideways"},
-                                               {"migrate", "down", "--steps", "0"},
-                                               {"migrate", "up", "--steps", "2"},
-                                               {"migrate", "down", "--steps", "1", "--to", "0"},
-                                               {"migrate", "create"},
-                                               {"migrate", "status", "extra"},
-                                               {"migrate", "up", "--to", "x"}}) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"migrate"},
+        {"migrate", "sideways"},
+        {"migrate", "down", "--steps", "0"},
+        {"migrate", "up", "--steps", "2"},
+        {"migrate", "down", "--steps", "1", "--to", "0"},
+        {"migrate", "create"},
+        {"migrate", "status", "extra"},
+        {"migrate", "up", "--to", "x"},
+        {"migrate", "up", "--statement-lock-timeout", "5"},
+        {"migrate", "up", "--statement-lock-timeout", "soon"},
+        {"migrate", "up", "--statement-lock-timeout", "2d"},
+        {"migrate", "up", "--lock-retries", "101"},
+        {"migrate", "up", "--lock-retries", "-1"}}) {
     const CommandResult run = Strata(args);
     EXPECT_EQ(run.exit_code, 2) << ::testing::PrintToString(args) << run.output;
     EXPECT_EQ(run.output.find('\n'), run.output.size() - 1) << "one line: " << run.output;
   }
-  Write("1_bad name.up.sql", "SELECT 1;\n");
+  const CommandResult timeout = Strata({"migrate", "up", "--statement-lock-timeout", "soon"});
+  EXPECT_THAT(timeout.output, HasSubstr("--statement-lock-timeout"));
+  // Valid ones run.
+  Write("1_one.up.sql", "CREATE TABLE one (id integer);\n");
+  const CommandResult up =
+      Strata({"migrate", "up", "--statement-lock-timeout", "2s", "--lock-retries", "0"});
+  EXPECT_EQ(up.exit_code, 0) << up.output;
+  Write("2_bad name.up.sql", "SELECT 1;\n");
   const CommandResult run = Strata({"migrate", "status"});
   EXPECT_EQ(run.exit_code, 5) << run.output;
-  EXPECT_THAT(run.output, HasSubstr("1_bad name.up.sql"));
+  EXPECT_THAT(run.output, HasSubstr("2_bad name.up.sql"));
 }
 
 TEST_P(MigrateCliTest, CreateWritesTheNextVersionIntoBothSets) {

@@ -95,15 +95,21 @@ struct MigrationEvent {
     kReverting,
     kReverted,
     kResuming,  // a failed no-transaction migration continues at `statement`
+    // PostgreSQL: a statement of the migration waited longer than its lock
+    // timeout for a table lock, so the migration was rolled back; it runs
+    // again after `duration` (attempt `statement` of 1 + lock_retries).
+    kLockTimeout,
   };
   Kind kind = Kind::kApplying;
   std::int64_t version = 0;
   std::string name;
   std::chrono::microseconds duration{0};  // kApplied, kReverted
-  int statement = 0;                      // kResuming
+  int statement = 0;                      // kResuming; kLockTimeout: the attempt
   bool no_statements = false;  // kApplied: the up file holds only comments (a placeholder)
   // kCreatedDatabase: the database; kWaitingForLock: who holds the lock, as
-  // Migrator::LockHolder says it ("" when not known).
+  // Migrator::LockHolder says it ("" when not known); kLockTimeout: the
+  // sessions that held table locks in long transactions (pid, user,
+  // application, transaction age, tables and lock modes; never their SQL).
   std::string detail;
 };
 
@@ -116,6 +122,22 @@ struct MigratorOptions {
   std::chrono::milliseconds lock_timeout{std::chrono::minutes(10)};
   // PostgreSQL: up creates the target database when it does not exist.
   bool create_database = true;
+  // PostgreSQL: how long each statement of a migration (up or down) may wait
+  // for a table lock (the lock_timeout setting) before the migration is
+  // rolled back: while an ALTER waits behind a long transaction, every
+  // query on that table queues behind the ALTER, so the wait is the outage.
+  // A file's "-- strata:lock-timeout 30s" line sets its own; zero waits
+  // without limit. SQLite has no table locks: its statements wait for the
+  // database's write lock up to `lock_timeout` (the busy timeout), and
+  // readers are never blocked by a migration (WAL).
+  std::chrono::milliseconds statement_lock_timeout{std::chrono::seconds(5)};
+  // How many times a transactional migration rolled back on a lock timeout
+  // runs again, after 0.5 s, 1 s, 2 s, ... (at most 10 s), before up fails
+  // with a MigrationError naming the sessions that held locks. A
+  // no-transaction file is not run again (its statements before the failed
+  // one stay applied): it fails at once, recorded as failed, and `up`
+  // resumes it at that statement.
+  int lock_retries = 5;
   // Empty: each event goes to StoreOptions::logger instead, as
   // "migrate: " + DescribeEvent(event) (waiting at warn; created, applied,
   // reverted and resuming at info; applying and reverting at debug).

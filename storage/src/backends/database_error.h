@@ -23,6 +23,7 @@ enum class ErrorKind {
   kDuplicateDatabase,  // CREATE DATABASE of one that exists
   kReadOnly,           // a write on a database this connection may only read
   kStandby,  // PostgreSQL: a write on a server in recovery (a standby, or a primary being demoted)
+  kLockTimeout,  // PostgreSQL: a table lock not granted within lock_timeout
 };
 
 // A failure that a failover explains, after which a call may succeed on a

@@ -41,6 +41,16 @@ class SqlDialect {
   // triggers goes through a temporary table) or does not exist (no DELETE
   // in a WITH).
   virtual bool WritesInOneStatement() const = 0;
+  // A statement that sets how long each later statement waits for a table
+  // lock, to the text bound to :timeout ("5000ms"; "0" waits without
+  // limit): for the rest of the transaction when `local`, else for the
+  // session. Null where there are no table locks (SQLite).
+  virtual const char* SetLockTimeout(bool local) const = 0;
+  // A query of the other sessions that hold table locks in open
+  // transactions, oldest first: pid, user, application, state, transaction
+  // age in seconds, and "table mode, ..." (never their SQL, which can hold
+  // values). Null on SQLite.
+  virtual const char* TableLockHolders() const = 0;
 
   static const SqlDialect& For(Backend backend);
 };

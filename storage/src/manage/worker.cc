@@ -157,9 +157,11 @@ void Worker::ReadSetNow(ReloadCause cause) {
   migrator_options.on_progress = [this](const MigrationEvent& event) {
     const bool step = event.kind == MigrationEvent::Kind::kApplying ||
                       event.kind == MigrationEvent::Kind::kReverting;
-    Log(step                                                  ? LogLevel::kDebug
-        : event.kind == MigrationEvent::Kind::kWaitingForLock ? LogLevel::kWarn
-                                                              : LogLevel::kInfo,
+    const bool waiting = event.kind == MigrationEvent::Kind::kWaitingForLock ||
+                         event.kind == MigrationEvent::Kind::kLockTimeout;
+    Log(step      ? LogLevel::kDebug
+        : waiting ? LogLevel::kWarn
+                  : LogLevel::kInfo,
         "migrate: " + DescribeEvent(event));
     if (event.kind == MigrationEvent::Kind::kWaitingForLock) {
       const std::string holder = event.detail.empty() ? "another runner" : event.detail;

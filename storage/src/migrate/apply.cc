@@ -1,6 +1,7 @@
 #include "migrate/apply.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "connection/errors.h"
 #include "migrate/ledger.h"
@@ -22,6 +23,23 @@ double Milliseconds(Clock::duration d) {
 }
 
 constexpr const char* kRolledBack = "it was rolled back and is still pending";
+
+// A statement of a transaction gave up waiting for a table lock; the
+// transaction was rolled back. `where` is "file:line (statement i of n)".
+struct LockTimeout {
+  std::string where;
+};
+
+// Statement `i` of `file` gave up on a lock: where it is.
+LockTimeout LockTimeoutAt(const std::string& file, const Statements& statements, std::size_t i) {
+  return {file + ":" + std::to_string(statements[i].line) + " (statement " + std::to_string(i + 1) +
+          " of " + std::to_string(statements.size()) + ")"};
+}
+
+// A lock timeout as PostgreSQL's setting reads it.
+std::string TimeoutSetting(std::chrono::milliseconds ms) {
+  return std::to_string(ms.count()) + "ms";
+}
 
 // Statement `i` of a migration failed: the MigrationError (or
 // ConnectionError) naming the file and line, ending with `outcome`.
@@ -53,6 +71,11 @@ LedgerRow RowFor(const Migration& m) {
 
 }  // namespace
 
+std::chrono::milliseconds LockTimeoutOf(const std::string& file, const std::string& script,
+                                        std::chrono::milliseconds fallback) {
+  return LockTimeoutAnnotation(file, script).value_or(fallback);
+}
+
 MigrationEvent EventFor(MigrationEvent::Kind kind, const Migration& m, Clock::duration duration) {
   MigrationEvent event;
   event.kind = kind;
@@ -69,7 +92,7 @@ void Applier::Apply(const Migration& m, const Statements& statements, int resume
   // Only a failed (or interrupted) no-transaction file has a row already.
   const Ledger::Mode mode = resume_at > 0 ? Ledger::Mode::kUpsert : Ledger::Mode::kInsert;
   if (m.transactional && db_.backend() == Backend::kPostgres) {
-    ApplyPipelined(m, statements, row, resume_at > 0);
+    WithLockRetries(m, [&] { ApplyPipelined(m, statements, row, resume_at > 0); });
   } else if (m.transactional) {
     RunInTransaction(m, m.up_file, m.up_sql, statements, kRolledBack, [&] {
       row.duration_ms = Milliseconds(Clock::now() - started);
@@ -90,8 +113,9 @@ void Applier::ApplyPipelined(const Migration& m, const Statements& statements, L
                              bool upsert) {
   const auto started = Clock::now();
   std::vector<backends::BatchStep> batch;
-  batch.reserve(statements.size() + 3);
-  batch.push_back({db_.dialect().BeginWrite()});
+  batch.reserve(statements.size() + 4);
+  Begin(batch, UpLockTimeout(m));
+  const std::size_t first = batch.size();
   for (const SqlChunk& chunk : statements) batch.push_back({chunk.text});
   row.duration_ms = Milliseconds(Clock::now() - started);
   batch.push_back(
@@ -101,8 +125,12 @@ void Applier::ApplyPipelined(const Migration& m, const Statements& statements, L
     db_.native().ExecBatch(batch);
   } catch (const backends::BatchError& e) {
     RollBack();
-    if (e.index() >= 1 && e.index() <= statements.size()) {
-      ThrowStatementError(m, m.up_file, m.up_sql, statements, e.index() - 1, e, kRolledBack);
+    if (e.index() >= first && e.index() < first + statements.size()) {
+      const std::size_t i = e.index() - first;
+      if (e.kind() == backends::ErrorKind::kLockTimeout) {
+        throw LockTimeoutAt(m.up_file, statements, i);
+      }
+      ThrowStatementError(m, m.up_file, m.up_sql, statements, i, e, kRolledBack);
     }
     connection::ThrowTranslated(
         e, {"migration " + Id(m) + " (" + m.up_file + ") could not be recorded", true,
@@ -116,15 +144,20 @@ void Applier::RunInTransaction(const Migration& m, const std::string& file,
                                const std::string& script, const Statements& statements,
                                const std::string& outcome, const std::function<void()>& record) {
   std::vector<backends::BatchStep> batch;
-  batch.reserve(statements.size() + 1);
-  batch.push_back({db_.dialect().BeginWrite()});
+  batch.reserve(statements.size() + 2);
+  Begin(batch, LockTimeoutOf(file, script, options_.statement_lock_timeout));
+  const std::size_t first = batch.size();
   for (const SqlChunk& chunk : statements) batch.push_back({chunk.text});
   try {
     try {
       db_.native().ExecBatch(batch);
     } catch (const backends::BatchError& e) {
-      if (e.index() == 0) throw;  // BEGIN: the engine's own statement
-      ThrowStatementError(m, file, script, statements, e.index() - 1, e, outcome);
+      if (e.index() < first) throw;  // BEGIN, the lock timeout: the engine's own
+      const std::size_t i = e.index() - first;
+      if (e.kind() == backends::ErrorKind::kLockTimeout) {
+        throw LockTimeoutAt(file, statements, i);
+      }
+      ThrowStatementError(m, file, script, statements, i, e, outcome);
     }
     CheckForeignKeys(m, file, script);
     record();
@@ -152,6 +185,9 @@ void Applier::ApplyStepwise(const Migration& m, const Statements& statements, Le
     event.statement = first;
     emit_(event);
   }
+  // A statement that gives up on a lock fails like any other: a
+  // no-transaction file is not run again.
+  const SessionLockTimeout timeout(db_, UpLockTimeout(m));
   for (std::size_t i = static_cast<std::size_t>(first - 1); i < statements.size(); ++i) {
     row.state = "running";
     row.failed_statement = static_cast<int>(i + 1);
@@ -180,8 +216,108 @@ void Applier::Run(const Migration& m, const std::string& file, const std::string
   try {
     db_.Exec(statements[i].text);
   } catch (const backends::DatabaseError& e) {
-    ThrowStatementError(m, file, script, statements, i, e, outcome, summary);
+    if (e.kind() != backends::ErrorKind::kLockTimeout) {
+      ThrowStatementError(m, file, script, statements, i, e, outcome, summary);
+    }
+    const std::string holders = LockHolders();
+    ThrowStatementError(m, file, script, statements, i, e,
+                        "it gave up waiting for a table lock" +
+                            (holders.empty() ? std::string() : " held by " + holders) + "; " +
+                            outcome,
+                        summary);
   }
+}
+
+void Applier::Begin(std::vector<backends::BatchStep>& batch, std::chrono::milliseconds timeout) {
+  batch.push_back({db_.dialect().BeginWrite()});
+  const char* set_timeout = db_.dialect().SetLockTimeout(/*local=*/true);
+  if (set_timeout == nullptr) return;
+  connection::Statement& st = db_.Prepare(set_timeout, {connection::Type::kText}, {});
+  st.Text(TimeoutSetting(timeout));
+  batch.push_back(st.InBatch());
+}
+
+std::chrono::milliseconds Applier::UpLockTimeout(const Migration& m) const {
+  return m.lock_timeout.value_or(options_.statement_lock_timeout);
+}
+
+Applier::SessionLockTimeout::SessionLockTimeout(connection::Connection& db,
+                                                std::chrono::milliseconds timeout)
+    : db_(db) {
+  const char* sql = db.dialect().SetLockTimeout(/*local=*/false);
+  if (sql == nullptr) return;
+  connection::Statement& st = db.Prepare(sql, {connection::Type::kText}, {});
+  st.Text(TimeoutSetting(timeout));
+  st.Execute();
+  st.Finish();
+  set_ = true;
+}
+
+Applier::SessionLockTimeout::~SessionLockTimeout() {
+  if (!set_) return;
+  try {
+    db_.Exec("RESET lock_timeout");
+  } catch (const backends::DatabaseError&) {
+    // The connection is gone, and its setting with it.
+  }
+}
+
+void Applier::WithLockRetries(const Migration& m, const std::function<void()>& transaction) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      transaction();
+      return;
+    } catch (const LockTimeout& timeout) {
+      const std::string holders = LockHolders();
+      const std::string held =
+          holders.empty() ? std::string("another session") : "the session(s) " + holders;
+      if (attempt > options_.lock_retries) {
+        throw MigrationError(
+            "migration " + Id(m) + " gave up waiting for a table lock at " + timeout.where +
+            " in each of " + std::to_string(attempt) + " attempts: " + held +
+            " held locks it needs. It was rolled back and is still pending: end that "
+            "transaction, or raise the file's '-- strata:lock-timeout' (or "
+            "--statement-lock-timeout) and run up again");
+      }
+      const auto backoff =
+          std::min(std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 5)),
+                   std::chrono::milliseconds(10'000));
+      MigrationEvent event = EventFor(MigrationEvent::Kind::kLockTimeout, m, backoff);
+      event.statement = attempt;
+      event.detail = holders;
+      emit_(event);
+      const auto until = Clock::now() + backoff;
+      while (Clock::now() < until) {
+        if (cancelled_) {
+          throw Error("cancelled while migration " + Id(m) +
+                      " waited to run again after a lock timeout; it is still pending");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  }
+}
+
+std::string Applier::LockHolders() {
+  const char* sql = db_.dialect().TableLockHolders();
+  if (sql == nullptr) return "";
+  using connection::Type;
+  std::string holders;
+  try {
+    connection::Statement& st = db_.Prepare(
+        sql, {}, {Type::kInt, Type::kText, Type::kText, Type::kText, Type::kInt, Type::kText});
+    for (bool more = st.Execute(); more; more = st.Next()) {
+      if (!holders.empty()) holders += "; ";
+      holders += "pid " + std::to_string(st.GetInt(0)) + " (user " + std::string(st.GetText(1)) +
+                 ", application '" + std::string(st.GetText(2)) + "', " +
+                 std::string(st.GetText(3)) + ", transaction open " + std::to_string(st.GetInt(4)) +
+                 " s: " + std::string(st.GetText(5)) + ")";
+    }
+    st.Finish();
+  } catch (const backends::DatabaseError&) {
+    // Who holds the locks is a courtesy; the error stands without it.
+  }
+  return holders;
 }
 
 void Applier::CheckForeignKeys(const Migration& m, const std::string& file,
@@ -208,9 +344,13 @@ void Applier::Revert(const Migration& m, const Statements& statements) {
   const auto started = Clock::now();
   emit_(EventFor(MigrationEvent::Kind::kReverting, m));
   if (m.down_transactional()) {
-    RunInTransaction(m, file, script, statements, "it was rolled back and stays applied",
-                     [&] { Ledger(db_).Remove(m.version); });
+    WithLockRetries(m, [&] {
+      RunInTransaction(m, file, script, statements, "it was rolled back and stays applied",
+                       [&] { Ledger(db_).Remove(m.version); });
+    });
   } else {
+    const SessionLockTimeout timeout(db_,
+                                     LockTimeoutOf(file, script, options_.statement_lock_timeout));
     for (std::size_t i = 0; i < statements.size(); ++i) {
       Run(m, file, script, statements, i,
           "the statements before it ran and the ledger still lists it as applied: finish "

@@ -23,8 +23,9 @@ Engine::Engine(const StoreOptions& options, const MigratorOptions& migrator_opti
       set_(set),
       db_(db),
       cancelled_(cancelled),
-      applier_(db,
-               [this](const MigrationEvent& event) { Emit(options_, migrator_options_, event); }) {
+      applier_(
+          db, [this](const MigrationEvent& event) { Emit(options_, migrator_options_, event); },
+          migrator_options_, cancelled_) {
   for (const Migration& m : set_) by_version_[m.version] = &m;
 }
 
@@ -116,10 +117,10 @@ void Emit(const StoreOptions& options, const MigratorOptions& migrator_options,
     migrator_options.on_progress(event);
   } else if (options.logger) {
     using Kind = MigrationEvent::Kind;
-    const LogLevel level = event.kind == Kind::kWaitingForLock ? LogLevel::kWarn
-                           : event.kind == Kind::kApplying || event.kind == Kind::kReverting
-                               ? LogLevel::kDebug
-                               : LogLevel::kInfo;
+    const LogLevel level =
+        event.kind == Kind::kWaitingForLock || event.kind == Kind::kLockTimeout ? LogLevel::kWarn
+        : event.kind == Kind::kApplying || event.kind == Kind::kReverting       ? LogLevel::kDebug
+                                                                                : LogLevel::kInfo;
     options.logger(level, "migrate: " + DescribeEvent(event));
   }
 }

@@ -15,6 +15,7 @@
 #include "migrate/checksum.h"
 #include "migrate/embedded_migrations.h"
 #include "strata/error.h"
+#include "strata/options.h"
 
 namespace strata::migrate {
 namespace {
@@ -35,6 +36,36 @@ bool IsTransactional(std::string_view sql) {
   while (!first.empty() && (first.back() == ' ' || first.back() == '\t')) first.remove_suffix(1);
   return first != kNoTransactionAnnotation;
 }
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> LockTimeoutAnnotation(const std::string& file,
+                                                               std::string_view sql) {
+  std::optional<std::chrono::milliseconds> timeout;
+  for (std::size_t at = 0; at < sql.size();) {
+    const std::size_t end = std::min(sql.find('\n', at), sql.size());
+    std::string_view line = sql.substr(at, end - at);
+    at = end + 1;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+      line.remove_suffix(1);
+    }
+    if (!line.starts_with(kLockTimeoutAnnotation)) continue;
+    std::string_view value = line.substr(kLockTimeoutAnnotation.size());
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+      value.remove_prefix(1);
+    }
+    try {
+      timeout = ParseDuration(kLockTimeoutAnnotation, value, std::chrono::milliseconds(0),
+                              std::chrono::hours(24), /*unit_required=*/true);
+    } catch (const InvalidArgumentError& e) {
+      throw SchemaError("migration file '" + file + "': " + e.what() +
+                        " (for example '-- strata:lock-timeout 30s'; 0s waits without limit)");
+    }
+  }
+  return timeout;
+}
+
+namespace {
 
 // The whole file, usually in one read(2) sized by fstat (a quarter of an
 // ifstream's cost per file, which counts with thousands of files); nullopt
@@ -155,6 +186,7 @@ std::vector<Migration> BuildMigrationSet(const std::vector<MigrationFile>& files
     m.up_sql = file.content;
     m.checksum = MigrationChecksum(file.content);
     m.transactional = IsTransactional(file.content);
+    m.lock_timeout = LockTimeoutAnnotation(path, file.content);
   }
   for (const auto& [parsed, file] : downs) {
     const std::string path = origin + "/" + file->file_name;

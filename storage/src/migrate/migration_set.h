@@ -2,6 +2,7 @@
 // before anything runs (docs/migrations.md).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,8 +18,12 @@ struct Migration {
   std::string name;     // [a-z0-9_]+
   std::string up_file;  // where it came from, for messages
   std::string up_sql;
-  std::string checksum;                  // of the up file, CRLF normalised
-  bool transactional = true;             // false: first line "-- strata:no-transaction"
+  std::string checksum;       // of the up file, CRLF normalised
+  bool transactional = true;  // false: first line "-- strata:no-transaction"
+  // A line "-- strata:lock-timeout 30s": how long each of the up file's
+  // statements waits for a table lock on PostgreSQL (0: no limit), in
+  // place of MigratorOptions::statement_lock_timeout.
+  std::optional<std::chrono::milliseconds> lock_timeout;
   std::optional<std::string> down_file;  // set when the set has a down file
 
   // The down file's text. A directory's down files are read on first use
@@ -73,5 +78,11 @@ std::vector<Migration> EmbeddedMigrations(Backend backend);
 std::vector<Migration> LoadMigrations(const StoreOptions& options);
 
 inline constexpr std::string_view kNoTransactionAnnotation = "-- strata:no-transaction";
+inline constexpr std::string_view kLockTimeoutAnnotation = "-- strata:lock-timeout";
+
+// The duration of a "-- strata:lock-timeout <duration>" line of `sql`, if
+// any (the last one counts); SchemaError naming `file` for a bad value.
+std::optional<std::chrono::milliseconds> LockTimeoutAnnotation(const std::string& file,
+                                                               std::string_view sql);
 
 }  // namespace strata::migrate

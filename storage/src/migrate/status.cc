@@ -98,6 +98,11 @@ std::string DescribeEvent(const MigrationEvent& event) {
              (event.no_statements ? ": no statements, only comments (recorded as applied)" : "");
     case MigrationEvent::Kind::kReverted:
       return "reverted " + id + ms;
+    case MigrationEvent::Kind::kLockTimeout:
+      return id + " waited longer than its lock timeout for a table lock (attempt " +
+             std::to_string(event.statement) + "), rolled back; running it again in " +
+             std::to_string(event.duration.count() / 1000) + " ms" +
+             (event.detail.empty() ? std::string() : "; locks held by " + event.detail);
     case MigrationEvent::Kind::kResuming:
       break;
   }

@@ -48,6 +48,24 @@ class PostgresDialect : public SqlDialect {
   const char* BeginWrite() const override { return "BEGIN"; }
   const char* LockRows() const override { return " FOR UPDATE"; }
   bool WritesInOneStatement() const override { return true; }
+  const char* SetLockTimeout(bool local) const override {
+    return local ? "SELECT set_config('lock_timeout', :timeout, true)"
+                 : "SELECT set_config('lock_timeout', :timeout, false)";
+  }
+  const char* TableLockHolders() const override {
+    return "SELECT a.pid, coalesce(a.usename, ''), coalesce(a.application_name, ''), "
+           "coalesce(a.state, ''), CAST(EXTRACT(EPOCH FROM now() - a.xact_start) AS bigint), "
+           "string_agg(DISTINCT c.relname || ' ' || l.mode, ', ') "
+           "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+           "JOIN pg_class c ON c.oid = l.relation "
+           "WHERE l.granted AND l.locktype = 'relation' AND a.pid <> pg_backend_pid() "
+           "AND a.xact_start IS NOT NULL "
+           "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+           "AND c.relnamespace NOT IN (SELECT oid FROM pg_namespace "
+           "WHERE nspname IN ('pg_catalog', 'information_schema')) "
+           "GROUP BY a.pid, a.usename, a.application_name, a.state, a.xact_start "
+           "ORDER BY a.xact_start LIMIT 3";
+  }
 };
 
 }  // namespace

@@ -20,6 +20,7 @@ ErrorKind Classify(std::string_view state, std::string_view message, bool connec
     return ErrorKind::kInvalidValue;
   }
   if (state == "40001" || state == "40P01") return ErrorKind::kSerializationFailure;
+  if (state == "55P03") return ErrorKind::kLockTimeout;
   if (state == "42P01") return ErrorKind::kUndefinedTable;
   if (state == "42P04") return ErrorKind::kDuplicateDatabase;
   // read_only_sql_transaction: a write on a standby, or under

@@ -19,6 +19,10 @@ class SqliteDialect : public SqlDialect {
   const char* BeginWrite() const override { return "BEGIN IMMEDIATE"; }
   const char* LockRows() const override { return ""; }
   bool WritesInOneStatement() const override { return false; }
+  // Writers wait for the database's one write lock (the busy timeout);
+  // readers never wait (WAL).
+  const char* SetLockTimeout(bool) const override { return nullptr; }
+  const char* TableLockHolders() const override { return nullptr; }
 };
 
 }  // namespace
