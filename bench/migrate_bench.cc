@@ -196,6 +196,21 @@ void OpenSet(benchmark::State& state, Backend backend) {
   for (auto _ : state) benchmark::DoNotOptimize(Migrator::Open(options));
 }
 
+// Migrator::Verify of the 500 (each a table and an index, with a down):
+// all applied on a scratch database, then each reverted, applied again and
+// reverted, the schema read at every step.
+void Verify500(benchmark::State& state, Backend backend) {
+  StoreOptions options = Options(backend, "verify.db");
+  options.migrations_dir = UpSet();
+  const std::unique_ptr<Migrator> migrator = Migrator::Open(options);
+  for (auto _ : state) {
+    const VerifyResult result = migrator->Verify();
+    if (!result.ok() || result.verified.size() != kMigrations) {
+      state.SkipWithError(result.Describe().c_str());
+    }
+  }
+}
+
 // 10,000 applied migrations: the ledger read and merged with the set.
 struct StatusFixture {
   std::string root;
@@ -311,6 +326,10 @@ void Register() {
     }
     benchmark::RegisterBenchmark(("open_500/" + b).c_str(), OpenSet, backend)
         ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("verify_500/" + b).c_str(), Verify500, backend)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(3)
         ->UseRealTime();
     benchmark::RegisterBenchmark(("status_10000/" + b + "/raw").c_str(), StatusRaw, backend)
         ->Unit(benchmark::kMillisecond)

@@ -29,6 +29,9 @@ constexpr const char* kMigrateUsage =
     "  status                    each migration's state (exit 0 whenever it could be read)\n"
     "  validate                  exit 5 unless every migration is applied and unedited\n"
     "  repair                    accept edited files, forget failed and missing migrations\n"
+    "  verify [--to V]           on a scratch database, check that each migration's down\n"
+    "                            restores the schema and its up applies again the same\n"
+    "                            (exit 5 naming the first difference)\n"
     "  create NAME               write the next version's up/down files for both backends\n"
     "                            into --migrations-dir (default ./migrations)\n\n"
     "Options:\n"
@@ -153,7 +156,9 @@ MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
   if (vm.count("steps") != 0) parsed.steps = vm["steps"].as<int>();
   const std::string& sub = parsed.subcommand;
   if (sub.empty()) throw UsageError("migrate needs a subcommand (up, down, status, ...)");
-  if (parsed.to && sub != "up" && sub != "down") throw UsageError("--to applies to up and down");
+  if (parsed.to && sub != "up" && sub != "down" && sub != "verify") {
+    throw UsageError("--to applies to up, down and verify");
+  }
   if (parsed.steps && sub != "down") throw UsageError("--steps applies to down");
   if (parsed.steps && parsed.to) throw UsageError("down takes --steps or --to, not both");
   if (parsed.steps && *parsed.steps < 1) throw UsageError("--steps must be 1 or more");
@@ -200,11 +205,11 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
     throw UsageError(e.what(), "strata migrate --help");
   }
   const std::string& sub = parsed.subcommand;
-  static const std::vector<std::string> kKnown = {"up",     "down",     "redo",  "reset",
-                                                  "status", "validate", "repair"};
+  static const std::vector<std::string> kKnown = {"up",     "down",     "redo",   "reset",
+                                                  "status", "validate", "repair", "verify"};
   if (sub != "create" && std::find(kKnown.begin(), kKnown.end(), sub) == kKnown.end()) {
     throw UsageError("unknown migrate subcommand '" + sub +
-                         "' (up, down, redo, reset, status, validate, repair, create)",
+                         "' (up, down, redo, reset, status, validate, repair, verify, create)",
                      "strata migrate --help");
   }
   if (execution == Execution::kParseOnly) return kExitOk;
@@ -238,6 +243,29 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
     PrintResult(options, migrator->Reset(), out);
   } else if (sub == "status") {
     PrintStatus(options, migrator->Status(), out);
+  } else if (sub == "verify") {
+    const VerifyResult result = migrator->Verify(parsed.to);
+    if (options.output == OutputFormat::kJson) {
+      json doc{{"ok", result.ok()}, {"verified", result.verified}, {"problem", nullptr}};
+      if (result.problem) {
+        static const char* const kKinds[] = {"no_down_file", "down_differs", "up_again_differs"};
+        const VerifyResult::Problem& p = *result.problem;
+        doc["problem"] = {{"kind", kKinds[static_cast<int>(p.kind)]},
+                          {"version", p.version},
+                          {"name", p.name},
+                          {"object", p.object},
+                          {"expected", p.expected},
+                          {"found", p.found},
+                          {"message", result.Describe()}};
+      }
+      out << Dump(doc) << "\n";
+    } else if (result.ok()) {
+      out << result.Describe() << "\n";
+    }
+    if (!result.ok()) {
+      err << "strata: " << result.Describe() << "\n";
+      return kExitSchemaNotReady;
+    }
   } else if (sub == "validate") {
     const SchemaReport report = migrator->Check();
     PrintStatus(options, report.status, out, &report.problems);

@@ -80,6 +80,33 @@ struct SchemaReport {
   std::vector<std::string> problems;
 };
 
+// What Migrator::Verify found, on a scratch database: the versions that
+// round-trip (their down restored the schema from before their up, and
+// their up applied again gave the schema of the first apply), newest first,
+// and the first problem, where verification stopped.
+struct VerifyResult {
+  struct Problem {
+    enum class Kind {
+      kNoDownFile,      // it cannot be reverted
+      kDownDiffers,     // after its down, the schema is not the one before its up
+      kUpAgainDiffers,  // applied again after its down, the schema is not the first apply's
+    };
+    Kind kind = Kind::kNoDownFile;
+    std::int64_t version = 0;
+    std::string name;
+    // The first object that differs, as "index tasks_by_family" or
+    // "column tasks.note" ("" for kNoDownFile), with its definition as it
+    // should be and as it is ("" when absent).
+    std::string object, expected, found;
+  };
+  std::vector<std::int64_t> verified;
+  std::optional<Problem> problem;
+  bool ok() const { return !problem.has_value(); }
+  // One line: "every migration round-trips (12 verified)" or the problem,
+  // naming the version, the object and both definitions.
+  std::string Describe() const;
+};
+
 // What repair changed, one line each ("3 add_index: recorded the edited checksum").
 struct RepairResult {
   std::vector<std::string> actions;
@@ -227,6 +254,18 @@ class Migrator {
   // another migration's schema under that version) and reported in the
   // result: renumber one of the two migrations instead.
   virtual RepairResult Repair() = 0;
+  // Checks that every migration (up to `to`) can be reverted and applied
+  // again, on a scratch database that is dropped afterwards (SQLite: in
+  // memory; PostgreSQL: a new database on the same server, so the role
+  // needs CREATEDB): applies them all, recording the schema before and
+  // after each, then from the newest down reverts each, compares the schema
+  // with the one before it, applies it again, compares with the one after
+  // it, and reverts it. The database this migrator serves is not touched.
+  // Compared: tables, columns (type, NOT NULL, default), indexes,
+  // constraints, triggers, views, and on PostgreSQL functions and
+  // sequences. MigrationError when a file fails to run; SchemaError for an
+  // invalid file.
+  virtual VerifyResult Verify(std::optional<std::int64_t> to = std::nullopt) = 0;
 };
 
 // The `strata migrate status --output json` document (docs/cli.md): backend,

@@ -85,6 +85,26 @@ enum class DatabaseCreation {
 // fails for another reason (a role without CREATEDB).
 DatabaseCreation EnsurePostgresDatabase(const StoreOptions& options);
 
+// A database of its own, for a check that must not touch the one
+// `options` names: SQLite in memory; on PostgreSQL a new database on the
+// same server (strata_scratch_<16 hex digits>, made with the same
+// credentials through the `postgres` maintenance database), dropped with
+// any connection left to it when this ends. ConnectionError when it cannot
+// be created (the role needs CREATEDB).
+class ScratchDatabase {
+ public:
+  explicit ScratchDatabase(const StoreOptions& options);
+  ~ScratchDatabase();
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+  // Options that connect to the scratch database.
+  const StoreOptions& options() const { return scratch_; }
+
+ private:
+  StoreOptions origin_, scratch_;
+  std::string name_;  // PostgreSQL
+};
+
 // The database a PostgreSQL `url` connects to (dbname, else libpq's default).
 std::string PostgresDatabaseName(const std::string& url);
 

@@ -51,6 +51,11 @@ class SqlDialect {
   // age in seconds, and "table mode, ..." (never their SQL, which can hold
   // values). Null on SQLite.
   virtual const char* TableLockHolders() const = 0;
+  // The schema as rows of (object, definition), ordered by object: tables,
+  // columns (type, NOT NULL, default, primary key), indexes, constraints,
+  // triggers, views (and on PostgreSQL functions and sequences), leaving out
+  // the migration ledger. Two schemas are the same when the rows are.
+  virtual const char* Catalog() const = 0;
 
   static const SqlDialect& For(Backend backend);
 };

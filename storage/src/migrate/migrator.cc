@@ -14,6 +14,7 @@
 
 #include "migrate/engine.h"
 #include "migrate/file_checks.h"
+#include "migrate/verify.h"
 #include "strata/error.h"
 
 namespace strata {
@@ -85,6 +86,18 @@ class MigratorImpl : public Migrator {
 
   RepairResult Repair() override {
     return Run([&] { return Engine(false).Repair(); });
+  }
+
+  VerifyResult Verify(std::optional<std::int64_t> to) override {
+    return Run([&] {
+      return migrate::Translated([&] {
+        // Closed before the scratch database is dropped.
+        const backends::ScratchDatabase scratch(options_);
+        connection::Connection db(backends::Connect(scratch.options(), /*create=*/true));
+        db.native().ConfigureForMigrations(migrator_options_.lock_timeout);
+        return migrate::VerifySet(db, set_, to, migrator_options_, cancelled_);
+      });
+    });
   }
 
   std::string LockHolder() override {

@@ -66,6 +66,31 @@ class PostgresDialect : public SqlDialect {
            "GROUP BY a.pid, a.usename, a.application_name, a.state, a.xact_start "
            "ORDER BY a.xact_start LIMIT 3";
   }
+  const char* Catalog() const override {
+    return "WITH here AS (SELECT oid FROM pg_namespace WHERE nspname = current_schema()), "
+           "rel AS (SELECT c.oid, c.relname, c.relkind FROM pg_class c, here "
+           "WHERE c.relnamespace = here.oid AND c.relname <> 'strata_schema_migrations') "
+           "SELECT 'table ' || relname, '' FROM rel WHERE relkind IN ('r', 'p') "
+           "UNION ALL SELECT 'column ' || r.relname || '.' || a.attname, "
+           "format_type(a.atttypid, a.atttypmod) || "
+           "CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END || "
+           "coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') "
+           "FROM pg_attribute a JOIN rel r ON r.oid = a.attrelid "
+           "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+           "WHERE r.relkind IN ('r', 'p', 'v') AND a.attnum > 0 AND NOT a.attisdropped "
+           "UNION ALL SELECT 'index ' || i.relname, pg_get_indexdef(x.indexrelid) "
+           "FROM pg_index x JOIN rel i ON i.oid = x.indexrelid "
+           "UNION ALL SELECT 'constraint ' || r.relname || '.' || c.conname, "
+           "pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN rel r ON r.oid = c.conrelid "
+           "UNION ALL SELECT 'trigger ' || r.relname || '.' || t.tgname, pg_get_triggerdef(t.oid) "
+           "FROM pg_trigger t JOIN rel r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal "
+           "UNION ALL SELECT 'view ' || r.relname, pg_get_viewdef(r.oid) FROM rel r "
+           "WHERE r.relkind IN ('v', 'm') "
+           "UNION ALL SELECT 'sequence ' || relname, '' FROM rel WHERE relkind = 'S' "
+           "UNION ALL SELECT 'function ' || p.oid::regprocedure::text, pg_get_functiondef(p.oid) "
+           "FROM pg_proc p, here WHERE p.pronamespace = here.oid AND p.prokind IN ('f', 'p') "
+           "ORDER BY 1";
+  }
 };
 
 }  // namespace

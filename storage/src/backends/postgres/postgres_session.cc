@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "backends/backend_sessions.h"
@@ -192,15 +193,71 @@ std::string PostgresDatabaseName(const std::string& url) {
   return postgres::TargetDatabase(postgres::ParseUrl(url));
 }
 
-DatabaseCreation EnsurePostgresDatabase(const StoreOptions& options) {
+namespace {
+
+// A libpq connection to the `postgres` maintenance database of the server
+// `options` names, with its credentials; null when it cannot be reached.
+std::unique_ptr<PGconn, decltype(&PQfinish)> Maintenance(const StoreOptions& options) {
   postgres::Params params = postgres::ConnectParams(options);
-  const std::string target = postgres::TargetDatabase(params);
   params["dbname"] = "postgres";
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(postgres::Conninfo(params).c_str()),
                                                     &PQfinish);
-  if (PQstatus(conn.get()) != CONNECTION_OK) return DatabaseCreation::kUnreachable;
+  if (PQstatus(conn.get()) != CONNECTION_OK) return {nullptr, &PQfinish};
   PQsetNoticeProcessor(
       conn.get(), [](void*, const char*) {}, nullptr);
+  return conn;
+}
+
+std::string Quoted(PGconn* conn, const std::string& identifier) {
+  std::unique_ptr<char, decltype(&PQfreemem)> quoted(
+      PQescapeIdentifier(conn, identifier.c_str(), identifier.size()), &PQfreemem);
+  return quoted.get();
+}
+
+}  // namespace
+
+ScratchDatabase::ScratchDatabase(const StoreOptions& options)
+    : origin_(options), scratch_(options) {
+  if (options.backend == Backend::kSqlite) {
+    scratch_.url = ":memory:";
+    return;
+  }
+  std::random_device random;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%08x%08x", random(), random());
+  name_ = std::string("strata_scratch_") + hex;
+  const auto conn = Maintenance(options);
+  if (!conn) {
+    throw ConnectionError("cannot reach the 'postgres' database of " + options.Describe() +
+                          " to create a scratch database");
+  }
+  try {
+    postgres::MakeNative(conn.get())->Exec("CREATE DATABASE " + Quoted(conn.get(), name_));
+  } catch (const DatabaseError& e) {
+    throw ConnectionError("cannot create a scratch database on " + options.Describe() + ": " +
+                          e.what() + "; grant the role CREATEDB");
+  }
+  postgres::Params params = postgres::ConnectParams(options);
+  params["dbname"] = name_;
+  scratch_.url = postgres::Conninfo(params);
+}
+
+ScratchDatabase::~ScratchDatabase() {
+  if (name_.empty()) return;
+  const auto conn = Maintenance(origin_);
+  if (!conn) return;  // the server is gone: nothing to drop it from
+  try {
+    postgres::MakeNative(conn.get())
+        ->Exec("DROP DATABASE IF EXISTS " + Quoted(conn.get(), name_) + " WITH (FORCE)");
+  } catch (const DatabaseError&) {
+    // Best effort: a leftover scratch database holds nothing but a schema.
+  }
+}
+
+DatabaseCreation EnsurePostgresDatabase(const StoreOptions& options) {
+  const std::string target = postgres::TargetDatabase(postgres::ConnectParams(options));
+  const auto conn = Maintenance(options);
+  if (!conn) return DatabaseCreation::kUnreachable;
   const std::unique_ptr<NativeConnection> native = postgres::MakeNative(conn.get());
   {
     std::vector<Param> name(1);
@@ -210,10 +267,8 @@ DatabaseCreation EnsurePostgresDatabase(const StoreOptions& options) {
     if (exists->Execute(name)) return DatabaseCreation::kExists;
   }
   // An identifier cannot be bound: it is quoted by libpq instead.
-  std::unique_ptr<char, decltype(&PQfreemem)> quoted(
-      PQescapeIdentifier(conn.get(), target.c_str(), target.size()), &PQfreemem);
   try {
-    native->Exec("CREATE DATABASE " + std::string(quoted.get()));
+    native->Exec("CREATE DATABASE " + Quoted(conn.get(), target));
   } catch (const DatabaseError& e) {
     // Another runner created it first: 42P04 when its commit came before
     // our check in CREATE DATABASE, a unique violation on pg_database's
