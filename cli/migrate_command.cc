@@ -29,6 +29,9 @@ constexpr const char* kMigrateUsage =
     "  status                    each migration's state (exit 0 whenever it could be read)\n"
     "  validate                  exit 5 unless every migration is applied and unedited\n"
     "  repair                    accept edited files, forget failed and missing migrations\n"
+    "  lint [--all]              report pending (or all) statements that would block a\n"
+    "                            live database's reads or writes, or that no down undoes\n"
+    "                            (exit 5 with findings)\n"
     "  verify [--to V]           on a scratch database, check that each migration's down\n"
     "                            restores the schema and its up applies again the same\n"
     "                            (exit 5 naming the first difference)\n"
@@ -130,6 +133,7 @@ struct MigrateArgs {
   std::string statement_lock_timeout = "5s";
   std::chrono::milliseconds statement_lock_timeout_ms{0};
   int lock_retries = 5;
+  bool all = false;
 };
 
 MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
@@ -144,8 +148,9 @@ MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
        po::value<std::string>(&parsed.statement_lock_timeout)->value_name("DURATION"),
        "how long a statement waits for a table lock (default 5s)")  //
       ("lock-retries", po::value<int>(&parsed.lock_retries)->value_name("N"),
-       "how many times a migration that gave up on a lock runs again (default 5)")  //
-      ("subcommand", po::value<std::string>(&parsed.subcommand))                    //
+       "how many times a migration that gave up on a lock runs again (default 5)")          //
+      ("all", po::bool_switch(&parsed.all), "lint: every file, not only the pending ones")  //
+      ("subcommand", po::value<std::string>(&parsed.subcommand))                            //
       ("name", po::value<std::string>(&parsed.name));
   po::positional_options_description positional;
   positional.add("subcommand", 1).add("name", 1);
@@ -160,6 +165,7 @@ MigrateArgs ParseMigrateArgs(const std::vector<std::string>& args) {
     throw UsageError("--to applies to up, down and verify");
   }
   if (parsed.steps && sub != "down") throw UsageError("--steps applies to down");
+  if (parsed.all && sub != "lint") throw UsageError("--all applies to lint");
   if (parsed.steps && parsed.to) throw UsageError("down takes --steps or --to, not both");
   if (parsed.steps && *parsed.steps < 1) throw UsageError("--steps must be 1 or more");
   if (parsed.to && *parsed.to < 0) throw UsageError("--to must be 0 or more");
@@ -205,12 +211,13 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
     throw UsageError(e.what(), "strata migrate --help");
   }
   const std::string& sub = parsed.subcommand;
-  static const std::vector<std::string> kKnown = {"up",     "down",     "redo",   "reset",
-                                                  "status", "validate", "repair", "verify"};
+  static const std::vector<std::string> kKnown = {"up",       "down",   "redo",   "reset", "status",
+                                                  "validate", "repair", "verify", "lint"};
   if (sub != "create" && std::find(kKnown.begin(), kKnown.end(), sub) == kKnown.end()) {
-    throw UsageError("unknown migrate subcommand '" + sub +
-                         "' (up, down, redo, reset, status, validate, repair, verify, create)",
-                     "strata migrate --help");
+    throw UsageError(
+        "unknown migrate subcommand '" + sub +
+            "' (up, down, redo, reset, status, validate, repair, verify, lint, create)",
+        "strata migrate --help");
   }
   if (execution == Execution::kParseOnly) return kExitOk;
   if (sub == "create") {
@@ -243,6 +250,30 @@ int RunMigrate(const GlobalOptions& options, const std::vector<std::string>& arg
     PrintResult(options, migrator->Reset(), out);
   } else if (sub == "status") {
     PrintStatus(options, migrator->Status(), out);
+  } else if (sub == "lint") {
+    const std::vector<LintFinding> findings = migrator->Lint(parsed.all);
+    if (options.output == OutputFormat::kJson) {
+      json list = json::array();
+      for (const LintFinding& f : findings) {
+        list.push_back({{"rule", f.rule},
+                        {"version", f.version},
+                        {"name", f.name},
+                        {"file", f.file},
+                        {"line", f.line},
+                        {"lock", f.lock},
+                        {"why", f.why},
+                        {"fix", f.fix}});
+      }
+      out << Dump(json{{"findings", list}}) << "\n";
+    } else {
+      for (const LintFinding& f : findings) out << f.Describe() << "\n";
+      if (findings.empty()) out << "no findings\n";
+    }
+    if (!findings.empty()) {
+      err << "strata: " << findings.size() << " lint finding" << (findings.size() == 1 ? "" : "s")
+          << " (docs/migrations.md lists the rules)\n";
+      return kExitSchemaNotReady;
+    }
   } else if (sub == "verify") {
     const VerifyResult result = migrator->Verify(parsed.to);
     if (options.output == OutputFormat::kJson) {

@@ -107,6 +107,22 @@ struct VerifyResult {
   std::string Describe() const;
 };
 
+// A statement `strata migrate lint` reports (docs/migrations.md lists the
+// rules): what it would do to a live database, and the safe rewrite.
+struct LintFinding {
+  std::string rule;  // "pg-create-index-blocking"
+  std::int64_t version = 0;
+  std::string name;
+  std::string file;
+  int line = 0;
+  std::string lock;  // the lock it takes and what that blocks
+  std::string why;
+  std::string fix;
+  // One line: "file:line: rule: why (lock); fix; silence with
+  // '-- strata:lint-ignore rule'".
+  std::string Describe() const;
+};
+
 // What repair changed, one line each ("3 add_index: recorded the edited checksum").
 struct RepairResult {
   std::vector<std::string> actions;
@@ -266,6 +282,9 @@ class Migrator {
   // sequences. MigrationError when a file fails to run; SchemaError for an
   // invalid file.
   virtual VerifyResult Verify(std::optional<std::int64_t> to = std::nullopt) = 0;
+  // The lint findings of the pending migrations' up files (all of them when
+  // `all`, without reading the database), in version order.
+  virtual std::vector<LintFinding> Lint(bool all = false) = 0;
 };
 
 // The `strata migrate status --output json` document (docs/cli.md): backend,

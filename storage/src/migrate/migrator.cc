@@ -10,10 +10,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "migrate/engine.h"
 #include "migrate/file_checks.h"
+#include "migrate/lint.h"
 #include "migrate/verify.h"
 #include "strata/error.h"
 
@@ -86,6 +88,32 @@ class MigratorImpl : public Migrator {
 
   RepairResult Repair() override {
     return Run([&] { return Engine(false).Repair(); });
+  }
+
+  std::vector<LintFinding> Lint(bool all) override {
+    return Run([&] {
+      std::set<std::int64_t> pending;
+      if (!all) {
+        for (const MigrationStatus& s : Status().migrations) {
+          if (s.state == MigrationState::kPending || s.state == MigrationState::kFailed) {
+            pending.insert(s.version);
+          }
+        }
+      }
+      std::vector<const migrate::Migration*> order;
+      for (const migrate::Migration& m : set_) {
+        if (all || pending.count(m.version) != 0) order.push_back(&m);
+      }
+      std::sort(order.begin(), order.end(),
+                [](const auto* a, const auto* b) { return a->version < b->version; });
+      std::vector<LintFinding> findings;
+      for (const migrate::Migration* m : order) {
+        for (LintFinding& f : migrate::LintMigration(*m, options_.backend)) {
+          findings.push_back(std::move(f));
+        }
+      }
+      return findings;
+    });
   }
 
   VerifyResult Verify(std::optional<std::int64_t> to) override {
