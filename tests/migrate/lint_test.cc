@@ -4,7 +4,6 @@
 #include <gmock/gmock.h>
 
 #include "migration_fixture.h"
-#include "strata_cli.h"
 
 namespace strata::testing {
 namespace {
@@ -43,11 +42,6 @@ class LintTest : public MigrationTest {
   void WriteTable() {
     Write("0001_t.up.sql", "CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);\n");
     Write("0001_t.down.sql", "DROP TABLE t;\n");
-  }
-  CommandResult Strata(std::vector<std::string> args) {
-    return RunStrata(std::move(args),
-                     {"STRATA_STORAGE=" + std::string(BackendName(backend())),
-                      "STRATA_DATABASE_URL=" + options().url, "STRATA_MIGRATIONS_DIR=" + root()});
   }
 };
 

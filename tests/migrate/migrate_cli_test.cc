@@ -19,17 +19,6 @@ using json = nlohmann::json;
 
 class MigrateCliTest : public MigrationTest {
  protected:
-  // Runs the CLI against this test's database and migration set. The URL
-  // goes through the environment, as in a deployment manifest.
-  CommandResult Strata(std::vector<std::string> args,
-                       const std::function<void(pid_t, const std::string&)>& on_output = {},
-                       std::vector<std::string> env = {}) {
-    env.insert(env.begin(),
-               {"STRATA_STORAGE=" + std::string(BackendName(backend())),
-                "STRATA_DATABASE_URL=" + options().url, "STRATA_MIGRATIONS_DIR=" + root()});
-    return RunStrata(std::move(args), env, std::chrono::seconds(60), on_output);
-  }
-
   std::string SlowStatement() const {
     return postgres() ? "SELECT pg_sleep(60);\n"
                       : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < "

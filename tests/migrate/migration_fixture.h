@@ -12,6 +12,7 @@
 #include "environment.h"
 #include "process.h"
 #include "strata/strata.h"
+#include "strata_cli.h"
 
 namespace strata::testing {
 
@@ -38,6 +39,17 @@ class MigrationTest : public BackendTest {
     std::ofstream(dir() + "/" + file, std::ios::binary) << content;
   }
   void Remove(const std::string& file) { std::filesystem::remove(dir() + "/" + file); }
+
+  // Runs the CLI against this test's database and migration set. The URL
+  // goes through the environment, as in a deployment manifest.
+  CommandResult Strata(std::vector<std::string> args,
+                       const std::function<void(pid_t, const std::string&)>& on_output = {},
+                       std::vector<std::string> env = {}) {
+    env.insert(env.begin(),
+               {"STRATA_STORAGE=" + std::string(BackendName(backend())),
+                "STRATA_DATABASE_URL=" + options().url, "STRATA_MIGRATIONS_DIR=" + root()});
+    return RunStrata(std::move(args), env, std::chrono::seconds(60), on_output);
+  }
 
   StoreOptions migration_options() const {
     StoreOptions o = options();

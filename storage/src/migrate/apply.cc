@@ -36,9 +36,16 @@ LockTimeout LockTimeoutAt(const std::string& file, const Statements& statements,
           " of " + std::to_string(statements.size()) + ")"};
 }
 
-// A lock timeout as PostgreSQL's setting reads it.
-std::string TimeoutSetting(std::chrono::milliseconds ms) {
-  return std::to_string(ms.count()) + "ms";
+// The dialect's statement that sets the lock timeout (for the transaction
+// when `local`, else the session) with `timeout` bound; null where there
+// are no table locks (SQLite).
+connection::Statement* LockTimeoutStatement(connection::Connection& db, bool local,
+                                            std::chrono::milliseconds timeout) {
+  const char* sql = db.dialect().SetLockTimeout(local);
+  if (sql == nullptr) return nullptr;
+  connection::Statement& st = db.Prepare(sql, {connection::Type::kText}, {});
+  st.Text(std::to_string(timeout.count()) + "ms");
+  return &st;
 }
 
 // Statement `i` of a migration failed: the MigrationError (or
@@ -230,11 +237,9 @@ void Applier::Run(const Migration& m, const std::string& file, const std::string
 
 void Applier::Begin(std::vector<backends::BatchStep>& batch, std::chrono::milliseconds timeout) {
   batch.push_back({db_.dialect().BeginWrite()});
-  const char* set_timeout = db_.dialect().SetLockTimeout(/*local=*/true);
-  if (set_timeout == nullptr) return;
-  connection::Statement& st = db_.Prepare(set_timeout, {connection::Type::kText}, {});
-  st.Text(TimeoutSetting(timeout));
-  batch.push_back(st.InBatch());
+  if (connection::Statement* st = LockTimeoutStatement(db_, /*local=*/true, timeout)) {
+    batch.push_back(st->InBatch());
+  }
 }
 
 std::chrono::milliseconds Applier::UpLockTimeout(const Migration& m) const {
@@ -244,12 +249,10 @@ std::chrono::milliseconds Applier::UpLockTimeout(const Migration& m) const {
 Applier::SessionLockTimeout::SessionLockTimeout(connection::Connection& db,
                                                 std::chrono::milliseconds timeout)
     : db_(db) {
-  const char* sql = db.dialect().SetLockTimeout(/*local=*/false);
-  if (sql == nullptr) return;
-  connection::Statement& st = db.Prepare(sql, {connection::Type::kText}, {});
-  st.Text(TimeoutSetting(timeout));
-  st.Execute();
-  st.Finish();
+  connection::Statement* st = LockTimeoutStatement(db, /*local=*/false, timeout);
+  if (st == nullptr) return;
+  st->Execute();
+  st->Finish();
   set_ = true;
 }
 

@@ -19,34 +19,35 @@ std::string LintFinding::Describe() const {
 namespace strata::migrate {
 namespace {
 
+// A rule's text; Check decides which statements break it (the pg- rules
+// on PostgreSQL only).
 struct Rule {
   const char* id;
-  bool postgres_only;
   const char* lock;
   const char* why;
   const char* fix;
 };
 
 constexpr Rule kCreateIndex = {
-    "pg-create-index-blocking", true,
+    "pg-create-index-blocking",
     "SHARE on the table: INSERT, UPDATE and DELETE wait until the index is built",
     "CREATE INDEX without CONCURRENTLY on an existing table",
     "use CREATE INDEX CONCURRENTLY in a file of its own that starts with "
     "'-- strata:no-transaction'"};
 constexpr Rule kAlterType = {
-    "pg-alter-column-type", true,
+    "pg-alter-column-type",
     "ACCESS EXCLUSIVE on the table: reads and writes wait while every row is rewritten",
     "ALTER COLUMN ... TYPE rewrites the table (and its indexes)",
     "add a column of the new type, backfill it in batches, then switch readers to it and drop "
     "the old one in a later migration"};
 constexpr Rule kVolatileDefault = {
-    "pg-add-column-volatile-default", true,
+    "pg-add-column-volatile-default",
     "ACCESS EXCLUSIVE on the table: reads and writes wait while every row is rewritten",
     "ADD COLUMN with a volatile DEFAULT (random(), clock_timestamp(), gen_random_uuid(), "
     "nextval()) fills every row",
     "add the column without a default, backfill it in batches, then SET DEFAULT"};
 constexpr Rule kValidate = {
-    "pg-add-constraint-validating", true,
+    "pg-add-constraint-validating",
     "SHARE ROW EXCLUSIVE (a foreign key) or ACCESS EXCLUSIVE (a CHECK) on the table while "
     "every row is checked",
     "ADD CONSTRAINT ... FOREIGN KEY or CHECK without NOT VALID scans the whole table under "
@@ -54,12 +55,12 @@ constexpr Rule kValidate = {
     "add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (that takes only SHARE "
     "UPDATE EXCLUSIVE)"};
 constexpr Rule kSetNotNull = {
-    "pg-set-not-null", true, "ACCESS EXCLUSIVE on the table while every row is checked",
+    "pg-set-not-null", "ACCESS EXCLUSIVE on the table while every row is checked",
     "ALTER COLUMN ... SET NOT NULL scans the whole table under the lock",
     "add CHECK (column IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later migration, "
     "then SET NOT NULL (PostgreSQL uses the valid check instead of a scan) and drop the check"};
 constexpr Rule kDrop = {
-    "drop-without-revert", false, "the dropped object's data is gone",
+    "drop-without-revert", "the dropped object's data is gone",
     "DROP of a table, column or index that the down file does not create again",
     "write a down file that recreates it (and keep a copy of the data if it matters)"};
 
