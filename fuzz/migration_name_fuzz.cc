@@ -11,10 +11,14 @@
 //  - BuildMigrationSet returns or throws SchemaError; it refuses a set unless
 //    every ".sql" file name parses, no version has two up files or two down
 //    files, and every down file has an up file of the same version and name;
-//    it accepts such a set when every up file holds more than whitespace;
+//    it accepts such a set when every up file holds more than whitespace and
+//    every "-- strata:lock-timeout" line in it names a duration from 0 to 24h
+//    with its unit;
 //  - the set it returns is sorted by version, one migration per up file, with
-//    that file's script and checksum, and the down file's script when there is one.
+//    that file's script, checksum and lock timeout (the last annotation's), and
+//    the down file's script when there is one.
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -27,6 +31,7 @@
 #include "migrate/checksum.h"
 #include "migrate/migration_set.h"
 #include "strata/error.h"
+#include "strata/options.h"
 
 namespace {
 
@@ -106,6 +111,40 @@ bool EveryUpFileHoldsText(const std::vector<MigrationFile>& files) {
   });
 }
 
+// The lock timeout the up file's annotation lines set (the last one wins),
+// nullopt without one; false when a line's value is not a duration from 0 to
+// 24h with its unit. A line is one that starts with the annotation once its
+// trailing blanks and carriage return are cut.
+std::optional<std::optional<std::chrono::milliseconds>> ExpectedLockTimeout(
+    std::string_view content) {
+  constexpr std::string_view kAnnotation = "-- strata:lock-timeout";
+  std::optional<std::chrono::milliseconds> timeout;
+  while (!content.empty()) {
+    const std::size_t end = std::min(content.find('\n'), content.size());
+    std::string_view line = content.substr(0, end);
+    content.remove_prefix(std::min(end + 1, content.size()));
+    const std::size_t last = line.find_last_not_of(" \t\r");
+    line = last == std::string_view::npos ? std::string_view() : line.substr(0, last + 1);
+    if (!line.starts_with(kAnnotation)) continue;
+    std::string_view value = line.substr(kAnnotation.size());
+    value.remove_prefix(std::min(value.find_first_not_of(" \t"), value.size()));
+    try {
+      timeout = strata::ParseDuration("lock timeout", value, std::chrono::milliseconds(0),
+                                      std::chrono::hours(24), /*unit_required=*/true);
+    } catch (const strata::InvalidArgumentError&) {
+      return std::nullopt;
+    }
+    FUZZ_CHECK(*timeout >= std::chrono::milliseconds(0) && *timeout <= std::chrono::hours(24));
+  }
+  return timeout;
+}
+
+bool EveryLockTimeoutParses(const std::vector<MigrationFile>& files) {
+  return std::all_of(files.begin(), files.end(), [](const MigrationFile& file) {
+    return !file.file_name.ends_with(".up.sql") || ExpectedLockTimeout(file.content).has_value();
+  });
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -119,7 +158,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const bool follows_rules = ShouldAccept(files);
   if (!follows_rules) FUZZ_CHECK(!set);
-  if (follows_rules && EveryUpFileHoldsText(files)) FUZZ_CHECK(set);
+  if (follows_rules && EveryUpFileHoldsText(files) && EveryLockTimeoutParses(files)) {
+    FUZZ_CHECK(set);
+  }
   if (!set) return 0;
 
   std::size_t ups = 0;
@@ -136,6 +177,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       ++ups;
       FUZZ_CHECK(m->up_sql == file.content && m->up_file == "fuzz/" + file.file_name);
       FUZZ_CHECK(m->checksum == strata::migrate::MigrationChecksum(file.content));
+      const auto expected_timeout = ExpectedLockTimeout(file.content);
+      FUZZ_CHECK(expected_timeout && *expected_timeout == m->lock_timeout);
     } else {
       ++downs;
       FUZZ_CHECK(m->down_file == "fuzz/" + file.file_name && m->down_sql() == file.content);
