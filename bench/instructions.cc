@@ -71,6 +71,9 @@ void MeasureQueries(Backend backend) {
 
   TaskRepository& tasks = store->tasks();
   Measure(backend, "find_task_by_arn", 200, kWarmCalls, [&] { tasks.Find(cluster.arn, some.arn); });
+  Task watched;  // read into again and again, as a caller watching one task does
+  Measure(backend, "find_task_by_arn_into", 200, kWarmCalls,
+          [&] { tasks.FindInto(cluster.arn, some.arn, watched); });
   PageRequest page;
   page.limit = kPageLimit;
   Measure(backend, "list_tasks_first_page", 20, kWarmCalls,

@@ -56,6 +56,15 @@ std::vector<ReadPath> ReadPaths() {
        [](Fixture& f) {
          return std::vector<Value>{f.big_arn, f.some_task.arn};
        }},
+      // The same task read into the previous one (FindInto), as a caller
+      // watching one task would.
+      {"find_task_by_arn_into",
+       [](Fixture& f) {
+         return f.store->tasks().FindInto(f.big_arn, f.some_task.arn, f.task) ? 1u : 0u;
+       },
+       [](Fixture& f) {
+         return std::vector<Value>{f.big_arn, f.some_task.arn};
+       }},
       {"list_tasks_first_page",
        [](Fixture& f) {
          PageRequest page;

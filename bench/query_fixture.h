@@ -32,6 +32,7 @@ struct Fixture {
   TaskFilter filter;    // desired status + service
   Cluster writes;       // where the write paths create their tasks
   Page<Task> page;      // what the `_into` read paths read their pages into
+  Task task;            // and their tasks
 
   // The SQL that `call` prepares, on a store of its own with an empty
   // statement cache (the main store's may already hold it), on the same

@@ -31,7 +31,16 @@ class ClusterRepository {
   // The cluster with this name or ARN, or std::nullopt. A live cluster
   // comes first; else the most recently deleted (INACTIVE) one of that name
   // or ARN, until purged.
-  virtual std::optional<Cluster> Find(std::string_view name_or_arn) = 0;
+  std::optional<Cluster> Find(std::string_view name_or_arn) {
+    std::optional<Cluster> found(std::in_place);
+    if (!FindInto(name_or_arn, *found)) found.reset();
+    return found;
+  }
+  // As Find, read into `into`, whose strings keep their capacity, so a
+  // caller that reads the same object again and again allocates nothing
+  // after the first read. True when found, with every field of `into`
+  // overwritten; false leaves `into` as it was.
+  virtual bool FindInto(std::string_view name_or_arn, Cluster& into) = 0;
   // One page of the live clusters (and the INACTIVE ones when
   // `filter.include_inactive`). InvalidArgumentError for a limit outside
   // 1..1000 or a token that is not this list's.
@@ -79,7 +88,13 @@ class ServiceRepository {
   // The service with this name or ARN in the cluster, or std::nullopt (also
   // when the cluster does not exist). One that is not INACTIVE comes first;
   // else the most recently deleted one.
-  virtual std::optional<Service> Find(std::string_view cluster, std::string_view name_or_arn) = 0;
+  std::optional<Service> Find(std::string_view cluster, std::string_view name_or_arn) {
+    std::optional<Service> found(std::in_place);
+    if (!FindInto(cluster, name_or_arn, *found)) found.reset();
+    return found;
+  }
+  // As Find, read into `into`: see ClusterRepository::FindInto.
+  virtual bool FindInto(std::string_view cluster, std::string_view name_or_arn, Service& into) = 0;
   // One page of the cluster's services matching `filter` (INACTIVE ones only
   // when the filter asks for them). NotFoundError when the cluster does not
   // exist; InvalidArgumentError as ClusterRepository::List.
@@ -133,7 +148,13 @@ class TaskRepository {
   // id, so Upsert without ARN or id always inserts.
   virtual Task Upsert(Task task) = 0;
   // By task id or ARN within the cluster; std::nullopt when there is none.
-  virtual std::optional<Task> Find(std::string_view cluster, std::string_view id_or_arn) = 0;
+  std::optional<Task> Find(std::string_view cluster, std::string_view id_or_arn) {
+    std::optional<Task> found(std::in_place);
+    if (!FindInto(cluster, id_or_arn, *found)) found.reset();
+    return found;
+  }
+  // As Find, read into `into`: see ClusterRepository::FindInto.
+  virtual bool FindInto(std::string_view cluster, std::string_view id_or_arn, Task& into) = 0;
   // The tasks with these ARNs that exist, in (created_at, id) order.
   // InvalidArgumentError for more than PageRequest::kMaxLimit ARNs.
   virtual std::vector<Task> FindByArns(const std::vector<std::string>& arns) = 0;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -67,6 +68,18 @@ class Statement {
   std::string_view GetText(std::size_t column) const {
     if (column >= columns_) ThrowColumn(column);
     return prepared_->GetText(column);
+  }
+  // The column's text into `into`, in its buffer. A value of the length
+  // `into` already has is copied over it without libstdc++'s general
+  // replace: a page read into the previous one (ListInto) mostly finds its
+  // values' lengths unchanged.
+  void ReadText(std::size_t column, std::string& into) const {
+    const std::string_view text = GetText(column);
+    if (text.size() == into.size()) {
+      if (!text.empty()) std::memcpy(into.data(), text.data(), text.size());
+    } else {
+      into.assign(text.data(), text.size());
+    }
   }
   bool IsNull(std::size_t column) const {
     if (column >= columns_) ThrowColumn(column);

@@ -49,22 +49,22 @@ class ClusterRepositoryImpl : public ClusterRepository {
     return c;
   }
 
-  std::optional<Cluster> Find(std::string_view name_or_arn) override {
+  bool FindInto(std::string_view name_or_arn, Cluster& into) override {
     CheckReference("cluster", name_or_arn);
-    std::optional<Cluster> found;
+    bool found = false;
     unit_.Read("cluster", [&](connection::Connection& conn) {
       static const std::vector<Type> kKey = {Type::kText};
       connection::Statement& st = conn.Prepare(
           IsArn(name_or_arn) ? select_by_arn_ : select_by_name_, kKey, table_.read_types());
       st.Text(name_or_arn);
-      ReadOne(st, table_, found);
+      found = ReadOneInto(st, table_, into);
       if (found) return;
       connection::Statement& gone = conn.Prepare(
           std::string("SELECT ") + inactive_.select_list() + " FROM inactive_clusters WHERE " +
               KeyColumn(name_or_arn) + " = :key ORDER BY updated_at DESC, id DESC LIMIT 1",
           kKey, inactive_.read_types());
       gone.Text(name_or_arn);
-      ReadOne(gone, inactive_, found);
+      found = ReadOneInto(gone, inactive_, into);
     });
     return found;
   }

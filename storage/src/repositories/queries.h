@@ -124,19 +124,28 @@ bool ReadUpTo(connection::Statement& st, const Table<E>& table, std::size_t limi
 }
 
 // The row of a statement that returns at most one (a key lookup, or a write
-// with RETURNING), read in place into `row` (empty when there is none). It
-// is stepped to its end, not just reset: SQLite runs its automatic WAL
-// checkpoint only when a write's statement steps to completion, so a write
-// committed by a reset would let the WAL grow without bound.
+// with RETURNING), read in place into `row`; false, with `row` untouched,
+// when there is none. It is stepped to its end, not just reset: SQLite runs
+// its automatic WAL checkpoint only when a write's statement steps to
+// completion, so a write committed by a reset would let the WAL grow
+// without bound.
 template <class E>
-void ReadOne(connection::Statement& st, const Table<E>& table, std::optional<E>& row) {
-  row.reset();
-  if (st.Execute()) {
-    table.ReadRow(st, row.emplace());
+bool ReadOneInto(connection::Statement& st, const Table<E>& table, E& row) {
+  const bool found = st.Execute();
+  if (found) {
+    table.ReadRow(st, row);
     while (st.Next()) {
     }
   }
   st.Finish();
+  return found;
+}
+
+// As ReadOneInto, into a fresh entity (empty when there is none).
+template <class E>
+void ReadOne(connection::Statement& st, const Table<E>& table, std::optional<E>& row) {
+  row.emplace();
+  if (!ReadOneInto(st, table, *row)) row.reset();
 }
 
 // "\x1f"-joined parts: what a page token is bound to.

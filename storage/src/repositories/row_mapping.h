@@ -90,7 +90,7 @@ void Read(const connection::Statement& st, std::size_t index, const Column<E>& c
         auto& value = entity.*member;
         using V = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<V, std::string>) {
-          value = st.GetText(index);
+          st.ReadText(index, value);
         } else if constexpr (std::is_same_v<V, std::int64_t>) {
           value = st.GetInt(index);
         } else if constexpr (std::is_same_v<V, bool>) {

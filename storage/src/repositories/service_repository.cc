@@ -54,10 +54,10 @@ class ServiceRepositoryImpl : public ServiceRepository {
     return s;
   }
 
-  std::optional<Service> Find(std::string_view cluster, std::string_view name_or_arn) override {
+  bool FindInto(std::string_view cluster, std::string_view name_or_arn, Service& into) override {
     CheckReference("cluster", cluster);
     CheckReference("service", name_or_arn);
-    std::optional<Service> found;
+    bool found = false;
     unit_.Read("service", [&](connection::Connection& conn) {
       connection::Statement& st =
           conn.Prepare(std::string("SELECT ") + table_.select_list() + " FROM services WHERE " +
@@ -65,7 +65,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
                            " ORDER BY status = 'INACTIVE', updated_at DESC, id DESC LIMIT 1",
                        {Type::kText, Type::kText}, table_.read_types());
       st.Text(cluster).Text(name_or_arn);
-      ReadOne(st, table_, found);
+      found = ReadOneInto(st, table_, into);
     });
     return found;
   }

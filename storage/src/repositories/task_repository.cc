@@ -126,16 +126,16 @@ class TaskRepositoryImpl : public TaskRepository {
     return std::move(*stored);
   }
 
-  std::optional<Task> Find(std::string_view cluster, std::string_view id_or_arn) override {
+  bool FindInto(std::string_view cluster, std::string_view id_or_arn, Task& into) override {
     CheckReference("cluster", cluster);
     CheckReference("task", id_or_arn);
-    std::optional<Task> found;
+    bool found = false;
     unit_.Read("task", [&](connection::Connection& conn) {
       static const std::vector<Type> kKeys(2, Type::kText);
       connection::Statement& st =
           conn.Prepare(find_[IsArn(cluster)][IsArn(id_or_arn)], kKeys, table_.read_types());
       st.Text(cluster).Text(id_or_arn);
-      ReadOne(st, table_, found);
+      found = ReadOneInto(st, table_, into);
     });
     return found;
   }

@@ -1,6 +1,8 @@
-// ListInto's contract on every backend: a page read into the caller's
-// previous one holds exactly what List returns (no field or row of the old
-// page left behind), and an error leaves it empty.
+// ListInto's and FindInto's contract on every backend: a page read into the
+// caller's previous one holds exactly what List returns (no field or row of
+// the old page left behind), and an error leaves it empty; an object read
+// into a previous one is exactly what Find returns, and one not found leaves
+// it as it was.
 #include <string>
 #include <variant>
 #include <vector>
@@ -168,6 +170,84 @@ TEST_P(ListIntoTest, ServicesAndClustersWithTheirDeletedOnesRefillToo) {
 }
 
 STRATA_BACKEND_TEST_SUITE(ListIntoTest);
+
+class FindIntoTest : public ClusterStoreTest {};
+
+TEST_P(FindIntoTest, ATaskReadIntoARicherOneIsWhatFindReturns) {
+  Task rich = NewTask("test-cluster");
+  rich.group = "service:web";
+  rich.stopped_reason = std::string(200, 'r');
+  rich.overrides = R"({"containerOverrides":[{"name":"app"}]})";
+  rich.enable_execute_command = true;
+  rich.started_at = Timestamp(microseconds(1'767'225'600'123'457));
+  rich = store().tasks().Create(rich);
+  MakeCluster("other");
+  Task bare = store().tasks().Create(NewTask("other", "db"));
+
+  Task into = rich;
+  ASSERT_TRUE(store().tasks().FindInto("other", bare.arn, into));
+  EXPECT_TRUE(SameFields(*store().tasks().Find("other", bare.id), into));
+  EXPECT_FALSE(into.started_at);
+  EXPECT_EQ(into.stopped_reason, "");
+
+  // A value of the same length, changed, and one that grew: read again
+  // into the same task.
+  ASSERT_EQ(bare.desired_status, "RUNNING");
+  bare.desired_status = "STOPPED";
+  bare.stopped_reason = "scaled in";
+  bare = store().tasks().Update(bare);
+  ASSERT_TRUE(store().tasks().FindInto("other", bare.id, into));
+  EXPECT_EQ(into.desired_status, "STOPPED");
+  EXPECT_EQ(into.stopped_reason, "scaled in");
+  EXPECT_TRUE(SameFields(bare, into));
+  ASSERT_TRUE(store().tasks().FindInto(cluster_.name, rich.arn, into));
+  EXPECT_TRUE(SameFields(rich, into));
+}
+
+TEST_P(FindIntoTest, NotFoundLeavesTheTaskAsItWas) {
+  const Task stored = store().tasks().Create(NewTask("test-cluster"));
+  Task into = stored;
+  EXPECT_FALSE(store().tasks().FindInto("test-cluster", "0123456789abcdef", into));
+  EXPECT_FALSE(store().tasks().FindInto("missing-cluster", stored.id, into));
+  EXPECT_TRUE(SameFields(stored, into));
+  EXPECT_THROW(store().tasks().FindInto("test-cluster", "", into), InvalidArgumentError);
+  EXPECT_TRUE(SameFields(stored, into));
+  EXPECT_FALSE(store().tasks().Find("test-cluster", "0123456789abcdef"));
+}
+
+TEST_P(FindIntoTest, ServicesAndDeletedClustersAreReadWhole) {
+  Service live = MakeService("test-cluster", "web");
+  Service gone = MakeService("test-cluster", "db");
+  gone.desired_count = 0;
+  gone = store().services().Update(gone);
+  store().services().Delete("test-cluster", "db");
+  Service into = live;
+  ASSERT_TRUE(store().services().FindInto("test-cluster", "db", into));
+  EXPECT_EQ(into.status, "INACTIVE");
+  EXPECT_TRUE(SameFields(*store().services().Find("test-cluster", "db"), into));
+  const Service before = into;
+  EXPECT_FALSE(store().services().FindInto("test-cluster", "none", into));
+  EXPECT_TRUE(SameFields(before, into));
+
+  // A live cluster with tasks running read, then a deleted one into it: the
+  // deleted one's counters are read as 0, not left from the live one.
+  Task running = NewTask("test-cluster");
+  running.last_status = "RUNNING";
+  store().tasks().Create(running);
+  MakeCluster("second");
+  store().clusters().Delete("second");
+  Cluster cluster;
+  ASSERT_TRUE(store().clusters().FindInto("test-cluster", cluster));
+  ASSERT_EQ(cluster.running_tasks_count, 1);
+  ASSERT_TRUE(store().clusters().FindInto("second", cluster));
+  EXPECT_EQ(cluster.status, "INACTIVE");
+  EXPECT_EQ(cluster.running_tasks_count, 0);
+  EXPECT_TRUE(SameFields(*store().clusters().Find("second"), cluster));
+  EXPECT_FALSE(store().clusters().FindInto("never-made", cluster));
+  EXPECT_EQ(cluster.name, "second");
+}
+
+STRATA_BACKEND_TEST_SUITE(FindIntoTest);
 
 }  // namespace
 }  // namespace strata::testing
