@@ -16,12 +16,12 @@ namespace strata::bench {
 // of 2 and a logger of its own) that has first made `warm_up`.
 //
 // The store logs a statement when a connection prepares it, not when it
-// runs, so `call` must land on a connection that has prepared nothing: the
-// warm connection is held by another thread, parked inside a call of its own
-// (in the logger, as that call prepares its statement), while `call` runs on
-// the pool's second connection, opened for it. The store's own caches are
-// shared by its connections, so they stay warm. Throws std::runtime_error
-// when the warm connection could not be held.
+// runs, so `call` must land on a connection that has prepared nothing: it
+// runs on a thread of its own, which the pool gives a connection of its own
+// (a thread gets another thread's connection only when no more may be
+// opened), while `warm_up` ran on this thread's. The store's own caches are
+// shared by its connections, so they stay warm. What `call` throws is
+// rethrown here.
 std::vector<std::string> CaptureWarm(StoreOptions options,
                                      const std::function<void(Store&)>& warm_up,
                                      const std::function<void(Store&)>& call);

@@ -8,7 +8,7 @@ namespace strata::connection {
 
 Pool::Pool(const StoreOptions& options, std::size_t size, Target target)
     : options_(options), target_(target), size_(size) {
-  idle_.push_back({Open(), generation_, std::this_thread::get_id(), {}});
+  idle_.push_back({Open(), generation_, std::thread::id(), {}});  // not yet any thread's
   open_ = 1;
 }
 
@@ -29,21 +29,27 @@ Pool::Lease Pool::Acquire() {
                           "): raise --pool-size, or look for calls that hold a connection (a "
                           "long Transact)");
   }
+  // This thread's own idle connection, else one no thread has used yet;
+  // another thread's only when no more may be opened.
   const std::thread::id self = std::this_thread::get_id();
-  const auto now = std::chrono::steady_clock::now();
-  for (std::size_t i = idle_.size(); i-- > 0;) {
-    if (idle_[i].user == self) {
-      std::swap(idle_[i], idle_.back());
-      break;
+  bool found = false;
+  for (const std::thread::id want : {self, std::thread::id()}) {
+    for (std::size_t i = idle_.size(); !found && i-- > 0;) {
+      if (idle_[i].user == want) {
+        std::swap(idle_[i], idle_.back());
+        found = true;
+      }
     }
   }
-  while (!idle_.empty()) {
+  const auto now = std::chrono::steady_clock::now();
+  while (!idle_.empty() && (found || open_ >= size_)) {
     Idle idle = std::move(idle_.back());
     idle_.pop_back();
     if (now - idle.returned < kFresh || idle.connection->native().Usable()) {
       return Lease(this, std::move(idle.connection), idle.generation);
     }
     --open_;  // closed by the server while idle: replaced below
+    found = false;
   }
   ++open_;
   const std::uint64_t generation = generation_;

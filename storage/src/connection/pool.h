@@ -31,7 +31,8 @@ class Pool {
   // server process, and a thread that keeps talking to the same one keeps
   // the scheduler's wake-up placement of the pair; handing connections
   // round between threads cost 10-25 % of throughput at 2-16 threads),
-  // else the most recently returned. One idle for kFresh or more is first
+  // else one no thread has used, else a new one while fewer than `size`
+  // are open, else the most recently returned. One idle for kFresh or more is first
   // checked (Usable: one poll(2)), and replaced when the server closed it
   // meanwhile. Waits while all `size` are out;
   // ConnectionError when none comes free in `wait`, or a new one cannot
