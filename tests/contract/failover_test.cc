@@ -22,10 +22,20 @@ using ::testing::StartsWith;
 // PostgreSQL only: a SQLite connection is never lost.
 class FailoverContractTest : public ClusterStoreTest {
  protected:
-  // Terminates the sessions of this database that wait for a lock.
+  // Terminates the sessions of this database that wait for a lock, once
+  // one does. The test's session holds the lock in an open transaction, in
+  // which pg_stat_activity would keep the snapshot of its first read: each
+  // poll clears it. Without a waiter, rolls back instead, so that the
+  // blocked writer ends and the test fails rather than hangs.
   void TerminateLockWaiters() {
-    ASSERT_TRUE(WaitFor(std::chrono::seconds(10), [&] { return db().QueryInt(kWaiters) == 1; }))
-        << "the store's statement never waited for the lock";
+    if (!WaitFor(std::chrono::seconds(10), [&] {
+          db().QueryValue("SELECT pg_stat_clear_snapshot()");
+          return db().QueryInt(kWaiters) == 1;
+        })) {
+      ADD_FAILURE() << "the store's statement never waited for the lock";
+      db().Exec("ROLLBACK");
+      return;
+    }
     db().QueryValue(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
         "AND datname = current_database()");
