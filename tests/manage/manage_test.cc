@@ -14,9 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "../migrate/migration_fixture.h"
 #include "cleanup_guard.h"
-#include "sidecar_process.h"
+#include "manage_fixture.h"
 
 namespace strata::testing {
 namespace {
@@ -26,80 +25,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
-
-class ManageTest : public MigrationTest {
- protected:
-  void SetUp() override {
-    MigrationTest::SetUp();
-    if (HasFatalFailure()) return;
-    // The project's own set, both backends, as an operator would mount it.
-    for (const char* set : {"sqlite", "postgres"}) {
-      fs::create_directories(root() + "/" + set);
-      for (const auto& entry : fs::directory_iterator(fs::path(STRATA_MIGRATIONS_SOURCE) / set)) {
-        fs::copy_file(entry.path(), fs::path(root()) / set / entry.path().filename(),
-                      fs::copy_options::overwrite_existing);
-      }
-    }
-  }
-
-  // The flags every test passes: a free port on loopback, quick checks.
-  std::vector<std::string> Args(const std::vector<std::string>& extra,
-                                const std::string& url = "") const {
-    std::vector<std::string> args = {"--database-url",
-                                     url.empty() ? options().url : url,
-                                     "--migrations-dir",
-                                     root(),
-                                     "manage",
-                                     "--health-port",
-                                     "0",
-                                     "--health-address",
-                                     "127.0.0.1",
-                                     "--check-interval",
-                                     "200ms",
-                                     "--max-backoff",
-                                     "1s"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-
-  std::unique_ptr<SidecarProcess> Start(const std::vector<std::string>& extra,
-                                        const std::string& url = "") {
-    const std::string log = root() + "/sidecar-" + std::to_string(++started_) + ".log";
-    return std::make_unique<SidecarProcess>(Args(extra, url), std::vector<std::string>{}, log);
-  }
-
-  static json Status(const SidecarProcess& sidecar) {
-    const HttpReply reply = HttpGet(sidecar.port(), "/status");
-    EXPECT_EQ(reply.status, 200);
-    return json::parse(reply.body);
-  }
-
-  // A metric's value in /metrics, or -1 when it is not there.
-  static double Metric(const SidecarProcess& sidecar, const std::string& name) {
-    const std::string text = HttpGet(sidecar.port(), "/metrics").body;
-    const std::size_t at = text.find("\n" + name + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(text.substr(at + name.size() + 2));
-  }
-
-  // A migration that runs for a while: long enough to be interrupted.
-  std::string SlowMigration(int seconds_to_run) const {
-    if (postgres()) {
-      return "CREATE TABLE slow_marker (x integer);\nSELECT pg_sleep(" +
-             std::to_string(seconds_to_run) + ");\n";
-    }
-    return "CREATE TABLE slow_marker (x INTEGER);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
-           "SELECT x + 1 FROM c WHERE x < " +
-           std::to_string(seconds_to_run * 4'000'000) + ") SELECT count(*) FROM c;\n";
-  }
-
-  bool HasTable(const std::string& table) {
-    const std::vector<std::string> tables = db().Tables();
-    return std::find(tables.begin(), tables.end(), table) != tables.end();
-  }
-
-  int started_ = 0;
-};
 
 TEST_P(ManageTest, AppliesTheSetAndAnswersEveryEndpoint) {
   auto sidecar = Start({});

@@ -361,6 +361,8 @@ TEST(ManageOptionsTest, SetsEverySettingAndRefusesOutOfRange) {
   options.Set("check-interval", "250ms", "--check-interval");
   options.Set("max-backoff", "10s", "--max-backoff");
   options.Set("shutdown-timeout", "20s", "--shutdown-timeout");
+  options.Set("statement-lock-timeout", "1500ms", "STRATA_STATEMENT_LOCK_TIMEOUT");
+  options.Set("lock-retries", "0", "--lock-retries");
   EXPECT_EQ(options.health_port, 9000);
   EXPECT_EQ(options.health_address, "::");
   EXPECT_TRUE(options.watch);
@@ -369,7 +371,20 @@ TEST(ManageOptionsTest, SetsEverySettingAndRefusesOutOfRange) {
   EXPECT_EQ(options.check_interval, std::chrono::milliseconds(250));
   EXPECT_EQ(options.max_backoff, std::chrono::seconds(10));
   EXPECT_EQ(options.shutdown_timeout, std::chrono::seconds(20));
+  EXPECT_EQ(options.statement_lock_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(options.lock_retries, 0);
   EXPECT_NO_THROW(options.Validate());
+  options.Set("statement-lock-timeout", "0", "--statement-lock-timeout");  // no limit
+  EXPECT_EQ(options.statement_lock_timeout, std::chrono::milliseconds(0));
+  for (const char* bad : {"-1s", "2d", "soon"}) {
+    EXPECT_THROW(options.Set("statement-lock-timeout", bad, "--statement-lock-timeout"),
+                 InvalidArgumentError)
+        << bad;
+  }
+  for (const char* bad : {"-1", "101", "5x", ""}) {
+    EXPECT_THROW(options.Set("lock-retries", bad, "--lock-retries"), InvalidArgumentError) << bad;
+  }
+  EXPECT_EQ(options.lock_retries, 0);
   EXPECT_THROW(options.Set("health-port", "-1", "--health-port"), InvalidArgumentError);
   EXPECT_THROW(options.Set("check-interval", "50ms", "--check-interval"), InvalidArgumentError);
   EXPECT_THROW(options.Set("bogus", "1", "--bogus"), InvalidArgumentError);
@@ -377,6 +392,12 @@ TEST(ManageOptionsTest, SetsEverySettingAndRefusesOutOfRange) {
   EXPECT_THROW(options.Validate(), InvalidArgumentError);
   options = ManageOptions();
   options.health_address.clear();
+  EXPECT_THROW(options.Validate(), InvalidArgumentError);
+  options = ManageOptions();
+  options.lock_retries = 101;
+  EXPECT_THROW(options.Validate(), InvalidArgumentError);
+  options = ManageOptions();
+  options.statement_lock_timeout = std::chrono::hours(25);
   EXPECT_THROW(options.Validate(), InvalidArgumentError);
 }
 

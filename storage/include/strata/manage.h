@@ -31,12 +31,22 @@ struct ManageOptions {
   // After SIGTERM or SIGINT: how long a running migration has to roll back
   // before the process exits anyway. 1 s .. 10 min.
   std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(4)};
+  // PostgreSQL: how long each migration statement waits for a table lock
+  // (its file's `-- strata:lock-timeout` line wins; 0 waits without limit),
+  // and how many times a migration that gave up is run again before the
+  // attempt fails and the sidecar's own backoff takes over: as
+  // MigratorOptions::statement_lock_timeout and lock_retries. 0 .. 1 day;
+  // 0 .. 100.
+  std::chrono::milliseconds statement_lock_timeout{std::chrono::seconds(5)};
+  int lock_retries = 5;
 
   // The settings the CLI's flags and STRATA_* variables set (each as
   // StoreOptions::EnvironmentVariable names it).
-  static constexpr std::array<std::string_view, 8> kSettings = {
-      "health-port",    "health-address", "watch",       "poll-interval",
-      "check-interval", "max-backoff",    "create-dirs", "shutdown-timeout"};
+  static constexpr std::array<std::string_view, 10> kSettings = {
+      "health-port",   "health-address",   "watch",
+      "poll-interval", "check-interval",   "max-backoff",
+      "create-dirs",   "shutdown-timeout", "statement-lock-timeout",
+      "lock-retries"};
   // Sets one of kSettings from its text ("30", "30s", "500ms", "2m"; a bare
   // number is seconds). InvalidArgumentError names `source` and the range.
   void Set(std::string_view setting, std::string_view value, std::string_view source);

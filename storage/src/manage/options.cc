@@ -37,6 +37,15 @@ void ManageOptions::Set(std::string_view setting, std::string_view value, std::s
     max_backoff = ParseDuration(what, value, seconds(1), std::chrono::hours(1));
   } else if (setting == "shutdown-timeout") {
     shutdown_timeout = ParseDuration(what, value, seconds(1), std::chrono::minutes(10));
+  } else if (setting == "statement-lock-timeout") {
+    statement_lock_timeout = ParseDuration(what, value, milliseconds(0), std::chrono::hours(24));
+  } else if (setting == "lock-retries") {
+    int retries = -1;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), retries);
+    if (ec != std::errc() || end != value.data() + value.size() || retries < 0 || retries > 100) {
+      throw InvalidArgumentError(what + " must be a whole number from 0 to 100");
+    }
+    lock_retries = retries;
   } else {
     throw InvalidArgumentError("unknown manage setting '" + std::string(setting) + "'");
   }
@@ -56,6 +65,10 @@ void ManageOptions::Validate() const {
           "max_backoff must be 1 s to 1 h");
   require(shutdown_timeout >= seconds(1) && shutdown_timeout <= std::chrono::minutes(10),
           "shutdown_timeout must be 1 s to 10 min");
+  require(
+      statement_lock_timeout >= milliseconds(0) && statement_lock_timeout <= std::chrono::hours(24),
+      "statement_lock_timeout must be 0 to 1 day");
+  require(lock_retries >= 0 && lock_retries <= 100, "lock_retries must be 0 to 100");
 }
 
 }  // namespace strata

@@ -154,6 +154,8 @@ void Worker::ReadSetNow(ReloadCause cause) {
   // The lock is looked at before up runs (CheckAndApply); this bounds the
   // rare race with another runner that takes it in between. Stop() cancels.
   migrator_options.lock_timeout = std::chrono::hours(1);
+  migrator_options.statement_lock_timeout = options_.statement_lock_timeout;
+  migrator_options.lock_retries = options_.lock_retries;
   migrator_options.on_progress = [this](const MigrationEvent& event) {
     const bool step = event.kind == MigrationEvent::Kind::kApplying ||
                       event.kind == MigrationEvent::Kind::kReverting;
