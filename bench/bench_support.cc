@@ -198,8 +198,11 @@ StoreOptions Options(Backend backend, const std::string& name) {
     PQfinish(admin);
     if (!ok) throw std::runtime_error("CREATE DATABASE " + database + ": " + error);
   }
-  // In a key=value conninfo string the last dbname wins.
+  // In a key=value conninfo string the last dbname (and host) wins.
   options.url = env.postgres->info().conninfo + " dbname=" + database;
+  // STRATA_BENCH_PG_HOST=127.0.0.1: both sides over loopback TCP, as an
+  // application on another host connects, instead of the Unix socket.
+  if (const auto host = testing::GetEnv("STRATA_BENCH_PG_HOST")) options.url += " host=" + *host;
   return options;
 }
 
