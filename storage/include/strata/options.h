@@ -136,6 +136,11 @@ std::chrono::milliseconds ParseDuration(std::string_view what, std::string_view 
                                         std::chrono::milliseconds min,
                                         std::chrono::milliseconds max, bool unit_required = false);
 
+// Parses a whole number from `min` to `max` (`unit`, e.g. " s", follows the
+// range in the message). Throws InvalidArgumentError naming `what` otherwise.
+std::size_t ParseCount(std::string_view what, std::string_view text, std::size_t min,
+                       std::size_t max, std::string_view unit = "");
+
 // Parses a boolean option value: 1/0, true/false, yes/no, on/off (any case).
 // Throws InvalidArgumentError naming `what` otherwise.
 bool ParseBoolOption(std::string_view what, std::string_view value);

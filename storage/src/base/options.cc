@@ -151,19 +151,6 @@ std::string RedactConninfo(std::string_view conninfo) {
   }
 }
 
-// A whole number from `min` to `max`, or InvalidArgumentError naming `what`.
-std::size_t ParseCount(std::string_view what, std::string_view text, std::size_t min,
-                       std::size_t max, std::string_view unit = "") {
-  std::size_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw InvalidArgumentError(std::string(what) + " must be a whole number from " +
-                               std::to_string(min) + " to " + std::to_string(max) +
-                               std::string(unit));
-  }
-  return value;
-}
-
 // "host=db", " dbname = app": a libpq keyword, then '='.
 bool IsConninfo(std::string_view url) {
   std::size_t pos = 0;
@@ -235,6 +222,18 @@ std::string DescribeDuration(std::chrono::milliseconds d) {
 }
 
 }  // namespace
+
+std::size_t ParseCount(std::string_view what, std::string_view text, std::size_t min,
+                       std::size_t max, std::string_view unit) {
+  std::size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw InvalidArgumentError(std::string(what) + " must be a whole number from " +
+                               std::to_string(min) + " to " + std::to_string(max) +
+                               std::string(unit));
+  }
+  return value;
+}
 
 std::chrono::milliseconds ParseDuration(std::string_view what, std::string_view text,
                                         std::chrono::milliseconds min,

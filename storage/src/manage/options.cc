@@ -40,12 +40,7 @@ void ManageOptions::Set(std::string_view setting, std::string_view value, std::s
   } else if (setting == "statement-lock-timeout") {
     statement_lock_timeout = ParseDuration(what, value, milliseconds(0), std::chrono::hours(24));
   } else if (setting == "lock-retries") {
-    int retries = -1;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), retries);
-    if (ec != std::errc() || end != value.data() + value.size() || retries < 0 || retries > 100) {
-      throw InvalidArgumentError(what + " must be a whole number from 0 to 100");
-    }
-    lock_retries = retries;
+    lock_retries = static_cast<int>(ParseCount(what, value, 0, 100));
   } else {
     throw InvalidArgumentError("unknown manage setting '" + std::string(setting) + "'");
   }
