@@ -82,8 +82,8 @@ void MeasureQueries(Backend backend) {
   Measure(backend, "list_tasks_first_page_into", 20, kWarmCalls,
           [&] { tasks.ListInto(cluster.arn, {}, page, polled); });
   // The reads' raw side: the statement strata runs, through sqlite3 or libpq
-  // on a connection of its own, every column of every row copied out
-  // (raw_client.h), as query_bench's pairs do.
+  // on a connection of its own, every column of every row copied out into
+  // the strings of the call before (raw_client.h), as query_bench's pairs do.
   const auto captured = [&](const std::function<void(Store&)>& call) {
     const std::vector<std::string> sql = CaptureWarm(options, call, call);
     if (sql.size() != 1) throw std::runtime_error("a read ran other than one statement");
@@ -98,6 +98,12 @@ void MeasureQueries(Backend backend) {
           [&] { raw->Run(find_sql, find_values); });
   Measure(backend, "list_tasks_first_page_raw", 20, kWarmCalls,
           [&] { raw->Run(page_sql, page_values); });
+  // And into a new result, as code that returns new objects does: the like
+  // for like of Find and List (Raw::RunNew).
+  Measure(backend, "find_task_by_arn_raw_new", 200, kWarmCalls,
+          [&] { raw->RunNew(find_sql, find_values, 1); });
+  Measure(backend, "list_tasks_first_page_raw_new", 20, kWarmCalls,
+          [&] { raw->RunNew(page_sql, page_values, kPageLimit); });
 
   const Task seed = SeedTask(writes.arn, 7);
   Measure(backend, "create_task", 100, kWarmCalls, [&] { tasks.Create(seed); });

@@ -34,13 +34,17 @@ struct ReadPath {
   const char* name;
   std::function<std::size_t(Fixture&)> strata;  // returns rows, to check the pair agrees
   std::function<std::vector<Value>(Fixture&)> values;
+  // For a call that hands over new objects (Find, List), the rows their
+  // result has room for: its `raw_new` side copies into a new result of
+  // that size (Raw::RunNew). 0 for a read into the caller's objects.
+  std::size_t new_rows = 0;
 };
 
 std::vector<ReadPath> ReadPaths() {
   return {
       {"find_cluster_by_name",
        [](Fixture& f) { return f.store->clusters().Find("cluster-3") ? 1u : 0u; },
-       [](Fixture&) { return std::vector<Value>{std::string("cluster-3")}; }},
+       [](Fixture&) { return std::vector<Value>{std::string("cluster-3")}; }, 1},
       {"find_cluster_by_arn",
        [](Fixture& f) {
          return f.store->clusters().Find("arn:aws:ecs:us-east-1:000000000000:cluster/cluster-3")
@@ -50,12 +54,14 @@ std::vector<ReadPath> ReadPaths() {
        [](Fixture&) {
          return std::vector<Value>{
              std::string("arn:aws:ecs:us-east-1:000000000000:cluster/cluster-3")};
-       }},
+       },
+       1},
       {"find_task_by_arn",
        [](Fixture& f) { return f.store->tasks().Find(f.big_arn, f.some_task.arn) ? 1u : 0u; },
        [](Fixture& f) {
          return std::vector<Value>{f.big_arn, f.some_task.arn};
-       }},
+       },
+       1},
       // The same task read into the previous one (FindInto), as a caller
       // watching one task would.
       {"find_task_by_arn_into",
@@ -73,7 +79,8 @@ std::vector<ReadPath> ReadPaths() {
        },
        [](Fixture& f) {
          return std::vector<Value>{f.big_arn, std::int64_t{kPageLimit + 1}};
-       }},
+       },
+       kPageLimit},
       // The same page read into the previous one (ListInto), as a caller
       // polling the list would: its strings keep their capacity.
       {"list_tasks_first_page_into",
@@ -91,7 +98,8 @@ std::vector<ReadPath> ReadPaths() {
        [](Fixture& f) {
          return std::vector<Value>{f.big_arn, Micros(f.after_deep.created_at), f.after_deep.id,
                                    std::int64_t{kPageLimit + 1}};
-       }},
+       },
+       kPageLimit},
       {"list_tasks_filtered",
        [](Fixture& f) {
          PageRequest page;
@@ -101,7 +109,8 @@ std::vector<ReadPath> ReadPaths() {
        [](Fixture& f) {
          return std::vector<Value>{f.big_arn, std::string("service:service-7"),
                                    std::string("RUNNING"), std::int64_t{kPageLimit + 1}};
-       }},
+       },
+       kPageLimit},
       {"list_tasks_filtered_into",
        [](Fixture& f) {
          PageRequest page;
@@ -129,7 +138,9 @@ void Strata(benchmark::State& state, Backend backend, const ReadPath& path) {
   for (auto _ : state) benchmark::DoNotOptimize(path.strata(f));
 }
 
-void RawRead(benchmark::State& state, Backend backend, const ReadPath& path) {
+// The raw side of `path`: into the strings of the call before (`/raw`), or,
+// with `new_rows`, into a new result (`/raw_new`).
+void RawRead(benchmark::State& state, Backend backend, const ReadPath& path, bool new_rows) {
   Fixture& f = Seeded(backend);
   const std::vector<std::string> sql = f.Capture([&] { path.strata(f); });
   // A deep page with a cluster ARN prepares only its page query; reads never
@@ -144,12 +155,15 @@ void RawRead(benchmark::State& state, Backend backend, const ReadPath& path) {
     state.SkipWithError("the values do not match the statement's placeholders");
     return;
   }
-  const std::size_t expected = path.strata(f);
-  if (f.raw->Run(sql[0], values) != expected) {
+  Raw& raw = *f.raw;
+  const auto run = [&] {
+    return new_rows ? raw.RunNew(sql[0], values, path.new_rows) : raw.Run(sql[0], values);
+  };
+  if (run() != path.strata(f)) {
     state.SkipWithError("raw and strata disagree on the rows");
     return;
   }
-  for (auto _ : state) benchmark::DoNotOptimize(f.raw->Run(sql[0], values));
+  for (auto _ : state) benchmark::DoNotOptimize(run());
 }
 
 // --- registration ------------------------------------------------------------
@@ -187,8 +201,17 @@ void Register() {
             benchmark::RegisterBenchmark(name(path.name, raw).c_str(), path.run, backend, raw));
       }
       for (const ReadPath& path : paths) {
-        Configure(benchmark::RegisterBenchmark(name(path.name, raw).c_str(), raw ? RawRead : Strata,
-                                               backend, std::cref(path)));
+        if (!raw) {
+          Configure(benchmark::RegisterBenchmark(name(path.name, false).c_str(), Strata, backend,
+                                                 std::cref(path)));
+          continue;
+        }
+        Configure(benchmark::RegisterBenchmark(name(path.name, true).c_str(), RawRead, backend,
+                                               std::cref(path), false));
+        if (path.new_rows != 0) {
+          Configure(benchmark::RegisterBenchmark((name(path.name, true) + "_new").c_str(), RawRead,
+                                                 backend, std::cref(path), true));
+        }
       }
     }
   }

@@ -50,7 +50,7 @@ class RawSqlite : public Raw {
     sqlite3_close(db_);
   }
 
-  std::size_t Run(const std::string& sql, const std::vector<Value>& values) override {
+  std::size_t Execute(const std::string& sql, const std::vector<Value>& values) override {
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
       Prepared p;
@@ -84,8 +84,7 @@ class RawSqlite : public Raw {
     std::size_t rows = 0;
     int rc;
     const std::vector<bool>& integer = it->second.integer;
-    row_.resize(integer.size());
-    numbers_.resize(integer.size());
+    Start(integer.size());
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
       for (std::size_t c = 0; c < integer.size(); ++c) {
         const int column = static_cast<int>(c);
@@ -94,8 +93,8 @@ class RawSqlite : public Raw {
           continue;
         }
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-        row_[c].assign(text != nullptr ? text : "",
-                       static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
+        Text(c, text != nullptr ? text : "",
+             static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
       }
       ++rows;
     }
@@ -139,8 +138,6 @@ class RawSqlite : public Raw {
   };
   sqlite3* db_ = nullptr;
   std::map<std::string, Prepared> statements_;
-  std::vector<std::string> row_;
-  std::vector<std::int64_t> numbers_;
 };
 
 class RawPostgres : public Raw {
@@ -151,7 +148,7 @@ class RawPostgres : public Raw {
   }
   ~RawPostgres() override { PQfinish(conn_); }
 
-  std::size_t Run(const std::string& sql, const std::vector<Value>& values) override {
+  std::size_t Execute(const std::string& sql, const std::vector<Value>& values) override {
     auto it = names_.find(sql);
     if (it == names_.end()) {
       // :name occurrences become $1, $2, ... in order, as SOCI sends them.
@@ -186,8 +183,7 @@ class RawPostgres : public Raw {
     Check(r, PGRES_TUPLES_OK, false);
     const int rows = PQntuples(r);
     const int columns = PQnfields(r);
-    row_.resize(static_cast<std::size_t>(columns));
-    numbers_.resize(static_cast<std::size_t>(columns));
+    Start(static_cast<std::size_t>(columns));
     for (int i = 0; i < rows; ++i) {
       for (int c = 0; c < columns; ++c) {
         const char* value = PQgetvalue(r, i, c);
@@ -197,7 +193,7 @@ class RawPostgres : public Raw {
           // Integers parsed, as hand-written code would.
           std::from_chars(value, value + length, numbers_[static_cast<std::size_t>(c)]);
         } else {
-          row_[static_cast<std::size_t>(c)].assign(value, length);
+          Text(static_cast<std::size_t>(c), value, length);
         }
       }
     }
@@ -242,8 +238,7 @@ class RawPostgres : public Raw {
 
   PGconn* conn_;
   std::map<std::string, std::string> names_;
-  std::vector<std::int64_t> numbers_;
-  std::vector<std::string> row_, text_;
+  std::vector<std::string> text_;
   std::vector<const char*> params_;
 };
 

@@ -37,8 +37,21 @@ class Raw {
  public:
   virtual ~Raw() = default;
   // Runs `sql`: the rows it returned, each column copied out, or for a
-  // statement without columns the rows it changed.
-  virtual std::size_t Run(const std::string& sql, const std::vector<Value>& values) = 0;
+  // statement without columns the rows it changed. Text is copied into the
+  // strings of the call before, which keep their capacity, as code that
+  // reads into its previous result does (the floor of FindInto, ListInto).
+  std::size_t Run(const std::string& sql, const std::vector<Value>& values) {
+    new_rows_ = 0;
+    return Execute(sql, values);
+  }
+  // As Run, but every text value is copied into a new string of a result
+  // made for this call, with room reserved for `rows` rows, and the previous
+  // call's result is freed: what code that returns new objects does (the
+  // like-for-like side of Find and List, which hand over new objects).
+  std::size_t RunNew(const std::string& sql, const std::vector<Value>& values, std::size_t rows) {
+    new_rows_ = rows == 0 ? 1 : rows;
+    return Execute(sql, values);
+  }
   // A statement without values or rows: BEGIN, COMMIT.
   virtual void Exec(const char* sql) = 0;
   // PostgreSQL: `copy` (COPY ... FROM STDIN) with `data` in text format.
@@ -46,6 +59,34 @@ class Raw {
   // The first column of every row of `sql` (a query without values), as
   // text: for the set-up of a benchmark, not its timing.
   virtual std::vector<std::string> Texts(const char* sql) = 0;
+
+ protected:
+  virtual std::size_t Execute(const std::string& sql, const std::vector<Value>& values) = 0;
+
+  // Starts copying out a result of `columns` columns.
+  void Start(std::size_t columns) {
+    row_.resize(columns);
+    numbers_.resize(columns);
+    if (new_rows_ != 0) {
+      std::vector<std::string>().swap(cells_);
+      cells_.reserve(new_rows_ * columns);
+    }
+  }
+  // Copies out text column `c` of the current row.
+  void Text(std::size_t c, const char* text, std::size_t size) {
+    if (new_rows_ != 0) {
+      cells_.emplace_back(text, size);
+    } else {
+      row_[c].assign(text, size);
+    }
+  }
+
+  std::vector<std::int64_t> numbers_;  // integer columns, parsed
+
+ private:
+  std::size_t new_rows_ = 0;        // 0: Run; else RunNew's rows to reserve
+  std::vector<std::string> row_;    // Run: one row's text, reused
+  std::vector<std::string> cells_;  // RunNew: every text value of the result
 };
 
 // A raw connection to the backend's database at `url` (a file path for

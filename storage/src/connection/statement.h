@@ -77,6 +77,8 @@ class Statement {
     const std::string_view text = GetText(column);
     if (text.size() == into.size()) {
       if (!text.empty()) std::memcpy(into.data(), text.data(), text.size());
+    } else if (text.size() > into.capacity()) {
+      into = std::string(text);  // a new buffer either way: built, not replaced
     } else {
       into.assign(text.data(), text.size());
     }
