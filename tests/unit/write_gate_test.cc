@@ -56,6 +56,43 @@ TEST(WriteGateTest, AWaitingWriterEntersWhenTheTurnIsGivenBackAndAnotherGivesUp)
   gate.Leave();
 }
 
+// A writer that has waited past its patience is next: a writer that comes
+// later does not take the turn from it, even the moment it is given back.
+TEST(WriteGateTest, AWriterPastItsPatienceGoesBeforeOneThatJustCame) {
+  WriteGate gate;
+  ASSERT_TRUE(gate.Enter(milliseconds(1000)));
+  std::atomic<bool> entered{false};
+  std::thread patient([&] {
+    entered = gate.Enter(milliseconds(60'000));
+    std::this_thread::sleep_for(milliseconds(20));  // holds it a while
+    if (entered) gate.Leave();
+  });
+  std::this_thread::sleep_for(WriteGate::kPatience * 4);  // queued by now
+  gate.Leave();
+  EXPECT_FALSE(gate.Enter(milliseconds(0)))
+      << "the writer that waited is next, woken or not yet scheduled";
+  patient.join();
+  EXPECT_TRUE(entered);
+  EXPECT_TRUE(gate.Enter(milliseconds(0)));
+  gate.Leave();
+}
+
+// Within its patience a waiting writer naps without being woken, yet takes
+// the turn once free: a hand-over needs no wake-up.
+TEST(WriteGateTest, AWriterWithinItsPatienceTakesTheTurnWhenItWakes) {
+  WriteGate gate;
+  ASSERT_TRUE(gate.Enter(milliseconds(1000)));
+  std::atomic<bool> entered{false};
+  std::thread napping([&] {
+    entered = gate.Enter(milliseconds(60'000));
+    if (entered) gate.Leave();
+  });
+  std::this_thread::sleep_for(milliseconds(3));
+  gate.Leave();
+  napping.join();
+  EXPECT_TRUE(entered);
+}
+
 TEST(WriteGateTest, EveryConnectionToAFileSharesItsGateAndMemoryHasNone) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "strata-gate-test";
   std::filesystem::create_directories(dir);

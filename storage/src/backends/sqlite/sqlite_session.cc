@@ -105,7 +105,9 @@ class SqliteNative : public NativeConnection {
   // Owns `db`: closed when the connection goes (after its statement cache,
   // which the Connection destroys first; close_v2 waits for any left).
   explicit SqliteNative(sqlite3* db)
-      : db_(db), turn_(std::make_unique<WriterTurn>(db, WriteGate::For(db))) {}
+      : db_(db), turn_(std::make_unique<WriterTurn>(db, WriteGate::For(db))) {
+    turn_->TakeOverCheckpoints(AutoCheckpointPages());
+  }
   ~SqliteNative() override {
     turn_.reset();  // gives back a turn an unfinished write held
     sqlite3_close_v2(db_);
@@ -219,6 +221,19 @@ class SqliteNative : public NativeConnection {
   }
 
  private:
+  // The connection's wal_autocheckpoint; 0 when it cannot be read, which
+  // leaves SQLite's automatic checkpoint in place.
+  int AutoCheckpointPages() const {
+    sqlite3_stmt* stmt = nullptr;
+    int pages = 0;
+    if (sqlite3_prepare_v2(db_, "PRAGMA wal_autocheckpoint", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      pages = sqlite3_column_int(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    return pages;
+  }
+
   sqlite3* db_;
   std::unique_ptr<WriterTurn> turn_;
   std::optional<std::string> synchronous_;     // the level BeginMigrationRun replaced
