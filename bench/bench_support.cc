@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,9 +15,11 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "cleanup_guard.h"
+#include "latency_proxy.h"
 #include "postgres_server.h"
 #include "process.h"
 #include "test_database.h"
@@ -27,6 +30,7 @@ namespace {
 struct Environment {
   std::unique_ptr<testing::CleanupGuard> guard;
   std::unique_ptr<testing::PostgresServer> postgres;
+  std::unique_ptr<LatencyProxy> proxy;  // STRATA_BENCH_PG_DELAY_US
   std::string scratch;
   int scratch_lock = -1;
   std::set<std::string> databases;
@@ -203,6 +207,8 @@ StoreOptions Options(Backend backend, const std::string& name) {
   // STRATA_BENCH_PG_HOST=127.0.0.1: both sides over loopback TCP, as an
   // application on another host connects, instead of the Unix socket.
   if (const auto host = testing::GetEnv("STRATA_BENCH_PG_HOST")) options.url += " host=" + *host;
+  // STRATA_BENCH_PG_DELAY_US=N: through the latency proxy, N µs each way.
+  if (env.proxy) options.url += " host=127.0.0.1 port=" + std::to_string(env.proxy->port());
   return options;
 }
 
@@ -225,12 +231,23 @@ int RunInEnvironment(const std::function<int()>& body) {
     env.postgres = testing::PostgresServer::Start(*env.guard);
     std::fprintf(stderr, "bench: PostgreSQL %s (%s), fsync off\n",
                  env.postgres->info().version.c_str(), env.postgres->info().source.c_str());
+    if (const auto delay = testing::GetEnv("STRATA_BENCH_PG_DELAY_US")) {
+      const int us = std::stoi(*delay);
+      if (env.postgres->info().port == 0) {
+        throw std::runtime_error("STRATA_BENCH_PG_DELAY_US needs a local server on a TCP port");
+      }
+      env.proxy =
+          std::make_unique<LatencyProxy>(env.postgres->info().port, std::chrono::microseconds(us));
+      std::fprintf(stderr,
+                   "bench: PostgreSQL through a proxy that holds each byte %d µs each way\n", us);
+    }
   }
   const int status = body();
   if (env.postgres) {
     for (const std::string& database : env.databases) {
       testing::DropDatabase(env.postgres->info().admin_conninfo, database);
     }
+    env.proxy.reset();
     env.postgres->Stop();
   }
   testing::RemoveTree(env.scratch);

@@ -95,8 +95,6 @@ struct Filters {
 };
 
 // Every row of an executed statement, then the statement finished.
-// `expected`: room to reserve, so that a page's entities are not moved as
-// the vector grows.
 template <class E>
 std::vector<E> ReadAll(connection::Statement& st, const Table<E>& table) {
   std::vector<E> rows;
