@@ -1,11 +1,11 @@
 // Where strata's writers to one SQLite file in this process wait for each
-// other (ADR 0014): a waiting writer sleeps until the writer before it is
-// done and is woken then. Without it, writers that find the file locked poll
-// it from SQLite's busy handler, sleeping 1 to 100 ms between tries, and a
-// writer that keeps sleeping through the moments the lock is free can wait
-// out the whole busy timeout and fail with "database is locked" while the
-// others write. Writers in other processes still meet at SQLite's lock,
-// under the busy timeout.
+// other (ADR 0014, ADR 0020): a waiting writer naps briefly, then is queued
+// and woken when the writer before it is done. Without it, writers that find
+// the file locked poll it from SQLite's busy handler, sleeping 1 to 100 ms
+// between tries, and a writer that keeps sleeping through the moments the
+// lock is free can wait out the whole busy timeout and fail with "database
+// is locked" while the others write. Writers in other processes still meet
+// at SQLite's lock, under the busy timeout.
 #pragma once
 
 #include <sqlite3.h>
@@ -32,11 +32,11 @@ class WriteGate {
   // wakes to find it free. Past kPatience it is queued: no writer that has
   // waited less takes the turn while one is, and a queued writer is woken
   // when the turn is given back, so no writer naps through every free moment
-  // until its timeout. Waking every waiter at once instead (ADR 0014's first
+  // until its timeout. Queuing every waiting writer at once (ADR 0014's
   // gate) cost 5-10 % of the mix's throughput at 8 threads: each hand-over
-  // woke a thread that preempted a reader. Not first come, first served
-  // either way (strict order measured 0.78x at 16 threads: each hand-over
-  // waited for the next thread to be scheduled).
+  // woke a thread, which most likely preempted a reader. Not first come,
+  // first served either way (strict order measured 0.78x at 16 threads: each
+  // hand-over waited for the next thread to be scheduled).
   bool Enter(std::chrono::milliseconds timeout);
   void Leave();
 
