@@ -141,7 +141,9 @@ class RawMix : public MixSide {
     switch (op) {
       case Op::kFind:
         SetText(key_[1], data_.task_arns[random() % data_.task_arns.size()]);
-        return raw_.Run(sql_.find, key_) == 1;
+        // Into a new result, as Find hands over a new task (ADR 0020); the
+        // page below is read into the previous one on both sides.
+        return raw_.RunNew(sql_.find, key_, 1) == 1;
       case Op::kPage:
         return raw_.Run(sql_.page, page_) == static_cast<std::size_t>(kPageLimit) + 1;
       case Op::kCount:
