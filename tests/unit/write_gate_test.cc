@@ -67,7 +67,10 @@ TEST(WriteGateTest, AWriterPastItsPatienceGoesBeforeOneThatJustCame) {
     std::this_thread::sleep_for(milliseconds(20));  // holds it a while
     if (entered) gate.Leave();
   });
-  std::this_thread::sleep_for(WriteGate::kPatience * 4);  // queued by now
+  for (int i = 0; i < 60'000 && gate.queued() == 0; ++i) {
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  ASSERT_EQ(gate.queued(), 1) << "the waiting writer never queued";
   gate.Leave();
   EXPECT_FALSE(gate.Enter(milliseconds(0)))
       << "the writer that waited is next, woken or not yet scheduled";

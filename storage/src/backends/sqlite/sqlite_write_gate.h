@@ -42,8 +42,14 @@ class WriteGate {
 
   static constexpr std::chrono::milliseconds kPatience{20};
 
+  // Writers queued now (past their patience).
+  int queued() const {
+    const std::lock_guard lock(mutex_);
+    return queued_;
+  }
+
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable free_;
   bool taken_ = false;
   int queued_ = 0;  // writers past their patience, woken when the turn is given back
