@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <exception>
 #include <map>
 #include <memory>
@@ -139,12 +140,14 @@ struct Record {
   std::vector<Sample> samples;
   std::array<Clock::time_point, kRounds> start{}, end{};
   std::array<std::int64_t, kRounds> ops{};
+  std::array<std::int64_t, kRounds> cpu_ns{};  // this thread's CPU time in the slice
   std::array<std::int64_t, kOps> failures{};
   std::string first_error;
 
   void Reset() {
     samples.clear();  // keeps the capacity of earlier runs
     ops = {};
+    cpu_ns = {};
     failures = {};
     first_error.clear();
   }
@@ -152,6 +155,14 @@ struct Record {
 std::array<std::array<Record, 2>, kMaxThreads> records;
 
 bool any_failure = false;  // makes the binary's exit status non-zero
+
+// The calling thread's CPU time: the client's own cost of a side's
+// operations, which on PostgreSQL competes with the server's for the cores.
+std::int64_t ThreadCpuNs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
 
 double PercentileUs(std::vector<std::int64_t>& ns, double q) {
   if (ns.empty()) return 0;
@@ -199,8 +210,13 @@ void Report(benchmark::State& state, int threads, const std::string& label) {
     const std::string name = kSideNames[side];
     std::vector<std::int64_t> all;
     std::array<std::vector<std::int64_t>, kOps> by_op;
+    std::int64_t cpu_ns = 0, ops = 0;
     for (int i = 0; i < threads; ++i) {
       const Record& record = records[static_cast<std::size_t>(i)][side];
+      for (int r = 0; r < kRounds; ++r) {
+        cpu_ns += record.cpu_ns[static_cast<std::size_t>(r)];
+        ops += record.ops[static_cast<std::size_t>(r)];
+      }
       for (const Sample& s : record.samples) {
         all.push_back(s.ns);
         by_op[static_cast<std::size_t>(s.op)].push_back(s.ns);
@@ -213,6 +229,9 @@ void Report(benchmark::State& state, int threads, const std::string& label) {
       }
     }
     state.counters[name + "_ops_s"] = median(per_round[side]);
+    // The client threads' CPU per operation, all rounds together.
+    state.counters[name + "_cpu_us_per_op"] =
+        ops == 0 ? 0 : static_cast<double>(cpu_ns) / 1e3 / static_cast<double>(ops);
     state.counters[name + "_p50_us"] = PercentileUs(all, 0.50);
     state.counters[name + "_p99_us"] = PercentileUs(all, 0.99);
     for (int op = 0; op < kOps; ++op) {
@@ -278,6 +297,7 @@ void Mix(benchmark::State& state, Backend backend) {
         const Side side = r % 2 == 0 ? first : (first == kRaw ? kStrata : kRaw);
         Record& record = mine[side];
         together.arrive_and_wait();
+        const std::int64_t cpu_start = ThreadCpuNs();
         const Clock::time_point start = Clock::now(), deadline = start + kSlice;
         Clock::time_point now = start;
         std::int64_t ops = 0;
@@ -292,6 +312,7 @@ void Mix(benchmark::State& state, Backend backend) {
         record.start[r] = start;
         record.end[r] = now;
         record.ops[r] = ops;
+        record.cpu_ns[r] = ThreadCpuNs() - cpu_start;
       }
     }
   }
