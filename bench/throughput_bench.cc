@@ -235,14 +235,13 @@ void Report(benchmark::State& state, int threads, const std::string& label) {
     state.counters[name + "_p50_us"] = PercentileUs(all, 0.50);
     state.counters[name + "_p99_us"] = PercentileUs(all, 0.99);
     for (int op = 0; op < kOps; ++op) {
-      const std::vector<std::int64_t>& ns = by_op[static_cast<std::size_t>(op)];
+      std::vector<std::int64_t>& ns = by_op[static_cast<std::size_t>(op)];
       // The share of the side's operations that were this one: the mix
       // drawn is the same on both sides, the mix completed need not be.
       state.counters[name + "_pct_" + OpName(static_cast<Op>(op))] =
           all.empty() ? 0
                       : 100.0 * static_cast<double>(ns.size()) / static_cast<double>(all.size());
-      state.counters[name + "_p50_" + OpName(static_cast<Op>(op)) + "_us"] =
-          PercentileUs(by_op[static_cast<std::size_t>(op)], 0.50);
+      state.counters[name + "_p50_" + OpName(static_cast<Op>(op)) + "_us"] = PercentileUs(ns, 0.50);
     }
   }
   if (failed.empty()) return;
