@@ -15,6 +15,16 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// A writer on a thread of its own: waits up to a minute for the turn, sets
+// `entered`, holds the turn for `hold`, and gives it back.
+std::thread Writer(WriteGate& gate, std::atomic<bool>& entered, milliseconds hold = {}) {
+  return std::thread([&gate, &entered, hold] {
+    entered = gate.Enter(milliseconds(60'000));
+    std::this_thread::sleep_for(hold);
+    if (entered) gate.Leave();
+  });
+}
+
 TEST(WriteGateTest, OneWriterAtATimeAndNoWriterLeftWaiting) {
   WriteGate gate;
   std::atomic<int> inside{0}, most{0}, turns{0};
@@ -43,10 +53,7 @@ TEST(WriteGateTest, AWaitingWriterEntersWhenTheTurnIsGivenBackAndAnotherGivesUp)
   ASSERT_TRUE(gate.Enter(milliseconds(1000)));
   EXPECT_FALSE(gate.Enter(milliseconds(30))) << "the turn is held: the wait times out";
   std::atomic<bool> entered{false};
-  std::thread next([&] {
-    entered = gate.Enter(milliseconds(60'000));
-    if (entered) gate.Leave();
-  });
+  std::thread next = Writer(gate, entered);
   std::this_thread::sleep_for(milliseconds(50));
   EXPECT_FALSE(entered) << "still held";
   gate.Leave();
@@ -62,11 +69,7 @@ TEST(WriteGateTest, AWriterPastItsPatienceGoesBeforeOneThatJustCame) {
   WriteGate gate;
   ASSERT_TRUE(gate.Enter(milliseconds(1000)));
   std::atomic<bool> entered{false};
-  std::thread patient([&] {
-    entered = gate.Enter(milliseconds(60'000));
-    std::this_thread::sleep_for(milliseconds(20));  // holds it a while
-    if (entered) gate.Leave();
-  });
+  std::thread patient = Writer(gate, entered, milliseconds(20));  // holds it a while
   for (int i = 0; i < 60'000 && gate.queued() == 0; ++i) {
     std::this_thread::sleep_for(milliseconds(1));
   }
@@ -86,10 +89,7 @@ TEST(WriteGateTest, AWriterWithinItsPatienceTakesTheTurnWhenItWakes) {
   WriteGate gate;
   ASSERT_TRUE(gate.Enter(milliseconds(1000)));
   std::atomic<bool> entered{false};
-  std::thread napping([&] {
-    entered = gate.Enter(milliseconds(60'000));
-    if (entered) gate.Leave();
-  });
+  std::thread napping = Writer(gate, entered);
   std::this_thread::sleep_for(milliseconds(3));
   gate.Leave();
   napping.join();
