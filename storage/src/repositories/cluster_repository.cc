@@ -33,7 +33,7 @@ class ClusterRepositoryImpl : public ClusterRepository {
     if (c.region.empty()) c.region = kDefaultRegion;
     if (c.account_id.empty()) c.account_id = kDefaultAccount;
     if (c.arn.empty()) c.arn = MakeArn(c.region, c.account_id, "cluster", c.name);
-    c.id = RandomHex(16);
+    c.id = NewId();
     c.version = 1;
     // Store-owned: a new cluster has no services or tasks yet.
     c.running_tasks_count = c.pending_tasks_count = c.active_services_count = 0;

@@ -9,9 +9,15 @@ namespace strata::repositories {
 inline constexpr const char* kDefaultRegion = "us-east-1";
 inline constexpr const char* kDefaultAccount = "000000000000";
 
-// `bytes` random bytes as lowercase hex (OpenSSL's RAND_bytes). Error when
-// the system's random source fails.
+// `bytes` random bytes as lowercase hex, straight from OpenSSL's RAND_bytes:
+// for keys. Error when the system's random source fails.
 std::string RandomHex(std::size_t bytes);
+
+// A new row's id: 16 random bytes as 32 lowercase hex digits. The bytes come
+// from RAND_bytes a few hundred at a time, into a buffer of the calling
+// thread's that a fork() empties in the child, so no two processes hand out
+// the same id. Error when the system's random source fails.
+std::string NewId();
 
 // Whether a name-or-ARN argument is an ARN (names may not start "arn:").
 inline bool IsArn(std::string_view value) { return value.starts_with("arn:"); }

@@ -1,8 +1,8 @@
 #include "repositories/page_token.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 
@@ -58,15 +58,50 @@ std::string FromBase64Url(std::string_view text) {
 
 }  // namespace
 
+PageTokens::PageTokens(const std::string& key) {
+  const std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> hmac(
+      EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr), &EVP_MAC_free);
+  if (hmac) keyed_.reset(EVP_MAC_CTX_new(hmac.get()));
+  char digest[] = OSSL_DIGEST_NAME_SHA2_256;
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_END};
+  if (!keyed_ || EVP_MAC_init(keyed_.get(), reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size(), params) != 1) {
+    throw Error(
+        "OpenSSL could not set up HMAC-SHA256 for page tokens: check libcrypto's providers");
+  }
+}
+
+PageTokens::~PageTokens() = default;
+
+void PageTokens::FreeMac::operator()(evp_mac_ctx_st* mac) const { EVP_MAC_CTX_free(mac); }
+
 std::string PageTokens::Mac(std::string_view query, std::string_view payload) const {
-  std::string message(query);
-  message += '\0';
-  message += payload;
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &length);
-  return std::string(reinterpret_cast<const char*>(mac.data()), kMacBytes);
+  MacPtr mac;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      mac = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!mac) mac.reset(EVP_MAC_CTX_dup(keyed_.get()));
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  std::size_t length = 0;
+  const auto update = [&](std::string_view bytes) {
+    return EVP_MAC_update(mac.get(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                          bytes.size()) == 1;
+  };
+  if (!mac || EVP_MAC_init(mac.get(), nullptr, 0, nullptr) != 1 || !update(query) ||
+      !update(std::string_view("\0", 1)) || !update(payload) ||
+      EVP_MAC_final(mac.get(), out.data(), &length, out.size()) != 1 || length < kMacBytes) {
+    throw Error("OpenSSL failed to compute a page token's HMAC-SHA256");
+  }
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(mac));
+  }
+  return std::string(reinterpret_cast<const char*>(out.data()), kMacBytes);
 }
 
 std::string PageTokens::Encode(std::string_view query, const PagePosition& position) const {

@@ -5,8 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
+
+struct evp_mac_ctx_st;
 
 namespace strata::repositories {
 
@@ -17,7 +22,11 @@ struct PagePosition {
 
 class PageTokens {
  public:
-  explicit PageTokens(std::string key) : key_(std::move(key)) {}
+  // Error when OpenSSL cannot set up HMAC-SHA256 under `key`.
+  explicit PageTokens(const std::string& key);
+  ~PageTokens();
+  PageTokens(const PageTokens&) = delete;
+  PageTokens& operator=(const PageTokens&) = delete;
 
   // `query` identifies the list: entity, cluster and filter values.
   std::string Encode(std::string_view query, const PagePosition& position) const;
@@ -29,8 +38,19 @@ class PageTokens {
   static std::string NewKey();
 
  private:
+  struct FreeMac {
+    void operator()(evp_mac_ctx_st* mac) const;
+  };
+  using MacPtr = std::unique_ptr<evp_mac_ctx_st, FreeMac>;
+
   std::string Mac(std::string_view query, std::string_view payload) const;
-  std::string key_;
+
+  // The key is set up once, in `keyed_` (HMAC's inner and outer digests of
+  // it). A MAC is computed in a copy of it, which is kept in `idle_` for the
+  // next call: re-initialised without a key, a copy only resets its digests.
+  MacPtr keyed_;
+  mutable std::mutex mutex_;
+  mutable std::vector<MacPtr> idle_;
 };
 
 }  // namespace strata::repositories

@@ -29,7 +29,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
     CheckNotInactive("service", s.status);
     // Before the first run: a second one (after a lost connection) writes the
     // same row, which CreateReplay recognizes.
-    s.id = RandomHex(16);
+    s.id = NewId();
     s.version = 1;
     s.created_at = s.updated_at = Now();
     const std::string cluster = s.cluster_arn;

@@ -307,7 +307,7 @@ class TaskRepositoryImpl : public TaskRepository {
   // What the store fills in on a new task of `cluster`, created `now`.
   static void Complete(Task& t, const ClusterFields& given, const ClusterRef& cluster,
                        Timestamp now) {
-    if (t.id.empty()) t.id = RandomHex(16);
+    if (t.id.empty()) t.id = NewId();
     given.Fill(t, cluster, "task", t.id);
     t.version = 1;
     t.created_at = t.updated_at = now;
