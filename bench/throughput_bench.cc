@@ -9,6 +9,8 @@
 // operations per second (the median of the rounds, and their range). Any
 // call that fails fails the benchmark (and the binary's exit status), with
 // what failed, how often and the first error text.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <barrier>
@@ -127,6 +129,12 @@ struct Sample {
   Op op;
 };
 
+// A thread's kernel CPU time and context switches, from getrusage.
+struct Usage {
+  std::int64_t sys_ns = 0;
+  std::int64_t switches = 0;  // voluntary (waiting on the server) and not
+};
+
 using Clock = std::chrono::steady_clock;
 constexpr int kRounds = 10;
 constexpr std::chrono::milliseconds kSlice{300};  // per side and round
@@ -141,6 +149,7 @@ struct Record {
   std::array<Clock::time_point, kRounds> start{}, end{};
   std::array<std::int64_t, kRounds> ops{};
   std::array<std::int64_t, kRounds> cpu_ns{};  // this thread's CPU time in the slice
+  std::array<Usage, kRounds> usage{};          // of which in the kernel; its context switches
   std::array<std::int64_t, kOps> failures{};
   std::string first_error;
 
@@ -148,6 +157,7 @@ struct Record {
     samples.clear();  // keeps the capacity of earlier runs
     ops = {};
     cpu_ns = {};
+    usage = {};
     failures = {};
     first_error.clear();
   }
@@ -162,6 +172,15 @@ std::int64_t ThreadCpuNs() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// The calling thread's kernel CPU time and context switches (getrusage).
+Usage ThreadUsage() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return {static_cast<std::int64_t>(u.ru_stime.tv_sec) * 1'000'000'000 +
+              static_cast<std::int64_t>(u.ru_stime.tv_usec) * 1'000,
+          u.ru_nvcsw + u.ru_nivcsw};
 }
 
 double PercentileUs(std::vector<std::int64_t>& ns, double q) {
@@ -211,11 +230,14 @@ void Report(benchmark::State& state, int threads, const std::string& label) {
     std::vector<std::int64_t> all;
     std::array<std::vector<std::int64_t>, kOps> by_op;
     std::int64_t cpu_ns = 0, ops = 0;
+    Usage usage;
     for (int i = 0; i < threads; ++i) {
       const Record& record = records[static_cast<std::size_t>(i)][side];
       for (int r = 0; r < kRounds; ++r) {
         cpu_ns += record.cpu_ns[static_cast<std::size_t>(r)];
         ops += record.ops[static_cast<std::size_t>(r)];
+        usage.sys_ns += record.usage[static_cast<std::size_t>(r)].sys_ns;
+        usage.switches += record.usage[static_cast<std::size_t>(r)].switches;
       }
       for (const Sample& s : record.samples) {
         all.push_back(s.ns);
@@ -230,8 +252,12 @@ void Report(benchmark::State& state, int threads, const std::string& label) {
     }
     state.counters[name + "_ops_s"] = median(per_round[side]);
     // The client threads' CPU per operation, all rounds together.
-    state.counters[name + "_cpu_us_per_op"] =
-        ops == 0 ? 0 : static_cast<double>(cpu_ns) / 1e3 / static_cast<double>(ops);
+    const auto per_op = [&](double total) {
+      return ops == 0 ? 0 : total / static_cast<double>(ops);
+    };
+    state.counters[name + "_cpu_us_per_op"] = per_op(static_cast<double>(cpu_ns) / 1e3);
+    state.counters[name + "_sys_us_per_op"] = per_op(static_cast<double>(usage.sys_ns) / 1e3);
+    state.counters[name + "_switches_per_op"] = per_op(static_cast<double>(usage.switches));
     state.counters[name + "_p50_us"] = PercentileUs(all, 0.50);
     state.counters[name + "_p99_us"] = PercentileUs(all, 0.99);
     for (int op = 0; op < kOps; ++op) {
@@ -297,6 +323,7 @@ void Mix(benchmark::State& state, Backend backend) {
         Record& record = mine[side];
         together.arrive_and_wait();
         const std::int64_t cpu_start = ThreadCpuNs();
+        const Usage usage_start = ThreadUsage();
         const Clock::time_point start = Clock::now(), deadline = start + kSlice;
         Clock::time_point now = start;
         std::int64_t ops = 0;
@@ -312,6 +339,9 @@ void Mix(benchmark::State& state, Backend backend) {
         record.end[r] = now;
         record.ops[r] = ops;
         record.cpu_ns[r] = ThreadCpuNs() - cpu_start;
+        const Usage usage_end = ThreadUsage();
+        record.usage[r] = {usage_end.sys_ns - usage_start.sys_ns,
+                           usage_end.switches - usage_start.switches};
       }
     }
   }
