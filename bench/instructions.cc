@@ -78,6 +78,11 @@ void MeasureQueries(Backend backend) {
   page.limit = kPageLimit;
   Measure(backend, "list_tasks_first_page", 20, kWarmCalls,
           [&] { tasks.List(cluster.arn, {}, page); });
+  // Count: one row of one number, so nearly all of strata's side is its
+  // fixed cost per call (checks, the pool, the statement's lookup).
+  TaskFilter filter;
+  filter.desired_status = "RUNNING";
+  Measure(backend, "count_tasks", 200, kWarmCalls, [&] { tasks.Count(cluster.arn, filter); });
   Page<Task> polled;  // read into again and again, as a polling caller does
   Measure(backend, "list_tasks_first_page_into", 20, kWarmCalls,
           [&] { tasks.ListInto(cluster.arn, {}, page, polled); });
@@ -91,6 +96,7 @@ void MeasureQueries(Backend backend) {
   };
   const std::string find_sql = captured([&](Store& s) { s.tasks().Find(cluster.arn, some.arn); });
   const std::string page_sql = captured([&](Store& s) { s.tasks().List(cluster.arn, {}, page); });
+  const std::string count_sql = captured([&](Store& s) { s.tasks().Count(cluster.arn, filter); });
   const std::unique_ptr<Raw> raw = OpenRaw(backend, options.url);
   const std::vector<Value> find_values = {cluster.arn, some.arn};
   const std::vector<Value> page_values = {cluster.arn, std::int64_t{kPageLimit + 1}};
@@ -98,6 +104,8 @@ void MeasureQueries(Backend backend) {
           [&] { raw->Run(find_sql, find_values); });
   Measure(backend, "list_tasks_first_page_raw", 20, kWarmCalls,
           [&] { raw->Run(page_sql, page_values); });
+  const std::vector<Value> count_values = {cluster.arn, filter.desired_status};
+  Measure(backend, "count_tasks_raw", 200, kWarmCalls, [&] { raw->Run(count_sql, count_values); });
   // And into a new result, as code that returns new objects does: the like
   // for like of Find and List (Raw::RunNew).
   Measure(backend, "find_task_by_arn_raw_new", 200, kWarmCalls,

@@ -9,21 +9,20 @@
 namespace strata::repositories {
 
 void CheckName(std::string_view what, std::string_view name) {
-  const std::string w(what);
-  if (name.empty()) throw InvalidArgumentError(w + " is empty: give a name");
+  const auto fail = [&](const std::string& problem) {
+    throw InvalidArgumentError(std::string(what) + problem);
+  };
+  if (name.empty()) fail(" is empty: give a name");
   if (name.size() > kMaxNameBytes) {
-    throw InvalidArgumentError(w + " is longer than " + std::to_string(kMaxNameBytes) +
-                               " bytes: shorten it");
+    fail(" is longer than " + std::to_string(kMaxNameBytes) + " bytes: shorten it");
   }
   for (const char c : name) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      throw InvalidArgumentError(w + " contains a control character: remove it");
+      fail(" contains a control character: remove it");
     }
-    if (c == '/') throw InvalidArgumentError(w + " contains '/', which ARNs use: remove it");
+    if (c == '/') fail(" contains '/', which ARNs use: remove it");
   }
-  if (IsArn(name)) {
-    throw InvalidArgumentError(w + " starts with \"arn:\", which marks ARNs: rename it");
-  }
+  if (IsArn(name)) fail(" starts with \"arn:\", which marks ARNs: rename it");
   CheckText(what, name);
 }
 

@@ -84,7 +84,7 @@ struct Filters {
   std::vector<std::string> values;
   void Add(const char* column, const std::string& value) {
     if (value.empty()) return;
-    sql += std::string(" AND ") + column + " = :f" + std::to_string(values.size());
+    sql.append(" AND ").append(column).append(" = :f").append(std::to_string(values.size()));
     values.push_back(value);
   }
   // Binds the cluster, then the values (a cluster match precedes `sql`).

@@ -165,10 +165,9 @@ bool IsArnOf(std::string_view arn, std::string_view service, std::string_view re
 }
 
 void CheckRule(std::string_view what, const ValueRule& rule, std::string_view value) {
-  const std::string w(what);
   if (!rule.values.empty()) {
     if (std::find(rule.values.begin(), rule.values.end(), value) != rule.values.end()) return;
-    throw InvalidArgumentError(w + " is not one of " + Listed(rule.values) +
+    throw InvalidArgumentError(std::string(what) + " is not one of " + Listed(rule.values) +
                                ": give one of them, spelled exactly so");
   }
   if (!rule.arn_service.empty()) {
@@ -179,7 +178,7 @@ void CheckRule(std::string_view what, const ValueRule& rule, std::string_view va
                                           (rule.arn_service == "iam" ? "::" : ":us-east-1:") +
                                           "123456789012:" + std::string(rule.arn_resource) +
                                           "/name";
-    throw InvalidArgumentError(w + " is not a " + std::string(rule.arn_resource) +
+    throw InvalidArgumentError(std::string(what) + " is not a " + std::string(rule.arn_resource) +
                                " ARN: give one such as " + example);
   }
   if (rule.json == JsonShape::kAny || value.empty()) return;
@@ -193,7 +192,7 @@ void CheckRule(std::string_view what, const ValueRule& rule, std::string_view va
     const nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
     if (!doc.is_discarded() && Fits(doc, rule.json)) return;
   }
-  throw InvalidArgumentError(w + " must be " + ShapeName(rule.json));
+  throw InvalidArgumentError(std::string(what) + " must be " + ShapeName(rule.json));
 }
 
 int LifecycleRank(std::string_view last_status) {
