@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "base/ascii.h"
+
 namespace strata::migrate {
 
 namespace {
@@ -38,14 +40,7 @@ std::string Sha256::HexDigest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context_->ctx.get(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return base::LowerHex(digest, length);
 }
 
 std::string MigrationChecksum(std::string_view up_sql) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/ascii.h"
 #include "strata/error.h"
 
 namespace strata::repositories {
@@ -18,16 +19,6 @@ void Fill(unsigned char* bytes, std::size_t size) {
   if (RAND_bytes(bytes, static_cast<int>(size)) != 1) {
     throw Error("the system's random source failed (OpenSSL RAND_bytes)");
   }
-}
-
-std::string Hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(2 * size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    out[2 * i] = kHex[bytes[i] >> 4];
-    out[2 * i + 1] = kHex[bytes[i] & 15];
-  }
-  return out;
 }
 
 constexpr std::size_t kIdBytes = 16;
@@ -49,7 +40,7 @@ struct IdBytes {
 std::string RandomHex(std::size_t bytes) {
   std::vector<unsigned char> raw(bytes);
   Fill(raw.data(), raw.size());
-  return Hex(raw.data(), raw.size());
+  return base::LowerHex(raw.data(), raw.size());
 }
 
 std::string NewId() {
@@ -64,7 +55,7 @@ std::string NewId() {
   }
   const unsigned char* id = buffer.bytes.data() + buffer.used;
   buffer.used += kIdBytes;
-  return Hex(id, kIdBytes);
+  return base::LowerHex(id, kIdBytes);
 }
 
 std::string MakeArn(std::string_view region, std::string_view account, std::string_view kind,
