@@ -57,7 +57,7 @@ void ThrowTranslated(const backends::DatabaseError& e, const Failure& failure) {
   }
 }
 
-void RethrowTranslated(Connection& connection, const std::string& entity) {
+void RethrowTranslated(Connection& connection, std::string_view entity) {
   try {
     throw;
   } catch (const Error&) {
@@ -67,9 +67,9 @@ void RethrowTranslated(Connection& connection, const std::string& entity) {
   } catch (const backends::DatabaseError& e) {
     if (connection.Broken() && e.kind() != ErrorKind::kConnectionLost) {
       ThrowTranslated(backends::DatabaseError(e.what(), ErrorKind::kConnectionLost, e.code()),
-                      {entity, false, ""});
+                      {std::string(entity), false, ""});
     }
-    ThrowTranslated(e, {entity, false, ""});
+    ThrowTranslated(e, {std::string(entity), false, ""});
   }
 }
 

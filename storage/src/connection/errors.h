@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "backends/database_error.h"
 #include "connection/connection.h"
@@ -34,7 +35,7 @@ struct Failure {
 // Call inside a catch block of a repository call: rethrows the exception in
 // flight as the strata::Error it means (any error on a broken connection is
 // a ConnectionError). strata::Error and std::logic_error pass unchanged.
-[[noreturn]] void RethrowTranslated(Connection& connection, const std::string& entity);
+[[noreturn]] void RethrowTranslated(Connection& connection, std::string_view entity);
 
 // What the exception in flight says about the server behind `connection`.
 enum class Fault {

@@ -22,7 +22,9 @@ std::unique_ptr<Connection> Pool::Open() {
 
 Pool::Lease Pool::Acquire() {
   std::unique_lock lock(mutex_);
-  if (!available_.wait_for(lock, wait_, [&] { return !idle_.empty() || open_ < size_; })) {
+  const auto can_lease = [&] { return !idle_.empty() || open_ < size_; };
+  // wait_for reads the clock first: only when there is something to wait for.
+  if (!can_lease() && !available_.wait_for(lock, wait_, can_lease)) {
     throw ConnectionError("no database connection came free in " +
                           std::to_string(wait_.count() / 1000) + " s (pool_size " +
                           std::to_string(size_) +

@@ -20,18 +20,30 @@ inline std::string KeyInCluster(std::string_view cluster, std::string_view key_o
          (IsArn(key_or_arn) ? "arn" : key_column) + " = :key";
 }
 
-// The cluster's rows matching `filters`, one keyset page read into `out`
-// (ListPage); a token is bound to `list`, the cluster and `filter_key`.
-// NotFoundError when the page is empty because the cluster does not exist.
+// "<cluster match><filters>": the condition on a cluster's rows of a list
+// or count, from `variants` (2 * Filters::kShapes, one per repository and
+// filter): binds the cluster, then the filter's values.
+inline const std::string& WhereInCluster(const SqlVariants& variants, std::string_view cluster,
+                                         const Filters& filters) {
+  const std::size_t arn = IsArn(cluster) ? 1 : 0;
+  return variants.Get(arn * Filters::kShapes + filters.shape(), [&] {
+    return ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.Sql();
+  });
+}
+
+// The cluster's rows matching `filters` (`where`: WhereInCluster), one
+// keyset page read into `out` (ListPage); a token is bound to `list`, the
+// cluster and `filter_key`. NotFoundError when the page is empty because
+// the cluster does not exist.
 template <class E>
 void ListInCluster(UnitOfWork& unit, const Table<E>& table, const char* entity,
                    std::string_view list, std::string_view cluster, const Filters& filters,
-                   const std::string& filter_key, const PageRequest& page, Page<E>& out) {
-  const std::vector<connection::Type> types(1 + filters.values.size(), connection::Type::kText);
+                   const std::string& where, const std::string& filter_key, const PageRequest& page,
+                   Page<E>& out) {
   unit.Read(entity, [&](connection::Connection& conn) {
     ListPage<E>(
-        conn, table, unit.tokens(), list, cluster, filter_key,
-        ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql, types,
+        conn, table, unit.tokens(), list, cluster, filter_key, where,
+        TextParams(1 + filters.size()),
         [&](connection::Statement& st) { filters.Bind(st, cluster); }, page, out);
     if (out.items.empty()) RequireCluster(conn, cluster);
   });

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "connection/connection.h"
+#include "repositories/filters.h"
 #include "repositories/identity.h"
 #include "repositories/page_token.h"
 #include "repositories/row_mapping.h"
@@ -77,22 +78,6 @@ inline ClusterRef RequireCluster(connection::Connection& c, std::string_view nam
   st.Finish();
   throw NotFoundError(inactive ? kClusterInactive : kClusterNotFound);
 }
-
-// Appends "AND column = :fN" for each non-empty filter value.
-struct Filters {
-  std::string sql;
-  std::vector<std::string> values;
-  void Add(const char* column, const std::string& value) {
-    if (value.empty()) return;
-    sql.append(" AND ").append(column).append(" = :f").append(std::to_string(values.size()));
-    values.push_back(value);
-  }
-  // Binds the cluster, then the values (a cluster match precedes `sql`).
-  void Bind(connection::Statement& st, std::string_view cluster) const {
-    st.Text(cluster);
-    for (const std::string& v : values) st.Text(v);
-  }
-};
 
 // Every row of an executed statement, then the statement finished.
 template <class E>

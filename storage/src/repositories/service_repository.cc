@@ -81,8 +81,9 @@ class ServiceRepositoryImpl : public ServiceRepository {
       filters.Add("launch_type", filter.launch_type);
       filters.Add("status", filter.status);
       const bool inactive = filter.include_inactive || filter.status == "INACTIVE";
-      if (!inactive) filters.sql += " AND " + std::string(kLive);
+      filters.AddIf(kLive, !inactive);
       ListInCluster(unit_, table_, "service", "services", cluster, filters,
+                    WhereInCluster(where_, cluster, filters),
                     QueryKey({filter.launch_type, filter.status, inactive ? "all" : ""}), page,
                     into);
     });
@@ -140,6 +141,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
   Table<Service> table_;
   const ClusterInsert<Service> insert_;
   ClusterCache clusters_;
+  const SqlVariants where_{2 * Filters::kShapes};  // WhereInCluster
 };
 
 }  // namespace

@@ -167,21 +167,25 @@ class TaskRepositoryImpl : public TaskRepository {
     Refill(into, [&] {
       CheckReference("cluster", cluster);
       CheckPage(page);
-      const Filters filters = MakeFilters(filter);
-      ListInCluster(unit_, table_, "task", "tasks", cluster, filters, FilterKey(filters), page,
-                    into);
+      const std::string group = TaskGroup(filter);
+      const Filters filters = MakeFilters(filter, group);
+      ListInCluster(unit_, table_, "task", "tasks", cluster, filters,
+                    WhereInCluster(where_, cluster, filters), FilterKey(filters), page, into);
     });
   }
 
   std::int64_t Count(std::string_view cluster, const TaskFilter& filter) override {
     CheckReference("cluster", cluster);
-    const Filters filters = MakeFilters(filter);
+    const std::string group = TaskGroup(filter);
+    const Filters filters = MakeFilters(filter, group);
+    const std::size_t arn = IsArn(cluster) ? 1 : 0;
+    const std::string& sql = count_.Get(arn * Filters::kShapes + filters.shape(), [&] {
+      return "SELECT count(*) FROM tasks WHERE " + WhereInCluster(where_, cluster, filters);
+    });
     std::int64_t count = 0;
     unit_.Read("task", [&](connection::Connection& conn) {
-      connection::Statement& st =
-          conn.Prepare("SELECT count(*) FROM tasks WHERE " +
-                           ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.sql,
-                       std::vector<Type>(1 + filters.values.size(), Type::kText), {Type::kInt});
+      static const std::vector<Type> kCount = {Type::kInt};
+      connection::Statement& st = conn.Prepare(sql, TextParams(1 + filters.size()), kCount);
       filters.Bind(st, cluster);
       st.Execute();
       count = st.GetInt(0);
@@ -313,7 +317,13 @@ class TaskRepositoryImpl : public TaskRepository {
     t.created_at = t.updated_at = now;
   }
 
-  static Filters MakeFilters(const TaskFilter& f) {
+  // The task_group value that the service name filter matches.
+  static std::string TaskGroup(const TaskFilter& f) {
+    return f.service_name.empty() ? std::string() : "service:" + f.service_name;
+  }
+
+  // `group` is TaskGroup(f), which the filter binds.
+  static Filters MakeFilters(const TaskFilter& f, const std::string& group) {
     for (const std::string* text : {&f.service_name, &f.family, &f.started_by}) {
       CheckText("task filter", *text);
     }
@@ -322,7 +332,7 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckFilter("launch type filter", kLaunchType, f.launch_type);
     CheckFilter("container instance filter", kContainerInstanceArn, f.container_instance_arn);
     Filters filters;
-    filters.Add("task_group", f.service_name.empty() ? "" : "service:" + f.service_name);
+    filters.Add("task_group", group);
     filters.Add("family", f.family);
     filters.Add("desired_status", f.desired_status);
     filters.Add("last_status", f.last_status);
@@ -332,10 +342,10 @@ class TaskRepositoryImpl : public TaskRepository {
     return filters;
   }
 
-  // The filter's columns are in filters.sql; the values go with them.
+  // What a page token is bound to: the filter's conditions and values.
   static std::string FilterKey(const Filters& filters) {
-    std::string key = QueryKey({filters.sql});
-    for (const std::string& v : filters.values) key += v + '\x1f';
+    std::string key = QueryKey({filters.Sql()});
+    for (std::size_t i = 0; i < filters.size(); ++i) key.append(filters.value(i)).append(1, '\x1f');
     return key;
   }
 
@@ -343,7 +353,9 @@ class TaskRepositoryImpl : public TaskRepository {
   Table<Task> table_;
   const ClusterInsert<Task> insert_, upsert_;
   ClusterCache clusters_;
-  std::string find_[2][2];  // [cluster is an ARN][task key is an ARN]
+  std::string find_[2][2];                         // [cluster is an ARN][task key is an ARN]
+  const SqlVariants where_{2 * Filters::kShapes};  // WhereInCluster
+  const SqlVariants count_{2 * Filters::kShapes};  // [cluster is an ARN][filter shape]
 };
 
 }  // namespace

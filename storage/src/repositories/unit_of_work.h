@@ -6,15 +6,18 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "backends/sql_dialect.h"
+#include "base/function_ref.h"
 #include "connection/connection.h"
 #include "repositories/page_token.h"
 #include "strata/repositories.h"
 
 namespace strata::repositories {
 
-using Work = std::function<void(connection::Connection&)>;
+// Called during the call it is given to, never kept (base::FunctionRef).
+using Work = base::FunctionRef<void(connection::Connection&)>;
 
 // Whether a write may run again after its connection was lost while the
 // write (or its COMMIT) was in flight, so that it may have been applied.
@@ -39,14 +42,14 @@ class UnitOfWork {
   // failover interrupted (the connection lost, the server turned standby)
   // runs again on a new connection until StoreOptions::failover_timeout:
   // reads always, writes as `replay` allows.
-  virtual void Read(const std::string& entity, const Work& work) = 0;
-  virtual void Write(const std::string& entity, const Work& work, const Replay& replay) = 0;
-  void Write(const std::string& entity, const Work& work) { Write(entity, work, Replay{}); }
+  virtual void Read(std::string_view entity, const Work& work) = 0;
+  virtual void Write(std::string_view entity, const Work& work, const Replay& replay) = 0;
+  void Write(std::string_view entity, const Work& work) { Write(entity, work, Replay{}); }
   // As Write, with `work` all or nothing: its own transaction, or a
   // savepoint inside the thread's transaction. A failure before its COMMIT
   // applied nothing, so it runs again whatever `replay` says.
-  virtual void Atomic(const std::string& entity, const Work& work, const Replay& replay) = 0;
-  void Atomic(const std::string& entity, const Work& work) { Atomic(entity, work, Replay{}); }
+  virtual void Atomic(std::string_view entity, const Work& work, const Replay& replay) = 0;
+  void Atomic(std::string_view entity, const Work& work) { Atomic(entity, work, Replay{}); }
   virtual const PageTokens& tokens() const = 0;
   virtual const backends::SqlDialect& dialect() const = 0;
 };

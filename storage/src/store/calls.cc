@@ -56,7 +56,7 @@ Calls::Calls(const StoreOptions& options, std::size_t pool_size)
                                             options, pool_size, connection::Pool::Target::kReads)) {
 }
 
-void Calls::Run(Mode mode, Route route, const std::string& entity, const repositories::Work& work,
+void Calls::Run(Mode mode, Route route, std::string_view entity, const repositories::Work& work,
                 const repositories::Replay& replay) {
   // Nothing here costs the call that succeeds at once more than a branch:
   // the clock is read and the messages are built after a failure.
@@ -64,7 +64,9 @@ void Calls::Run(Mode mode, Route route, const std::string& entity, const reposit
   milliseconds backoff = kFirstBackoff;
   bool ambiguous = false;  // an earlier run may have been applied
   bool standby = route == Route::kMayLag && reads_ != nullptr;
-  const auto what = [&] { return entity + (mode == Mode::kRead ? " read" : " write"); };
+  const auto what = [&] {
+    return std::string(entity) + (mode == Mode::kRead ? " read" : " write");
+  };
   for (int attempt = 1;; ++attempt) {
     std::string failure;
     bool used_standby = false;
@@ -115,7 +117,7 @@ void Calls::Run(Mode mode, Route route, const std::string& entity, const reposit
   }
 }
 
-Calls::Result Calls::Attempt(Mode mode, bool standby, const std::string& entity,
+Calls::Result Calls::Attempt(Mode mode, bool standby, std::string_view entity,
                              const repositories::Work& work, const repositories::Replay& replay,
                              bool ambiguous, std::string& failure, bool& used_standby) {
   std::optional<connection::Pool::Lease> lease;
@@ -132,7 +134,8 @@ Calls::Result Calls::Attempt(Mode mode, bool standby, const std::string& entity,
     failure = e.what();
     return Result::kNotApplied;
   } catch (const backends::DatabaseError& e) {  // the standby's position query
-    if (!backends::IsFailover(e.kind())) connection::ThrowTranslated(e, {entity, false, ""});
+    if (!backends::IsFailover(e.kind()))
+      connection::ThrowTranslated(e, {std::string(entity), false, ""});
     failure = e.what();
     return Result::kNotApplied;
   }
@@ -173,7 +176,7 @@ Calls::Result Calls::Attempt(Mode mode, bool standby, const std::string& entity,
       } catch (...) {
         c.FinishActive();
       }
-      throw OutcomeUnknownError("the " + entity +
+      throw OutcomeUnknownError("the " + std::string(entity) +
                                 " write may have been applied by an attempt whose connection was "
                                 "lost; running it again failed (" +
                                 e.what() + "): read it back to find out");

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "connection/pool.h"
 #include "repositories/unit_of_work.h"
@@ -37,7 +38,7 @@ class Calls {
   // header says. ConnectionError when failover_timeout passes first;
   // OutcomeUnknownError when a write may have been applied and `replay`
   // does not allow running it again, or cannot tell.
-  void Run(Mode mode, Route route, const std::string& entity, const repositories::Work& work,
+  void Run(Mode mode, Route route, std::string_view entity, const repositories::Work& work,
            const repositories::Replay& replay);
 
   // After a write committed on `c`, a primary connection: reads that may
@@ -47,7 +48,7 @@ class Calls {
  private:
   enum class Result { kDone, kNotApplied, kMaybeApplied };
 
-  Result Attempt(Mode mode, bool standby, const std::string& entity, const repositories::Work& work,
+  Result Attempt(Mode mode, bool standby, std::string_view entity, const repositories::Work& work,
                  const repositories::Replay& replay, bool ambiguous, std::string& failure,
                  bool& used_standby);
   // A lease on the read URL's pool when its server has replayed this

@@ -82,14 +82,14 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   using repositories::UnitOfWork::Atomic;
   using repositories::UnitOfWork::Write;
 
-  void Read(const std::string& entity, const Work& work) override {
+  void Read(std::string_view entity, const Work& work) override {
     Run(store::Mode::kRead, store::Route::kPrimary, entity, work, {});
   }
-  void Write(const std::string& entity, const Work& work,
+  void Write(std::string_view entity, const Work& work,
              const repositories::Replay& replay) override {
     Run(store::Mode::kWrite, store::Route::kPrimary, entity, work, replay);
   }
-  void Atomic(const std::string& entity, const Work& work,
+  void Atomic(std::string_view entity, const Work& work,
               const repositories::Replay& replay) override {
     if (Transaction* current = Current()) {
       Savepoint(*current, entity, [&] { Execute(*current->lease, entity, work); });
@@ -110,7 +110,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   };
 
   // Runs `work` on the thread's transaction, else as Calls::Run does.
-  void Run(store::Mode mode, store::Route route, const std::string& entity, const Work& work,
+  void Run(store::Mode mode, store::Route route, std::string_view entity, const Work& work,
            const repositories::Replay& replay) {
     if (Transaction* current = Current()) {
       Execute(*current->lease, entity, work);
@@ -130,14 +130,14 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     ClusterRepository& clusters() override { return *clusters_; }
     ServiceRepository& services() override { return *services_; }
     TaskRepository& tasks() override { return *tasks_; }
-    void Read(const std::string& entity, const Work& work) override {
+    void Read(std::string_view entity, const Work& work) override {
       store_.Run(store::Mode::kRead, store::Route::kMayLag, entity, work, {});
     }
-    void Write(const std::string& entity, const Work& work,
+    void Write(std::string_view entity, const Work& work,
                const repositories::Replay& replay) override {
       store_.Write(entity, work, replay);
     }
-    void Atomic(const std::string& entity, const Work& work,
+    void Atomic(std::string_view entity, const Work& work,
                 const repositories::Replay& replay) override {
       store_.Atomic(entity, work, replay);
     }
@@ -167,7 +167,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   }
 
   // Runs `work`, finishes its statements and translates what it threw.
-  static void Execute(Connection& c, const std::string& entity, const Work& work) {
+  static void Execute(Connection& c, std::string_view entity, const Work& work) {
     try {
       work(c);
     } catch (...) {
@@ -177,19 +177,19 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     c.FinishActive();
   }
 
-  static void Begin(Connection& c, const std::string& entity) {
+  static void Begin(Connection& c, std::string_view entity) {
     Execute(c, entity, [](Connection& conn) { conn.BeginWrite(); });
   }
 
   // A failed COMMIT is rolled back, so the connection goes back to the pool
   // outside any transaction. A COMMIT whose connection was lost may have
   // been applied.
-  static void Commit(Connection& c, const std::string& entity) {
+  static void Commit(Connection& c, std::string_view entity) {
     try {
       Execute(c, entity, [](Connection& conn) { conn.Exec("COMMIT"); });
     } catch (const ConnectionError& e) {
       if (!c.Broken()) throw;
-      throw OutcomeUnknownError("the connection was lost while the " + entity +
+      throw OutcomeUnknownError("the connection was lost while the " + std::string(entity) +
                                 " was committing, so it may or may not have been applied (" +
                                 e.what() + "): read it back to find out");
     } catch (...) {
@@ -208,7 +208,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
 
   // Runs `body` in a savepoint of the thread's transaction: on a throw, its
   // changes alone are undone and the exception passes on unchanged.
-  void Savepoint(Transaction& t, const std::string& entity, const std::function<void()>& body) {
+  void Savepoint(Transaction& t, std::string_view entity, const std::function<void()>& body) {
     const std::string name = "strata_" + std::to_string(++t.savepoints);
     Connection& c = *t.lease;
     Execute(c, entity, [&](Connection& conn) { conn.Exec("SAVEPOINT " + name); });

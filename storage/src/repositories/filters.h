@@ -1,0 +1,116 @@
+// The conditions a list or count puts on a cluster's rows, and the
+// statement texts built once per shape of call: a count is one small row,
+// so building its SQL for every call was a third of its instructions
+// (ADR 0022).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connection/statement.h"
+
+namespace strata::repositories {
+
+// Conditions in the order they are added: "AND column = :fN" for each
+// column given a value, and fixed conditions where they apply. Which ones
+// apply is the filter's shape: calls that add the same conditions in the
+// same order have the same SQL for the same shape, so a repository keeps
+// it per shape (SqlVariants) and only binds the values.
+class Filters {
+ public:
+  static constexpr std::size_t kMaxTerms = 8;
+  static constexpr std::size_t kShapes = std::size_t{1} << kMaxTerms;
+
+  // "AND column = :fN" when `value` is not empty. `value` is bound, not
+  // copied: it must outlive the filter.
+  void Add(const char* column, std::string_view value) {
+    if (Term(column, !value.empty(), true)) values_[count_++] = value;
+  }
+  // "AND condition" when `applies`.
+  void AddIf(const char* condition, bool applies) { Term(condition, applies, false); }
+
+  std::size_t shape() const { return shape_; }
+  std::size_t size() const { return count_; }  // the values to bind
+  std::string_view value(std::size_t i) const { return values_[i]; }
+
+  // The conditions that apply, each as " AND ...".
+  std::string Sql() const {
+    std::string sql;
+    std::size_t bound = 0;
+    for (std::size_t i = 0; i < terms_; ++i) {
+      if ((shape_ & (std::size_t{1} << i)) == 0) continue;
+      sql.append(" AND ").append(text_[i]);
+      if (valued_[i]) sql.append(" = :f").append(std::to_string(bound++));
+    }
+    return sql;
+  }
+
+  // Binds the cluster, then the values (a cluster match precedes Sql()).
+  void Bind(connection::Statement& st, std::string_view cluster) const {
+    st.Text(cluster);
+    for (std::size_t i = 0; i < count_; ++i) st.Text(values_[i]);
+  }
+
+ private:
+  bool Term(const char* text, bool applies, bool valued) {
+    if (terms_ == kMaxTerms) throw std::logic_error("more filter terms than Filters::kMaxTerms");
+    text_[terms_] = text;
+    valued_[terms_] = valued;
+    if (applies) shape_ |= std::size_t{1} << terms_;
+    ++terms_;
+    return applies;
+  }
+
+  std::array<const char*, kMaxTerms> text_{};
+  std::array<bool, kMaxTerms> valued_{};
+  std::array<std::string_view, kMaxTerms> values_{};
+  std::size_t terms_ = 0, count_ = 0, shape_ = 0;
+};
+
+// Statement texts indexed by a call's shape, each built on its first use
+// and then read by every thread without a lock (a second thread that
+// builds the same one at the same time keeps the first's).
+class SqlVariants {
+ public:
+  explicit SqlVariants(std::size_t size) : slots_(size) {}
+  ~SqlVariants() {
+    for (const auto& slot : slots_) delete slot.load();
+  }
+  SqlVariants(const SqlVariants&) = delete;
+  SqlVariants& operator=(const SqlVariants&) = delete;
+
+  // The text at `index`, built by `build()` the first time.
+  template <class Build>
+  const std::string& Get(std::size_t index, const Build& build) const {
+    std::atomic<const std::string*>& slot = slots_.at(index);
+    const std::string* sql = slot.load(std::memory_order_acquire);
+    if (sql != nullptr) return *sql;
+    auto made = std::make_unique<const std::string>(build());
+    if (slot.compare_exchange_strong(sql, made.get(), std::memory_order_acq_rel)) {
+      return *made.release();
+    }
+    return *sql;  // another thread's, stored first
+  }
+
+ private:
+  mutable std::vector<std::atomic<const std::string*>> slots_;
+};
+
+// `n` text parameters: the types of a statement that binds a cluster and
+// filter values, without a vector built for each call.
+inline const std::vector<connection::Type>& TextParams(std::size_t n) {
+  static const std::array<std::vector<connection::Type>, Filters::kMaxTerms + 2> kTexts = [] {
+    std::array<std::vector<connection::Type>, Filters::kMaxTerms + 2> texts;
+    for (std::size_t i = 0; i < texts.size(); ++i) texts[i].assign(i, connection::Type::kText);
+    return texts;
+  }();
+  return kTexts.at(n);
+}
+
+}  // namespace strata::repositories

@@ -1,0 +1,115 @@
+// Filters (a list's or count's conditions, and their shape), SqlVariants
+// (statement texts built once per shape, shared by threads) and
+// base::FunctionRef (the repositories' work, called without a copy).
+#include "repositories/filters.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/function_ref.h"
+
+namespace strata::repositories {
+namespace {
+
+// Literals: a filter binds its values without copying them.
+Filters TaskLike(const char* family, const char* status, bool live) {
+  Filters f;
+  f.Add("family", family);
+  f.Add("desired_status", status);
+  f.AddIf("status <> 'INACTIVE'", live);
+  return f;
+}
+
+TEST(FiltersTest, OnlyTheConditionsThatApplyAreInTheSqlNumberedInOrder) {
+  EXPECT_EQ(TaskLike("", "", false).Sql(), "");
+  EXPECT_EQ(TaskLike("web", "", false).Sql(), " AND family = :f0");
+  EXPECT_EQ(TaskLike("", "RUNNING", false).Sql(), " AND desired_status = :f0");
+  EXPECT_EQ(TaskLike("web", "RUNNING", true).Sql(),
+            " AND family = :f0 AND desired_status = :f1 AND status <> 'INACTIVE'");
+  const Filters f = TaskLike("web", "RUNNING", true);
+  ASSERT_EQ(f.size(), 2U);
+  EXPECT_EQ(f.value(0), "web");
+  EXPECT_EQ(f.value(1), "RUNNING");
+}
+
+TEST(FiltersTest, TheShapeTellsApartEveryCombinationAndOnlyThat) {
+  std::set<std::size_t> shapes;
+  for (const char* family : {"", "web", "api"}) {
+    for (const char* status : {"", "RUNNING", "STOPPED"}) {
+      for (const bool live : {false, true}) {
+        const Filters f = TaskLike(family, status, live);
+        shapes.insert(f.shape());
+        // Same shape, same SQL: what lets a repository keep one per shape.
+        EXPECT_EQ(f.Sql(), TaskLike(*family ? "x" : "", *status ? "y" : "", live).Sql());
+      }
+    }
+  }
+  EXPECT_EQ(shapes.size(), 8U);  // 2 x 2 x 2: the values themselves do not count
+}
+
+TEST(FiltersTest, MoreTermsThanItHoldsIsAProgrammingError) {
+  Filters f;
+  for (std::size_t i = 0; i < Filters::kMaxTerms; ++i) f.Add("c", "v");
+  EXPECT_EQ(f.shape(), Filters::kShapes - 1);
+  EXPECT_THROW(f.Add("c", "v"), std::logic_error);
+}
+
+TEST(SqlVariantsTest, EachTextIsBuiltOnceAndKept) {
+  SqlVariants variants(4);
+  int builds = 0;
+  const std::string& first = variants.Get(2, [&] { return std::to_string(++builds); });
+  const std::string& again = variants.Get(2, [&] { return std::to_string(++builds); });
+  EXPECT_EQ(&first, &again);
+  EXPECT_EQ(first, "1");
+  EXPECT_EQ(variants.Get(3, [&] { return std::string("other"); }), "other");
+  EXPECT_THROW(variants.Get(4, [] { return std::string(); }), std::out_of_range);
+}
+
+TEST(SqlVariantsTest, ThreadsRacingForOneTextAllGetTheSameOne) {
+  for (int round = 0; round < 20; ++round) {
+    SqlVariants variants(1);
+    std::atomic<int> ready{0};
+    std::vector<const std::string*> got(8);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < got.size(); ++t) {
+      threads.emplace_back([&, t] {
+        ready.fetch_add(1);
+        while (ready.load() < static_cast<int>(got.size())) {
+        }
+        got[t] = &variants.Get(0, [t] { return "built by " + std::to_string(t); });
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    for (const std::string* sql : got) EXPECT_EQ(sql, got[0]);
+    EXPECT_EQ(got[0]->rfind("built by ", 0), 0U);
+  }
+}
+
+TEST(TextParamsTest, NTextParameters) {
+  EXPECT_TRUE(TextParams(0).empty());
+  EXPECT_EQ(TextParams(3), std::vector<connection::Type>(3, connection::Type::kText));
+}
+
+int Twice(base::FunctionRef<int(int)> f) { return f(f(1)); }
+
+TEST(FunctionRefTest, CallsTheCallableItRefersToWithItsState) {
+  int calls = 0;
+  const int added = 5;
+  EXPECT_EQ(Twice([&](int x) {
+              ++calls;
+              return x + added;
+            }),
+            11);
+  EXPECT_EQ(calls, 2);
+  const auto doubled = [](int x) { return 2 * x; };
+  EXPECT_EQ(Twice(doubled), 4);
+}
+
+}  // namespace
+}  // namespace strata::repositories
