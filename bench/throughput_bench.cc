@@ -40,28 +40,23 @@ constexpr int kServices = 20;
 constexpr int kReadTasks = 20'000;  // in the read cluster
 constexpr std::uint64_t kSeed = 20'261'207;
 
-// One backend's database, its stores (one per thread count) and raw
-// connections (one per thread slot), kept across runs so that their
-// statement caches stay warm.
+// One backend's database and the store of the run under way, opened
+// afresh for each round (Mix).
 struct World {
   MixData data;
   MixSql sql;
   std::unique_ptr<Store> setup;  // untimed work: each thread's own tasks, clean-up
   std::unique_ptr<Raw> admin;
   std::mutex mutex;
-  std::map<int, std::unique_ptr<Store>> stores;
-  std::array<std::unique_ptr<Raw>, kMaxThreads> raws;
+  std::unique_ptr<Store> store;  // the round's; pool_size = the run's thread count
   std::map<int, std::unique_ptr<std::barrier<>>> barriers;
 
-  Store& StoreFor(int threads) {
-    const std::lock_guard lock(mutex);
-    std::unique_ptr<Store>& store = stores[threads];
-    if (!store) {
-      StoreOptions options = data.options;
-      options.pool_size = static_cast<std::size_t>(threads);
-      store = Store::Open(options);
-    }
-    return *store;
+  // Closes the last round's store and opens the next one's.
+  void Reopen(int threads) {
+    store.reset();
+    StoreOptions options = data.options;
+    options.pool_size = static_cast<std::size_t>(threads);
+    store = Store::Open(options);
   }
 
   // Where the threads of a run start each slice together.
@@ -138,6 +133,7 @@ struct Usage {
 using Clock = std::chrono::steady_clock;
 constexpr int kRounds = 10;
 constexpr std::chrono::milliseconds kSlice{300};  // per side and round
+constexpr int kWarmCalls = 6;                     // of each operation, per side and round
 enum Side { kRaw, kStrata };
 constexpr const char* kSideNames[] = {"raw", "strata"};
 
@@ -280,18 +276,22 @@ void Report(benchmark::State& state, int threads, const std::string& label) {
 // one side for kSlice, then through the other (strata first in even rounds),
 // all threads starting each slice together, so that a neighbour's load
 // that drifts over seconds falls on both sides of a round alike.
+//
+// Each round runs on new connections on both sides (a new store, a new raw
+// connection per thread), opened and warmed up before its slices: where
+// the scheduler places a client thread and its server process lasts as
+// long as the pair does, and it moved one side's throughput by up to 2x
+// from one run to the next. With the pairs drawn again every round, a
+// run's median is over ten placements instead of one.
 void Mix(benchmark::State& state, Backend backend) {
   World& w = TheWorld(backend);
   const int threads = state.threads();
   const int me = state.thread_index();
-  Store& store = w.StoreFor(threads);
   std::barrier<>& together = w.BarrierFor(threads);
-  std::unique_ptr<Raw>& connection = w.raws[static_cast<std::size_t>(me)];
-  if (!connection) connection = OpenRaw(backend, w.data.options.url);
-  const std::array<std::unique_ptr<MixSide>, 2> sides = {
-      RawSide(*connection, *w.setup, w.data, w.sql), StrataSide(store, *w.setup, w.data)};
   std::array<Record, 2>& mine = records[static_cast<std::size_t>(me)];
   const std::string no_row = "the call did not find or change its row";
+  std::unique_ptr<Raw> connection;  // the round's raw connection, which sides[kRaw] uses
+  std::array<std::unique_ptr<MixSide>, 2> sides;
   // Runs `op`; a failure is counted, with the first error's text.
   const auto run = [&](Side side, Op op, std::mt19937_64& random) {
     std::string error;  // empty: the call did what it should
@@ -305,19 +305,29 @@ void Mix(benchmark::State& state, Backend backend) {
     if (mine[side].first_error.empty()) mine[side].first_error = error;
   };
   for (Record& record : mine) record.Reset();
-  // Untimed: each operation twice, so that the statements of most pooled
-  // connections (and of the raw one) are prepared before the timing.
-  std::mt19937_64 warm(kSeed - 1);
-  for (int round = 0; round < 2; ++round) {
-    for (int op = 0; op < kOps; ++op) {
-      for (const Side side : {kRaw, kStrata}) run(side, static_cast<Op>(op), warm);
-    }
-  }
   // The same operations, in the same order, on both sides.
   const std::uint64_t seed = kSeed + static_cast<std::uint64_t>(me);
   std::array<std::mt19937_64, 2> random = {std::mt19937_64(seed), std::mt19937_64(seed)};
+  std::mt19937_64 warm(kSeed - 1);
   for (auto _ : state) {
     for (int r = 0; r < kRounds; ++r) {
+      // Untimed: new connections, and each operation kWarmCalls times on
+      // each side, so that most statements are prepared, and past
+      // PostgreSQL's first five executions (custom plans), before the
+      // slices.
+      sides = {};
+      connection.reset();
+      together.arrive_and_wait();
+      if (me == 0) w.Reopen(threads);
+      together.arrive_and_wait();
+      connection = OpenRaw(backend, w.data.options.url);
+      sides = {RawSide(*connection, *w.setup, w.data, w.sql),
+               StrataSide(*w.store, *w.setup, w.data)};
+      for (int call = 0; call < kWarmCalls; ++call) {
+        for (int op = 0; op < kOps; ++op) {
+          for (const Side side : {kRaw, kStrata}) run(side, static_cast<Op>(op), warm);
+        }
+      }
       for (const Side first : {kStrata, kRaw}) {
         const Side side = r % 2 == 0 ? first : (first == kRaw ? kStrata : kRaw);
         Record& record = mine[side];

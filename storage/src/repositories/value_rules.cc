@@ -203,8 +203,10 @@ int LifecycleRank(std::string_view last_status) {
 }
 
 void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value) {
-  CheckText(what, value);
-  if (!value.empty()) CheckRule(what, rule, value);
+  if (value.empty()) return;
+  // One of an enumeration's values is valid text: membership is the check.
+  if (rule.values.empty()) CheckText(what, value);
+  CheckRule(what, rule, value);
 }
 
 }  // namespace strata::repositories
