@@ -20,13 +20,19 @@ inline std::string KeyInCluster(std::string_view cluster, std::string_view key_o
          (IsArn(key_or_arn) ? "arn" : key_column) + " = :key";
 }
 
+// The shape of a call on a cluster's rows: whether it names the cluster by
+// ARN, and which filters it has; SqlVariants of kCallShapes hold its texts.
+inline constexpr std::size_t kCallShapes = 2 * Filters::kShapes;
+inline std::size_t CallShape(std::string_view cluster, const Filters& filters) {
+  return (IsArn(cluster) ? Filters::kShapes : 0) + filters.shape();
+}
+
 // "<cluster match><filters>": the condition on a cluster's rows of a list
-// or count, from `variants` (2 * Filters::kShapes, one per repository and
-// filter): binds the cluster, then the filter's values.
+// or count, from `variants` (kCallShapes, one per repository and filter):
+// binds the cluster, then the filter's values.
 inline const std::string& WhereInCluster(const SqlVariants& variants, std::string_view cluster,
                                          const Filters& filters) {
-  const std::size_t arn = IsArn(cluster) ? 1 : 0;
-  return variants.Get(arn * Filters::kShapes + filters.shape(), [&] {
+  return variants.Get(CallShape(cluster, filters), [&] {
     return ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.Sql();
   });
 }

@@ -141,7 +141,7 @@ class ServiceRepositoryImpl : public ServiceRepository {
   Table<Service> table_;
   const ClusterInsert<Service> insert_;
   ClusterCache clusters_;
-  const SqlVariants where_{2 * Filters::kShapes};  // WhereInCluster
+  const SqlVariants where_{kCallShapes};  // WhereInCluster
 };
 
 }  // namespace

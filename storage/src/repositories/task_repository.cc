@@ -178,8 +178,7 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckReference("cluster", cluster);
     const std::string group = TaskGroup(filter);
     const Filters filters = MakeFilters(filter, group);
-    const std::size_t arn = IsArn(cluster) ? 1 : 0;
-    const std::string& sql = count_.Get(arn * Filters::kShapes + filters.shape(), [&] {
+    const std::string& sql = count_.Get(CallShape(cluster, filters), [&] {
       return "SELECT count(*) FROM tasks WHERE " + WhereInCluster(where_, cluster, filters);
     });
     std::int64_t count = 0;
@@ -353,9 +352,9 @@ class TaskRepositoryImpl : public TaskRepository {
   Table<Task> table_;
   const ClusterInsert<Task> insert_, upsert_;
   ClusterCache clusters_;
-  std::string find_[2][2];                         // [cluster is an ARN][task key is an ARN]
-  const SqlVariants where_{2 * Filters::kShapes};  // WhereInCluster
-  const SqlVariants count_{2 * Filters::kShapes};  // [cluster is an ARN][filter shape]
+  std::string find_[2][2];                // [cluster is an ARN][task key is an ARN]
+  const SqlVariants where_{kCallShapes};  // WhereInCluster
+  const SqlVariants count_{kCallShapes};  // Count's statement, by CallShape
 };
 
 }  // namespace
