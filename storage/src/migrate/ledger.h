@@ -3,12 +3,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/function_ref.h"
 #include "connection/connection.h"
 #include "strata/timestamp.h"
 
@@ -52,7 +52,7 @@ class Ledger {
   // The same rows, each passed to `visit` in ascending version as it is
   // read, without a copy (status reads 10,000 rows in about the time of the
   // query). Nothing is visited when there is no ledger yet.
-  void ReadEach(const std::function<void(const LedgerRowView&)>& visit);
+  void ReadEach(base::FunctionRef<void(const LedgerRowView&)> visit);
   // The highest applied version, 0 for none.
   std::int64_t CurrentVersion();
   // Creates the table when missing; run under the migration lock.
