@@ -10,6 +10,7 @@
 
 #include "ha_fixture.h"
 #include "process.h"
+#include "shipped_migrations.h"
 #include "sidecar_process.h"
 #include "strata/error.h"
 #include "strata/migrator.h"
@@ -133,7 +134,7 @@ TEST_F(ReplicaTest, TheMigratorRefusesAStandby) {
     EXPECT_NE(std::string(e.what()).find("target_session_attrs=read-write"), std::string::npos);
   }
   // Reading the status is fine there.
-  EXPECT_EQ(Migrator::Open(options)->Status().current_version, 8);
+  EXPECT_EQ(Migrator::Open(options)->Status().current_version, kShippedVersion);
 }
 
 // A run of slow migrations whose primary is killed and whose standby is
@@ -224,7 +225,7 @@ TEST_F(ReplicaTest, TheSidecarWaitsForAPrimary) {
   set_->Promote(standby);
   EXPECT_TRUE(sidecar.WaitForStatus("/readiness", 200, milliseconds(15'000))) << sidecar.Log();
   EXPECT_EQ(set_->Query(standby, "SELECT count(*) FROM strata_schema_migrations", "strata_sidecar"),
-            "8");
+            std::to_string(kShippedVersion));
 }
 
 }  // namespace

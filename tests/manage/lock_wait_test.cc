@@ -29,7 +29,7 @@ TEST_P(ManageLockWaitTest, AMigrationBehindATableLockGivesUpAfterTheTimeoutThenA
   PQclear(PQexec(holder, "SELECT count(*) FROM clusters"));
 
   const auto written = std::chrono::steady_clock::now();
-  Write("0009_add_probe.up.sql", "ALTER TABLE clusters ADD COLUMN lock_probe integer;\n");
+  Write(NextFile("add_probe"), "ALTER TABLE clusters ADD COLUMN lock_probe integer;\n");
   // Two attempts of 300 ms, 500 ms apart; the defaults (5 s, 5 retries)
   // would take more than 40 s.
   ASSERT_TRUE(sidecar->WaitForLog("failure 1;", seconds(20))) << sidecar->Log();
@@ -46,9 +46,10 @@ TEST_P(ManageLockWaitTest, AMigrationBehindATableLockGivesUpAfterTheTimeoutThenA
 
   PQclear(PQexec(holder, "COMMIT"));
   PQfinish(holder);
-  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 add_probe", seconds(15))) << sidecar->Log();
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied " + NextId("add_probe"), seconds(15)))
+      << sidecar->Log();
   EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(5)));
-  EXPECT_EQ(LedgerCount(), 9);
+  EXPECT_EQ(LedgerCount(), kShippedVersion + 1);
 }
 
 STRATA_POSTGRES_TEST_SUITE(ManageLockWaitTest);

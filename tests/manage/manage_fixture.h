@@ -11,12 +11,21 @@
 #include <vector>
 
 #include "../migrate/migration_fixture.h"
+#include "shipped_migrations.h"
 #include "sidecar_process.h"
 
 namespace strata::testing {
 
 class ManageTest : public MigrationTest {
  protected:
+  // A migration after the shipped ones: its up file's name, and how the
+  // sidecar's log names it ("10 add_note").
+  static std::string NextFile(const std::string& name) {
+    return std::to_string(kShippedVersion + 1) + "_" + name + ".up.sql";
+  }
+  static std::string NextId(const std::string& name) {
+    return std::to_string(kShippedVersion + 1) + " " + name;
+  }
   void SetUp() override {
     MigrationTest::SetUp();
     if (HasFatalFailure()) return;

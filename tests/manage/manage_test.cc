@@ -16,6 +16,7 @@
 
 #include "cleanup_guard.h"
 #include "manage_fixture.h"
+#include "shipped_migrations.h"
 
 namespace strata::testing {
 namespace {
@@ -29,7 +30,7 @@ using json = nlohmann::json;
 TEST_P(ManageTest, AppliesTheSetAndAnswersEveryEndpoint) {
   auto sidecar = Start({});
   ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
-  EXPECT_EQ(LedgerCount(), 8);
+  EXPECT_EQ(LedgerCount(), kShippedVersion);
 
   EXPECT_EQ(HttpGet(sidecar->port(), "/liveness").status, 200);
   const HttpReply head = HttpRequest(sidecar->port(), "HEAD", "/readiness");
@@ -41,9 +42,9 @@ TEST_P(ManageTest, AppliesTheSetAndAnswersEveryEndpoint) {
 
   const json status = Status(*sidecar);
   EXPECT_EQ(status["backend"], BackendName(backend()));
-  EXPECT_EQ(status["current_version"], 8);
+  EXPECT_EQ(status["current_version"], kShippedVersion);
   EXPECT_EQ(status["pending"], 0);
-  EXPECT_EQ(status["migrations"].size(), 8u);
+  EXPECT_EQ(status["migrations"].size(), static_cast<std::size_t>(kShippedVersion));
   EXPECT_EQ(status["migrations"][0]["state"], "applied");
   EXPECT_EQ(status["ready"], true);
   EXPECT_EQ(status["lock_holder"], nullptr);
@@ -52,9 +53,9 @@ TEST_P(ManageTest, AppliesTheSetAndAnswersEveryEndpoint) {
 
   EXPECT_EQ(Metric(*sidecar, "strata_ready"), 1);
   EXPECT_EQ(Metric(*sidecar, "strata_database_up"), 1);
-  EXPECT_EQ(Metric(*sidecar, "strata_migrations_applied"), 8);
+  EXPECT_EQ(Metric(*sidecar, "strata_migrations_applied"), kShippedVersion);
   EXPECT_EQ(Metric(*sidecar, "strata_migrations_pending"), 0);
-  EXPECT_EQ(Metric(*sidecar, "strata_migrations_applied_total"), 8);
+  EXPECT_EQ(Metric(*sidecar, "strata_migrations_applied_total"), kShippedVersion);
   EXPECT_GT(Metric(*sidecar, "strata_migration_last_success_timestamp_seconds"), 1.7e9);
   EXPECT_THAT(HttpGet(sidecar->port(), "/metrics").body,
               HasSubstr("strata_migration_set_reloads_total{cause=\"startup\"} 1\n"));
@@ -80,11 +81,13 @@ TEST_P(ManageTest, CreatesAMissingDatabaseAndTwoSidecarsApplyEachMigrationOnce) 
   ASSERT_TRUE(first->WaitForStatus("/readiness", 200, seconds(30))) << first->Log();
   ASSERT_TRUE(second->WaitForStatus("/readiness", 200, seconds(30))) << second->Log();
   // One "applied N name" line per migration, across both.
-  EXPECT_EQ(first->CountInLog("migrate: applied ") + second->CountInLog("migrate: applied "), 8)
+  EXPECT_EQ(first->CountInLog("migrate: applied ") + second->CountInLog("migrate: applied "),
+            kShippedVersion)
       << first->Log() << second->Log();
   auto raw = TestDatabase::Open(backend(), url);
-  EXPECT_EQ(raw->QueryInt("SELECT count(*) FROM strata_schema_migrations"), 8);
-  EXPECT_EQ(raw->QueryInt("SELECT count(DISTINCT version) FROM strata_schema_migrations"), 8);
+  EXPECT_EQ(raw->QueryInt("SELECT count(*) FROM strata_schema_migrations"), kShippedVersion);
+  EXPECT_EQ(raw->QueryInt("SELECT count(DISTINCT version) FROM strata_schema_migrations"),
+            kShippedVersion);
   if (postgres()) {
     EXPECT_EQ(first->CountInLog("created database") + second->CountInLog("created database"), 1);
   }
@@ -157,17 +160,18 @@ TEST_P(ManageTest, KubeletSwapOfAConfigMapTriggersExactlyOneReapply) {
             volume.size() - 7)
       << "the set is read through ..data";
 
-  std::ofstream(source + "/" + std::string(BackendName(backend())) + "/0009_add_note.up.sql")
+  std::ofstream(source + "/" + std::string(BackendName(backend())) + "/" + NextFile("add_note"))
       << "CREATE TABLE swap_note (x INTEGER);\n";
   configmap.Publish(source);
-  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 add_note", seconds(10))) << sidecar->Log();
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied " + NextId("add_note"), seconds(10)))
+      << sidecar->Log();
   // Every event of the swap has arrived and been debounced by now.
   std::this_thread::sleep_for(milliseconds(1500));
   EXPECT_EQ(sidecar->CountInLog("read at watch"), 1) << sidecar->Log();
-  EXPECT_EQ(sidecar->CountInLog("migrate: applied 9 add_note"), 1);
+  EXPECT_EQ(sidecar->CountInLog("migrate: applied " + NextId("add_note")), 1);
   EXPECT_THAT(HttpGet(sidecar->port(), "/metrics").body,
               HasSubstr("strata_migration_set_reloads_total{cause=\"watch\"} 1\n"));
-  EXPECT_EQ(LedgerCount(), 9);
+  EXPECT_EQ(LedgerCount(), kShippedVersion + 1);
   EXPECT_TRUE(HasTable("swap_note"));
   EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 200);
 }
@@ -175,8 +179,9 @@ TEST_P(ManageTest, KubeletSwapOfAConfigMapTriggersExactlyOneReapply) {
 TEST_P(ManageTest, PlainDirectoryIsWatched) {
   auto sidecar = Start({"--watch", "--poll-interval", "1d"});
   ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
-  Write("0009_add_note.up.sql", "CREATE TABLE plain_note (x INTEGER);\n");
-  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 add_note", seconds(10))) << sidecar->Log();
+  Write(NextFile("add_note"), "CREATE TABLE plain_note (x INTEGER);\n");
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied " + NextId("add_note"), seconds(10)))
+      << sidecar->Log();
   EXPECT_EQ(sidecar->CountInLog("read at watch"), 1);
   EXPECT_TRUE(HasTable("plain_note"));
 }
@@ -184,28 +189,29 @@ TEST_P(ManageTest, PlainDirectoryIsWatched) {
 TEST_P(ManageTest, PollPicksUpAChangeNoWatchSaw) {
   auto sidecar = Start({"--poll-interval", "1"});
   ASSERT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(30))) << sidecar->Log();
-  Write("0009_add_note.up.sql", "CREATE TABLE polled_note (x INTEGER);\n");
-  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 add_note", seconds(10))) << sidecar->Log();
+  Write(NextFile("add_note"), "CREATE TABLE polled_note (x INTEGER);\n");
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied " + NextId("add_note"), seconds(10)))
+      << sidecar->Log();
   EXPECT_EQ(sidecar->CountInLog("read at poll"), 1);
   EXPECT_EQ(sidecar->CountInLog("read at watch"), 0);
   EXPECT_TRUE(HasTable("polled_note"));
 }
 
 TEST_P(ManageTest, FailingMigrationIsRetriedAndAFixedSetApplied) {
-  Write("0009_broken.up.sql",
-        "CREATE TABLE broken_one (x INTEGER);\nSELECT * FROM no_such_table;\n");
+  Write(NextFile("broken"), "CREATE TABLE broken_one (x INTEGER);\nSELECT * FROM no_such_table;\n");
   auto sidecar = Start({"--watch", "--poll-interval", "1d"});
   ASSERT_TRUE(sidecar->WaitForLog("failure 2;", seconds(15))) << sidecar->Log();
   EXPECT_EQ(HttpGet(sidecar->port(), "/readiness").status, 503);
   EXPECT_EQ(HttpGet(sidecar->port(), "/liveness").status, 200);
   const json status = Status(*sidecar);
   EXPECT_THAT(status["last_error"].get<std::string>(), HasSubstr("no_such_table"));
-  EXPECT_EQ(status["current_version"], 8);
+  EXPECT_EQ(status["current_version"], kShippedVersion);
   EXPECT_GE(Metric(*sidecar, "strata_migration_failures_total"), 2);
   EXPECT_FALSE(HasTable("broken_one"));  // each try rolled back
 
-  Write("0009_broken.up.sql", "CREATE TABLE broken_one (x INTEGER);\n");
-  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied 9 broken", seconds(10))) << sidecar->Log();
+  Write(NextFile("broken"), "CREATE TABLE broken_one (x INTEGER);\n");
+  ASSERT_TRUE(sidecar->WaitForLog("migrate: applied " + NextId("broken"), seconds(10)))
+      << sidecar->Log();
   EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(5)));
 }
 
@@ -223,9 +229,9 @@ TEST_P(ManageTest, EditedMigrationWaitsForTheSetToChange) {
 }
 
 TEST_P(ManageTest, SigtermDuringASlowMigrationRollsBackAndExitsZero) {
-  Write("0009_slow.up.sql", SlowMigration(30));
+  Write(NextFile("slow"), SlowMigration(30));
   auto sidecar = Start({"--log-level", "debug"});
-  ASSERT_TRUE(sidecar->WaitForLog("applying 9 slow", seconds(30))) << sidecar->Log();
+  ASSERT_TRUE(sidecar->WaitForLog("applying " + NextId("slow"), seconds(30))) << sidecar->Log();
   std::this_thread::sleep_for(milliseconds(300));  // inside the slow statement
   const auto start = std::chrono::steady_clock::now();
   sidecar->Signal(SIGTERM);
@@ -235,22 +241,22 @@ TEST_P(ManageTest, SigtermDuringASlowMigrationRollsBackAndExitsZero) {
   ASSERT_EQ(sidecar->WaitForExit(seconds(5)), 0) << sidecar->Log();
   EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(5));
   EXPECT_THAT(sidecar->Log(), HasSubstr("stopped"));
-  EXPECT_EQ(LedgerCount(), 8);
+  EXPECT_EQ(LedgerCount(), kShippedVersion);
   EXPECT_FALSE(HasTable("slow_marker"));
 }
 
 TEST_P(ManageTest, SigkillDuringASlowMigrationThenRestartAppliesItOnce) {
-  Write("0009_slow.up.sql", SlowMigration(2));
+  Write(NextFile("slow"), SlowMigration(2));
   auto killed = Start({"--log-level", "debug"});
-  ASSERT_TRUE(killed->WaitForLog("applying 9 slow", seconds(30))) << killed->Log();
+  ASSERT_TRUE(killed->WaitForLog("applying " + NextId("slow"), seconds(30))) << killed->Log();
   killed->Signal(SIGKILL);
   ASSERT_EQ(killed->WaitForExit(seconds(5)), -SIGKILL);
-  EXPECT_EQ(LedgerCount(), 8);
+  EXPECT_EQ(LedgerCount(), kShippedVersion);
 
   auto restarted = Start({});
   ASSERT_TRUE(restarted->WaitForStatus("/readiness", 200, seconds(60))) << restarted->Log();
-  EXPECT_EQ(LedgerCount(), 9);
-  EXPECT_EQ(restarted->CountInLog("migrate: applied 9 slow"), 1);
+  EXPECT_EQ(LedgerCount(), kShippedVersion + 1);
+  EXPECT_EQ(restarted->CountInLog("migrate: applied " + NextId("slow")), 1);
   EXPECT_TRUE(HasTable("slow_marker"));
 }
 
@@ -304,7 +310,8 @@ TEST_P(ManageTest, LockHeldElsewhereIsNamedAndWaitedFor) {
   }
   EXPECT_EQ(status["phase"], "waiting_for_lock");
   const std::string reason = HttpGet(sidecar->port(), "/readiness").body;
-  EXPECT_THAT(reason, HasSubstr("8 pending migrations: 1 create_clusters, 2 create_services, "
+  EXPECT_THAT(reason, HasSubstr(std::to_string(kShippedVersion) +
+                                " pending migrations: 1 create_clusters, 2 create_services, "
                                 "3 create_tasks, ...; the migration lock is held by " +
                                 holder_text));
   EXPECT_FALSE(HasTable("clusters"));
@@ -315,7 +322,7 @@ TEST_P(ManageTest, LockHeldElsewhereIsNamedAndWaitedFor) {
     close(lock_fd);
   }
   EXPECT_TRUE(sidecar->WaitForStatus("/readiness", 200, seconds(15))) << sidecar->Log();
-  EXPECT_EQ(LedgerCount(), 8);
+  EXPECT_EQ(LedgerCount(), kShippedVersion);
   EXPECT_EQ(Status(*sidecar)["lock_holder"], nullptr);
   if (session != nullptr) PQfinish(session);
 }

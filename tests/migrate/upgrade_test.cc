@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "environment.h"
+#include "shipped_migrations.h"
 #include "strata/strata.h"
 
 namespace strata::testing {
@@ -130,7 +131,7 @@ TEST_P(UpgradeTest, Versions7And8CountTheTasksAlreadyStored) {
   db().Exec("UPDATE services SET running_count = 3, status = 'DRAINING' WHERE name = 'api'");
   const std::string before = Snapshot();
 
-  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 8);
+  ASSERT_EQ(Migrator::Open(options)->Up().current_version, kShippedVersion);
   EXPECT_EQ(Snapshot(), before) << "the upgrade changed stored rows";
   std::unique_ptr<Store> store = Store::Open(options);
   const auto count = [&](const std::string& where) {
@@ -218,7 +219,7 @@ TEST_P(UpgradeTest, Version8DownKeepsTheDeletedRowsThatFit) {
             1);
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE name = 'web'"), 1);
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE name = 'api'"), 1);
-  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 8);
+  ASSERT_EQ(Migrator::Open(options)->Up().current_version, kShippedVersion);
 }
 
 STRATA_BACKEND_TEST_SUITE(UpgradeTest);

@@ -1,0 +1,1 @@
+-- Reverts 0009: nothing to revert on PostgreSQL (see the up file).
