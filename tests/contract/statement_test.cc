@@ -92,6 +92,41 @@ TEST_P(StatementTest, ColumnsOfOtherTypesReadAsTheirText) {
   }
 }
 
+// A bulk transaction (NativeConnection::SetBulkTransaction) writes and
+// commits, or rolls back, as any other; on SQLite its statement journals
+// stay in memory while it runs, and only then.
+TEST_P(StatementTest, ABulkTransactionJournalsInMemoryOnlyWhileItRuns) {
+  const auto number = [&](const std::string& sql) {
+    connection::Statement& st = conn_->Prepare(sql, {}, {Type::kInt});
+    st.Execute();
+    const std::int64_t value = st.GetInt(0);
+    st.Finish();
+    return value;
+  };
+  const auto temp_store = [&] { return number("PRAGMA temp_store"); };
+  conn_->Exec("CREATE TABLE bulk_rows (id integer)");
+  for (const bool commit : {true, false}) {
+    conn_->BeginWrite(/*bulk=*/true);
+    if (!postgres()) {
+      EXPECT_EQ(temp_store(), 2) << "MEMORY";
+    }
+    conn_->Exec("INSERT INTO bulk_rows (id) VALUES (1)");
+    conn_->Exec(commit ? "COMMIT" : "ROLLBACK");
+    conn_->EndBulkWrite();
+    if (!postgres()) {
+      EXPECT_EQ(temp_store(), 0) << "DEFAULT again";
+    }
+  }
+  EXPECT_EQ(number("SELECT count(*) FROM bulk_rows"), 1)
+      << "the first committed, the second rolled back";
+  conn_->BeginWrite();
+  if (!postgres()) {
+    EXPECT_EQ(temp_store(), 0);
+  }
+  conn_->Exec("ROLLBACK");
+  conn_->Exec("DROP TABLE bulk_rows");
+}
+
 STRATA_BACKEND_TEST_SUITE(StatementTest);
 
 }  // namespace

@@ -68,6 +68,14 @@ class NativeConnection {
   // cancel request, SQLite interrupts it), which then fails and leaves its
   // transaction to be rolled back. Does nothing when no statement runs.
   virtual void Interrupt() = 0;
+  // Whether the transaction about to begin is a bulk: many single-row
+  // inserts of one statement each. SQLite keeps such a transaction's
+  // statement journals in memory (each is one statement's pages, a few
+  // hundred KiB at most) instead of writing them to a temporary file
+  // (ADR 0025); its other transactions spill as SQLite does, since one
+  // statement of theirs (a cluster's cascade) may change every page.
+  // Called before each BEGIN, outside any transaction. PostgreSQL: nothing.
+  virtual void SetBulkTransaction(bool bulk) { (void)bulk; }
 
   // --- for the migration engine ---------------------------------------------
   // The settings of a connection that runs migrations: writers wait up to

@@ -20,6 +20,13 @@ Statement& Connection::Prepare(const std::string& sql, const std::vector<Type>& 
   return *it->second;
 }
 
+void Connection::EndBulkWrite() noexcept {
+  try {
+    session_.native->SetBulkTransaction(false);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): BeginWrite sets it again
+  }
+}
+
 void Connection::FinishActive() {
   for (Statement* statement : active_) statement->Finish();
   active_.clear();

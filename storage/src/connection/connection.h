@@ -34,8 +34,16 @@ class Connection {
   // Runs SQL without parameters (BEGIN, COMMIT, SAVEPOINT, a migration's
   // statement). backends::DatabaseError on failure.
   void Exec(std::string_view sql) { session_.native->Exec(sql); }
-  // Begins a transaction that will write (SqlDialect::BeginWrite).
-  void BeginWrite() { Exec(dialect().BeginWrite()); }
+  // Begins a transaction that will write (SqlDialect::BeginWrite); `bulk`
+  // as NativeConnection::SetBulkTransaction says.
+  void BeginWrite(bool bulk = false) {
+    session_.native->SetBulkTransaction(bulk);
+    Exec(dialect().BeginWrite());
+  }
+  // After a bulk transaction committed or rolled back: the connection's
+  // other transactions journal as before. Never throws: a connection that
+  // cannot answer is broken, and the pool closes it.
+  void EndBulkWrite() noexcept;
   // A PostgreSQL connection whose server went away.
   bool Broken() const { return session_.native->IsBroken(); }
   // Finishes the statements executed since the last call (Statement::Finish);

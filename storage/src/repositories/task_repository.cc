@@ -60,7 +60,7 @@ class TaskRepositoryImpl : public TaskRepository {
     std::vector<Timestamp> created(tasks.size());
     for (Timestamp& at : created) at = Now();
     Task first_stored;  // the first task as a second run finds it
-    unit_.Atomic(
+    unit_.Bulk(
         "task",
         [&](connection::Connection& conn) {
           Bulk bulk(conn, table_);
@@ -78,7 +78,7 @@ class TaskRepositoryImpl : public TaskRepository {
     // No replay: a source is not read twice. A failover before the COMMIT
     // stored nothing (ConnectionError below); one during it may have
     // stored everything (OutcomeUnknownError from the unit).
-    unit_.Atomic("task", [&](connection::Connection& conn) {
+    unit_.Bulk("task", [&](connection::Connection& conn) {
       if (ran) {
         throw ConnectionError(
             "the connection was lost while tasks were streamed in, before their commit: none "

@@ -140,19 +140,28 @@ Calls::Result Calls::Attempt(Mode mode, bool standby, std::string_view entity,
     return Result::kNotApplied;
   }
   connection::Connection& c = **lease;
+  const bool transaction = mode == Mode::kAtomic || mode == Mode::kBulk;
+  // Ends a bulk transaction's setting however the attempt ends, after its
+  // COMMIT or ROLLBACK.
+  struct BulkEnd {
+    connection::Connection* c;
+    ~BulkEnd() {
+      if (c != nullptr) c->EndBulkWrite();
+    }
+  } bulk_end{mode == Mode::kBulk ? &c : nullptr};
   bool committing = false;
   try {
-    if (mode == Mode::kAtomic) c.BeginWrite();
+    if (transaction) c.BeginWrite(mode == Mode::kBulk);
     work(c);
     c.FinishActive();
-    if (mode == Mode::kAtomic) {
+    if (transaction) {
       committing = true;
       c.Exec("COMMIT");
     }
   } catch (...) {
     c.FinishActive();
     const connection::Fault fault = connection::FailoverFault(c);
-    if (mode == Mode::kAtomic && fault != connection::Fault::kLost) RollBack(c);
+    if (transaction && fault != connection::Fault::kLost) RollBack(c);
     if (fault != connection::Fault::kNone) {
       failure = InFlightMessage();
       const bool in_flight = mode == Mode::kWrite || committing;

@@ -80,6 +80,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   // --- repositories::UnitOfWork --------------------------------------------
 
   using repositories::UnitOfWork::Atomic;
+  using repositories::UnitOfWork::Bulk;
   using repositories::UnitOfWork::Write;
 
   void Read(std::string_view entity, const Work& work) override {
@@ -91,11 +92,11 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   }
   void Atomic(std::string_view entity, const Work& work,
               const repositories::Replay& replay) override {
-    if (Transaction* current = Current()) {
-      Savepoint(*current, entity, [&] { Execute(*current->lease, entity, work); });
-      return;
-    }
-    calls_->Run(store::Mode::kAtomic, store::Route::kPrimary, entity, work, replay);
+    RunAtomic(store::Mode::kAtomic, entity, work, replay);
+  }
+  void Bulk(std::string_view entity, const Work& work,
+            const repositories::Replay& replay) override {
+    RunAtomic(store::Mode::kBulk, entity, work, replay);
   }
 
   const repositories::PageTokens& tokens() const override { return *tokens_; }
@@ -108,6 +109,17 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     connection::Pool::Lease lease;
     int savepoints = 0;
   };
+
+  // kAtomic or kBulk: a savepoint in the thread's transaction (begun as
+  // it was), else its own transaction as Calls::Run runs it.
+  void RunAtomic(store::Mode mode, std::string_view entity, const Work& work,
+                 const repositories::Replay& replay) {
+    if (Transaction* current = Current()) {
+      Savepoint(*current, entity, [&] { Execute(*current->lease, entity, work); });
+      return;
+    }
+    calls_->Run(mode, store::Route::kPrimary, entity, work, replay);
+  }
 
   // Runs `work` on the thread's transaction, else as Calls::Run does.
   void Run(store::Mode mode, store::Route route, std::string_view entity, const Work& work,
@@ -140,6 +152,10 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     void Atomic(std::string_view entity, const Work& work,
                 const repositories::Replay& replay) override {
       store_.Atomic(entity, work, replay);
+    }
+    void Bulk(std::string_view entity, const Work& work,
+              const repositories::Replay& replay) override {
+      store_.Bulk(entity, work, replay);
     }
     const repositories::PageTokens& tokens() const override { return store_.tokens(); }
     const backends::SqlDialect& dialect() const override { return store_.dialect(); }
