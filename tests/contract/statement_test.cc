@@ -1,9 +1,12 @@
 // connection::Statement on every backend: every type it exchanges reads back
 // as bound, NULLs and negative numbers included, on the statement's first
-// execution and on the later ones of its cached preparation.
+// execution and on the later ones of its cached preparation. And the bulk
+// paths beneath CreateMany: a bulk transaction, a bulk insert.
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "backends/prepared.h"
 #include "connection/connection.h"
 #include "store_fixture.h"
 
@@ -124,6 +127,34 @@ TEST_P(StatementTest, ABulkTransactionJournalsInMemoryOnlyWhileItRuns) {
     EXPECT_EQ(temp_store(), 0);
   }
   conn_->Exec("ROLLBACK");
+  conn_->Exec("DROP TABLE bulk_rows");
+}
+
+// A bulk insert of more rows than one group of SQLite's holds (8 to a
+// statement), and a second one whose last rows are fewer: every row once,
+// as bound.
+TEST_P(StatementTest, ABulkInsertStoresEveryRowOfEveryGroup) {
+  conn_->Exec("CREATE TABLE bulk_rows (id integer, name text)");
+  for (const int rows : {70, 5}) {
+    std::unique_ptr<backends::BulkInsert> bulk =
+        conn_->native().BulkInsertInto("bulk_rows", {"id", "name"});
+    for (int i = 0; i < rows; ++i) {
+      bulk->Int(i).Text("row " + std::to_string(i));
+      bulk->EndRow();
+    }
+    bulk->Finish();
+  }
+  connection::Statement& st = conn_->Prepare(
+      "SELECT count(*), count(DISTINCT id), sum(id), min(name), max(name) FROM "
+      "bulk_rows",
+      {}, {Type::kInt, Type::kInt, Type::kInt, Type::kText, Type::kText});
+  ASSERT_TRUE(st.Execute());
+  EXPECT_EQ(st.GetInt(0), 75);
+  EXPECT_EQ(st.GetInt(1), 70);
+  EXPECT_EQ(st.GetInt(2), 69 * 70 / 2 + 4 * 5 / 2);
+  EXPECT_EQ(st.GetText(3), "row 0");
+  EXPECT_EQ(st.GetText(4), "row 9");
+  st.Finish();
   conn_->Exec("DROP TABLE bulk_rows");
 }
 

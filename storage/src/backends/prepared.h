@@ -57,7 +57,9 @@ class BulkInsert {
   virtual BulkInsert& Bool(bool value) = 0;
   virtual BulkInsert& Text(std::string_view value) = 0;
   virtual BulkInsert& Time(std::int64_t micros) = 0;  // since the epoch
-  // Ends the current row. DatabaseError when it cannot be inserted or sent.
+  // Ends the current row. Rows may go to the database in groups (SQLite: 8
+  // to a statement; PostgreSQL: COPY pieces), so the DatabaseError of a row
+  // that cannot be inserted or sent may come from a later EndRow or Finish.
   virtual void EndRow() = 0;
   // Completes the insert. DatabaseError when the database refuses a row.
   virtual void Finish() = 0;

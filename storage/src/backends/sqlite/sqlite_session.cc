@@ -53,16 +53,16 @@ std::string QueryText(sqlite3* db, std::string_view sql) {
 
 // Rows inserted kRows to a statement (INSERT ... VALUES (...), (...), ...).
 // Inside the bulk's transaction each statement keeps a statement journal of
-// the pages it changes, spilled to a temporary file past 64 KiB: a task row
-// changes about 30 pages (its table, ten indexes, the counters), so one row
-// a statement wrote every one of them to /var/tmp. kRows rows share the
-// pages they have in common (the cluster's indexes, the counters) and the
-// statement's fixed cost, and a bulk's transaction keeps the journals in
-// memory (SetBulkTransaction; ADR 0025). The last rows go in one statement
-// of their number.
+// the pages it changes: a task row changes about 30 (its table, ten
+// indexes, the counters). A bulk's transaction keeps those journals in
+// memory (SetBulkTransaction; ADR 0025); kRows rows share the pages they
+// have in common and the statement's fixed cost, while each journal stays
+// small enough (about 1 MB at most) that a process with a small heap does
+// not give its memory back to the kernel after every statement (32 rows
+// were slower there). The last rows go in one statement of their number.
 class SqliteBulkInsert : public BulkInsert {
  public:
-  static constexpr std::size_t kRows = 32;
+  static constexpr std::size_t kRows = 8;
 
   SqliteBulkInsert(sqlite3* db, std::string_view table, const std::vector<std::string>& columns)
       : db_(db), columns_(columns.size()), params_(columns.size() * kRows) {
@@ -107,10 +107,11 @@ class SqliteBulkInsert : public BulkInsert {
   void Flush() {
     const std::size_t rows = next_ / columns_;
     std::unique_ptr<Prepared>& statement = rows == kRows ? full_ : rest_;
-    if (statement == nullptr) {
+    if (statement == nullptr || (rows != kRows && rows != rest_rows_)) {
       std::string sql = insert_;
       for (std::size_t i = 0; i < rows; ++i) sql.append(i == 0 ? "" : ", ").append(row_);
       statement = PrepareStatement(db_, sql, rows * columns_);
+      if (rows != kRows) rest_rows_ = rows;
     }
     params_.resize(next_);  // the last rows: the statement binds what there is
     next_ = 0;
@@ -122,7 +123,8 @@ class SqliteBulkInsert : public BulkInsert {
   sqlite3* db_;
   std::size_t columns_;
   std::string insert_, row_;
-  std::unique_ptr<Prepared> full_, rest_;  // kRows rows; the last ones (prepared once)
+  std::unique_ptr<Prepared> full_, rest_;  // kRows rows; the last ones
+  std::size_t rest_rows_ = 0;              // the rows rest_ inserts
   std::vector<Param> params_;              // kRows rows' values
   std::size_t next_ = 0;
 };
