@@ -68,10 +68,10 @@ class NativeConnection {
   // cancel request, SQLite interrupts it), which then fails and leaves its
   // transaction to be rolled back. Does nothing when no statement runs.
   virtual void Interrupt() = 0;
-  // Whether the transaction about to begin is a bulk: many single-row
-  // inserts of one statement each. SQLite keeps such a transaction's
-  // statement journals in memory (each is one statement's pages, a few
-  // hundred KiB at most) instead of writing them to a temporary file
+  // Whether the transaction about to begin is a bulk: many rows inserted a
+  // few to a statement (BulkInsert). SQLite keeps such a transaction's
+  // statement journals in memory (each holds one statement's changed
+  // pages, about 1 MB at most) instead of writing them to a temporary file
   // (ADR 0025); its other transactions spill as SQLite does, since one
   // statement of theirs (a cluster's cascade) may change every page.
   // Called before each BEGIN, outside any transaction. PostgreSQL: nothing.

@@ -50,8 +50,8 @@ class UnitOfWork {
   // applied nothing, so it runs again whatever `replay` says.
   virtual void Atomic(std::string_view entity, const Work& work, const Replay& replay) = 0;
   void Atomic(std::string_view entity, const Work& work) { Atomic(entity, work, Replay{}); }
-  // As Atomic, for `work` that inserts many rows one statement each (a
-  // bulk insert): the backend may journal its statements in memory
+  // As Atomic, for `work` that inserts many rows through a BulkInsert: the
+  // backend may journal its statements in memory
   // (backends::NativeConnection::SetBulkTransaction).
   virtual void Bulk(std::string_view entity, const Work& work, const Replay& replay) = 0;
   void Bulk(std::string_view entity, const Work& work) { Bulk(entity, work, Replay{}); }

@@ -20,7 +20,7 @@ enum class Mode {
   kRead,
   kWrite,   // autocommit: a lost connection may leave it applied
   kAtomic,  // its own transaction: only a lost COMMIT may
-  kBulk,    // kAtomic, for many single-row inserts (NativeConnection::SetBulkTransaction)
+  kBulk,    // kAtomic, for a bulk insert (NativeConnection::SetBulkTransaction)
 };
 
 // Which server a read may use.
