@@ -45,7 +45,7 @@ constexpr const char* kSqliteTable = R"(CREATE TABLE IF NOT EXISTS strata_schema
 // Both read duration_ms back as whole microseconds, an integer: it is
 // written with three decimals, so nothing is lost, and neither side formats
 // a double as text for the client to parse back. On SQLite that formatting
-// (its printf) was a sixth of a 10,000-row status (ADR 0023).
+// (its printf) was a quarter of a 10,000-row status's time (ADR 0023).
 constexpr const char* kPostgresSelect =
     "SELECT version, name, checksum, CAST(EXTRACT(EPOCH FROM applied_at) * 1000000 AS bigint), "
     "CAST(round(duration_ms * 1000) AS bigint), state, failed_statement, error "
