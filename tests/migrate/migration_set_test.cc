@@ -208,11 +208,13 @@ TEST(EmbeddedMigrationsTest, BothSetsLoadAndCarryTheSameVersionsAndNames) {
 // 9 took out of the shipped triggers. Each trigger as the set leaves it (the
 // last CREATE TRIGGER of its name) compares such lists term by term.
 TEST(EmbeddedMigrationsTest, NoSqliteTriggerRunsAnInListOfThreeConstants) {
-  static const std::regex kLongList(R"(\bIN\s*\(\s*'[^']*'\s*,\s*'[^']*'\s*,)");
+  static const std::regex kLongList(R"(\bIN\s*\(\s*'[^']*'\s*,\s*'[^']*'\s*,)",
+                                    std::regex::ECMAScript | std::regex::icase);
   std::map<std::string, std::string> triggers;
   for (const Migration& m : EmbeddedMigrations(Backend::kSqlite)) {
     // Drops and creates in file order: a file drops a trigger, then makes it.
-    static const std::regex either(R"(DROP TRIGGER (\w+);|CREATE TRIGGER (\w+)[\s\S]*?\nEND;)");
+    static const std::regex either(R"(DROP TRIGGER (\w+);|CREATE TRIGGER (\w+)[\s\S]*?\nEND;)",
+                                   std::regex::ECMAScript | std::regex::icase);
     for (auto it = std::sregex_iterator(m.up_sql.begin(), m.up_sql.end(), either);
          it != std::sregex_iterator(); ++it) {
       if ((*it)[1].matched) {
