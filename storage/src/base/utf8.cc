@@ -2,6 +2,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <cstdint>
 #include <cstring>
 
@@ -30,6 +34,46 @@ std::optional<std::size_t> InvalidUtf8At(std::string_view text) {
     at += length;
   }
   return std::nullopt;
+}
+
+bool IsPlainAscii(std::string_view text) {
+  const char* data = text.data();
+  const std::size_t size = text.size();
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: a byte is refused when its high bit is set or
+  // it is zero, and movemask gathers both tests' high bits.
+  if (size >= 16) {
+    const __m128i zero = _mm_setzero_si128();
+    const auto plain = [&](const char* at) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      return _mm_movemask_epi8(_mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, zero))) == 0;
+    };
+    for (std::size_t at = 0; at + 16 <= size; at += 16) {
+      if (!plain(data + at)) return false;
+    }
+    return size % 16 == 0 || plain(data + size - 16);  // the last bytes, overlapping
+  }
+#endif
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  // A byte with its high bit set shows in `word`; with none set, a zero
+  // byte, and only a zero byte, borrows into its own high bit in word - kOnes.
+  const auto plain = [&](const char* at) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, at, sizeof word);
+    return ((word | (word - kOnes)) & kHighBits) == 0;
+  };
+  if (size < 8) {
+    for (std::size_t i = 0; i < size; ++i) {
+      const auto byte = static_cast<unsigned char>(data[i]);
+      if (byte == 0 || byte >= 0x80) return false;
+    }
+    return true;
+  }
+  for (std::size_t at = 0; at + 8 <= size; at += 8) {
+    if (!plain(data + at)) return false;
+  }
+  return size % 8 == 0 || plain(data + size - 8);
 }
 
 }  // namespace strata::base

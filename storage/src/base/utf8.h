@@ -13,4 +13,9 @@ namespace strata::base {
 // sequence, or nullopt when all of `text` is valid.
 std::optional<std::size_t> InvalidUtf8At(std::string_view text);
 
+// Whether every byte of `text` is ASCII other than NUL (1-127): valid UTF-8
+// without a NUL byte. Most names, ARNs and filter values are; told eight
+// bytes at a time.
+bool IsPlainAscii(std::string_view text);
+
 }  // namespace strata::base

@@ -1,15 +1,46 @@
 #include "connection/pool.h"
 
+#include <time.h>
+
+#include <stdexcept>
 #include <string>
 
 #include "strata/error.h"
 
 namespace strata::connection {
+namespace {
+
+std::atomic<std::uint64_t> next_pool_id{1};
+
+// The slot this thread last gave back, per pool target (a store has one
+// pool of each): a pool's id, never reused, tells whether it is this pool's.
+struct LastSlot {
+  std::uint64_t pool = 0;
+  void* slot = nullptr;
+};
+thread_local LastSlot last_slot[2];
+
+// CLOCK_MONOTONIC in nanoseconds, as steady_clock, without libstdc++'s call
+// around it: two of these are on every lease.
+std::int64_t MonotonicNanos() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+}  // namespace
 
 Pool::Pool(const StoreOptions& options, std::size_t size, Target target)
-    : options_(options), target_(target), size_(size) {
-  idle_.push_back({Open(), generation_, std::thread::id(), {}});  // not yet any thread's
-  open_ = 1;
+    : options_(options),
+      target_(target),
+      size_(size),
+      id_(next_pool_id.fetch_add(1)),
+      slots_(std::make_unique<Slot[]>(size)) {
+  if (size == 0) throw std::invalid_argument("a connection pool of size 0");
+  Slot& first = slots_[0];
+  first.connection = Open();
+  first.open = true;
+  first.idle.store(true);  // not yet any thread's
 }
 
 Pool::~Pool() = default;
@@ -20,80 +51,127 @@ std::unique_ptr<Connection> Pool::Open() {
                                           : backends::ConnectForReads(options_));
 }
 
+bool Pool::Current(Slot& slot, std::int64_t now) {
+  if (slot.generation != generation_.load(std::memory_order_acquire)) return false;
+  constexpr std::int64_t kFreshNanos = std::chrono::nanoseconds(kFresh).count();
+  return now - slot.returned.load(std::memory_order_relaxed) < kFreshNanos ||
+         slot.connection->native().Usable();
+}
+
 Pool::Lease Pool::Acquire() {
-  std::unique_lock lock(mutex_);
-  const auto can_lease = [&] { return !idle_.empty() || open_ < size_; };
-  // wait_for reads the clock first: only when there is something to wait for.
-  if (!can_lease() && !available_.wait_for(lock, wait_, can_lease)) {
-    throw ConnectionError("no database connection came free in " +
-                          std::to_string(wait_.count() / 1000) + " s (pool_size " +
-                          std::to_string(size_) +
-                          "): raise --pool-size, or look for calls that hold a connection (a "
-                          "long Transact)");
+  const LastSlot& last = last_slot[static_cast<int>(target_)];
+  if (last.pool == id_) {
+    Slot& slot = *static_cast<Slot*>(last.slot);
+    if (Take(slot)) {
+      if (Current(slot, MonotonicNanos())) return Lease(this, &slot);
+      std::unique_ptr<Connection> closing;
+      std::lock_guard lock(mutex_);
+      closing = Close(slot);
+    }
   }
-  // This thread's own idle connection, else one no thread has used yet;
-  // another thread's only when no more may be opened.
+  return AcquireSlowly();
+}
+
+Pool::Lease Pool::AcquireSlowly() {
   const std::thread::id self = std::this_thread::get_id();
-  bool found = false;
-  for (const std::thread::id want : {self, std::thread::id()}) {
-    for (std::size_t i = idle_.size(); !found && i-- > 0;) {
-      if (idle_[i].user == want) {
-        std::swap(idle_[i], idle_.back());
-        found = true;
+  const Clock::time_point deadline = Clock::now() + wait_;
+  std::vector<std::unique_ptr<Connection>> closing;  // closed after the lock is let go
+  std::unique_lock lock(mutex_);
+  // Counted before the search: a Release that sees no searcher gave its
+  // slot back before the search looks at it (both sequentially consistent).
+  searching_.fetch_add(1);
+  struct Searched {
+    std::atomic<std::size_t>& searching;
+    ~Searched() { searching.fetch_sub(1); }
+  } searched{searching_};
+  for (;;) {
+    // The best idle slot: this thread's (rank 0), else one no thread has
+    // used (1), else the one returned last (2).
+    Slot* best = nullptr;
+    Slot* free = nullptr;
+    int best_rank = 3;
+    std::int64_t best_returned = 0;
+    for (std::size_t i = 0; i < size_; ++i) {
+      Slot& slot = slots_[i];
+      if (!slot.open) {
+        if (free == nullptr) free = &slot;
+        continue;
+      }
+      if (!slot.idle.load()) continue;
+      const std::thread::id user = slot.user.load(std::memory_order_relaxed);
+      const int rank = user == self ? 0 : user == std::thread::id() ? 1 : 2;
+      const std::int64_t returned = slot.returned.load(std::memory_order_relaxed);
+      if (rank < best_rank || (rank == best_rank && returned > best_returned)) {
+        best = &slot;
+        best_rank = rank;
+        best_returned = returned;
       }
     }
-  }
-  const auto now = std::chrono::steady_clock::now();
-  while (!idle_.empty() && (found || open_ >= size_)) {
-    Idle idle = std::move(idle_.back());
-    idle_.pop_back();
-    if (now - idle.returned < kFresh || idle.connection->native().Usable()) {
-      return Lease(this, std::move(idle.connection), idle.generation);
+    if (best != nullptr && (best_rank < 2 || free == nullptr)) {
+      if (!Take(*best)) continue;  // a thread's lock-free Acquire took it first
+      if (Current(*best, MonotonicNanos())) return Lease(this, best);
+      closing.push_back(Close(*best));  // closed by the server while idle: look again
+      continue;
     }
-    --open_;  // closed by the server while idle: replaced below
-    found = false;
+    if (free != nullptr) return OpenInto(*free, lock);
+    if (Clock::now() >= deadline) {
+      throw ConnectionError("no database connection came free in " +
+                            std::to_string(wait_.count() / 1000) + " s (pool_size " +
+                            std::to_string(size_) +
+                            "): raise --pool-size, or look for calls that hold a connection (a "
+                            "long Transact)");
+    }
+    available_.wait_until(lock, deadline);
   }
-  ++open_;
-  const std::uint64_t generation = generation_;
+}
+
+Pool::Lease Pool::OpenInto(Slot& slot, std::unique_lock<std::mutex>& lock) {
+  slot.open = true;  // claimed: held by this thread, so opened outside the lock
+  slot.generation = generation_.load();
   lock.unlock();
   try {
-    return Lease(this, Open(), generation);
+    slot.connection = Open();
   } catch (...) {
     lock.lock();
-    --open_;
+    slot.open = false;
     available_.notify_one();
     throw;
   }
+  return Lease(this, &slot);
+}
+
+std::unique_ptr<Connection> Pool::Close(Slot& slot) {
+  slot.open = false;
+  available_.notify_one();  // a waiting thread may open one in its place
+  return std::move(slot.connection);
 }
 
 void Pool::Discard() {
-  std::vector<Idle> closing;
-  {
-    std::lock_guard lock(mutex_);
-    ++generation_;
-    open_ -= idle_.size();
-    closing.swap(idle_);
-    available_.notify_all();
-  }
-  // Closed outside the lock: a connection to a vanished server may take a
-  // moment to close.
-}
-
-void Pool::Release(std::unique_ptr<Connection> connection, std::uint64_t generation) {
-  std::unique_ptr<Connection> closing;
+  std::vector<std::unique_ptr<Connection>> closing;  // closed after the lock is let go:
+                                                     // one to a vanished server may take a moment
   std::lock_guard lock(mutex_);
-  if (connection && !connection->Broken() && generation == generation_) {
-    idle_.push_back({std::move(connection), generation, std::this_thread::get_id(),
-                     std::chrono::steady_clock::now()});
-  } else {
-    closing = std::move(connection);
-    --open_;  // a broken or stale one is closed; the next Acquire opens a new one
+  generation_.fetch_add(1);
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (slots_[i].open && Take(slots_[i])) closing.push_back(Close(slots_[i]));
   }
-  available_.notify_one();
+  available_.notify_all();
 }
 
-Pool::Lease::~Lease() {
-  if (pool_ != nullptr) pool_->Release(std::move(connection_), generation_);
+void Pool::Release(Slot& slot) {
+  if (slot.connection->Broken() || slot.generation != generation_.load(std::memory_order_acquire)) {
+    // A broken or stale one is closed; the next Acquire opens a new one.
+    std::unique_ptr<Connection> closing;
+    std::lock_guard lock(mutex_);
+    closing = Close(slot);
+    return;
+  }
+  slot.user.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  slot.returned.store(MonotonicNanos(), std::memory_order_relaxed);
+  last_slot[static_cast<int>(target_)] = {id_, &slot};
+  slot.idle.store(true);
+  if (searching_.load() == 0) return;
+  std::lock_guard lock(mutex_);
+  available_.notify_one();
 }
 
 }  // namespace strata::connection

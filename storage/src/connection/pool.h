@@ -2,6 +2,7 @@
 // call (or per transaction), each with its own prepared-statement cache.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -17,6 +18,8 @@
 namespace strata::connection {
 
 class Pool {
+  struct Slot;
+
  public:
   // Where a pool's connections go: options.url, or options.read_url.
   enum class Target { kPrimary, kReads };
@@ -25,6 +28,8 @@ class Pool {
   // (ConnectionError).
   Pool(const StoreOptions& options, std::size_t size, Target target = Target::kPrimary);
   ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
 
   // A connection for exclusive use until the lease ends: the one this
   // thread used last when it is idle (each PostgreSQL connection is a
@@ -32,28 +37,30 @@ class Pool {
   // the scheduler's wake-up placement of the pair; handing connections
   // round between threads cost 10-25 % of throughput at 2-16 threads),
   // else one no thread has used, else a new one while fewer than `size`
-  // are open, else the most recently returned. One idle for kFresh or more is first
-  // checked (Usable: one poll(2)), and replaced when the server closed it
-  // meanwhile. Waits while all `size` are out;
-  // ConnectionError when none comes free in `wait`, or a new one cannot
-  // be opened.
+  // are open, else the most recently returned. One idle for kFresh or more
+  // is first checked (Usable: one poll(2)), and replaced when the server
+  // closed it meanwhile. Waits while all `size` are out; ConnectionError
+  // when none comes free in `wait`, or a new one cannot be opened.
+  //
+  // The first case takes no lock: a thread takes back its last connection
+  // with one atomic exchange, and gives it back with one store (ADR 0026).
   class Lease {
    public:
-    Lease(Pool* pool, std::unique_ptr<Connection> connection, std::uint64_t generation)
-        : pool_(pool), connection_(std::move(connection)), generation_(generation) {}
+    Lease() = default;
     Lease(Lease&& other) noexcept
-        : pool_(std::exchange(other.pool_, nullptr)),
-          connection_(std::move(other.connection_)),
-          generation_(other.generation_) {}
+        : pool_(std::exchange(other.pool_, nullptr)), slot_(std::exchange(other.slot_, nullptr)) {}
     Lease& operator=(Lease&&) noexcept = delete;
-    ~Lease();
-    Connection& operator*() { return *connection_; }
-    Connection* operator->() { return connection_.get(); }
+    ~Lease() {
+      if (pool_ != nullptr) pool_->Release(*slot_);
+    }
+    Connection& operator*() { return *slot_->connection; }
+    Connection* operator->() { return slot_->connection.get(); }
 
    private:
-    Pool* pool_;
-    std::unique_ptr<Connection> connection_;
-    std::uint64_t generation_;  // the pool's when the connection was opened
+    friend class Pool;
+    Lease(Pool* pool, Slot* slot) : pool_(pool), slot_(slot) {}
+    Pool* pool_ = nullptr;
+    Slot* slot_ = nullptr;
   };
   Lease Acquire();
 
@@ -63,28 +70,55 @@ class Pool {
   void Discard();
 
  private:
-  struct Idle {
+  using Clock = std::chrono::steady_clock;
+  // One per connection the pool may have open. `idle` hands a slot over:
+  // whoever exchanges it from true to false holds it, and only the holder
+  // touches `connection` and `generation`. `open` changes under mutex_
+  // only (a free slot is claimed under it before its connection opens).
+  // `user` and `returned` are written before `idle` is set, and read by
+  // the slow search while other threads may take the slot, hence atomic.
+  struct Slot {
     std::unique_ptr<Connection> connection;
-    std::uint64_t generation;
-    std::thread::id user;  // the thread that gave it back
-    std::chrono::steady_clock::time_point returned;
+    std::uint64_t generation = 0;  // the pool's when the connection was opened
+    bool open = false;
+    std::atomic<bool> idle{false};
+    std::atomic<std::thread::id> user{};    // the thread that gave it back
+    std::atomic<std::int64_t> returned{0};  // when: CLOCK_MONOTONIC, in nanoseconds
   };
   // A connection given back less than this long ago is handed out without
   // checking that the server still has it (one poll(2)): at high call
   // rates that syscall cost 7 % of PostgreSQL throughput on a 2-core VM.
   static constexpr std::chrono::milliseconds kFresh{1};
+
+  // Takes `slot` when it is idle; false when another thread has it.
+  static bool Take(Slot& slot) {
+    return slot.idle.load(std::memory_order_relaxed) &&
+           slot.idle.exchange(false, std::memory_order_acquire);
+  }
+  // Whether a slot just taken may be handed out: opened in this
+  // generation, and fresh or still connected.
+  bool Current(Slot& slot, std::int64_t now);
+  Lease Handed(Slot& slot);
+  // Acquire's search under the lock, when this thread's last slot is not
+  // idle (or it never had one): the order above, else waits.
+  Lease AcquireSlowly();
+  Lease OpenInto(Slot& slot, std::unique_lock<std::mutex>& lock);
+  // Frees a slot this thread holds (under the lock) and returns its
+  // connection, to be closed after the lock is let go.
+  std::unique_ptr<Connection> Close(Slot& slot);
   std::unique_ptr<Connection> Open();
-  void Release(std::unique_ptr<Connection> connection, std::uint64_t generation);
+  void Release(Slot& slot);
 
   StoreOptions options_;
   Target target_;
   std::size_t size_;
+  const std::uint64_t id_;  // unique in the process: tells a thread's last pool apart
   std::chrono::milliseconds wait_{std::chrono::seconds(30)};
+  std::unique_ptr<Slot[]> slots_;
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<std::size_t> searching_{0};  // threads in AcquireSlowly
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<Idle> idle_;
-  std::size_t open_ = 0;  // idle plus leased
-  std::uint64_t generation_ = 0;
 };
 
 }  // namespace strata::connection

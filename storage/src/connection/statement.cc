@@ -3,6 +3,20 @@
 #include <stdexcept>
 
 namespace strata::connection {
+namespace {
+
+// Out of line, so that the binding and executing paths build no strings.
+[[noreturn, gnu::noinline, gnu::cold]] void ThrowWrongParam(std::size_t position) {
+  throw std::logic_error("statement parameter " + std::to_string(position) +
+                         " bound with the wrong type or count");
+}
+
+[[noreturn, gnu::noinline, gnu::cold]] void ThrowUnbound(std::size_t bound, std::size_t params) {
+  throw std::logic_error("statement executed with " + std::to_string(bound) + " of " +
+                         std::to_string(params) + " parameters bound");
+}
+
+}  // namespace
 
 Statement::Statement(backends::NativeConnection& native, const std::string& sql,
                      const std::vector<Type>& params, const std::vector<Type>& columns,
@@ -18,8 +32,7 @@ Statement::Statement(backends::NativeConnection& native, const std::string& sql,
 
 backends::Param& Statement::NextParam(Type type) {
   if (next_param_ >= params_.size() || params_[next_param_].integer != (type == Type::kInt)) {
-    throw std::logic_error("statement parameter " + std::to_string(next_param_ + 1) +
-                           " bound with the wrong type or count");
+    ThrowWrongParam(next_param_ + 1);
   }
   backends::Param& param = params_[next_param_++];
   param.null = false;
@@ -32,7 +45,7 @@ Statement& Statement::Int(std::int64_t value) {
 }
 
 Statement& Statement::Text(std::string_view value) {
-  NextParam(Type::kText).text.assign(value);
+  CopyInto(value, NextParam(Type::kText).text);
   return *this;
 }
 
@@ -43,10 +56,7 @@ Statement& Statement::Null() {
 }
 
 void Statement::RequireAllBound() {
-  if (next_param_ != params_.size()) {
-    throw std::logic_error("statement executed with " + std::to_string(next_param_) + " of " +
-                           std::to_string(params_.size()) + " parameters bound");
-  }
+  if (next_param_ != params_.size()) ThrowUnbound(next_param_, params_.size());
   next_param_ = 0;
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -27,24 +28,33 @@ class Filters {
   static constexpr std::size_t kMaxTerms = 8;
   static constexpr std::size_t kShapes = std::size_t{1} << kMaxTerms;
 
+  // Left uninitialised: only the terms added are read. A count is the
+  // hottest read path, and this object is built for every call.
+  Filters() {}  // NOLINT: not = default, which would zero the arrays
+
   // "AND column = :fN" when `value` is not empty. `value` is bound, not
   // copied: it must outlive the filter.
   void Add(const char* column, std::string_view value) {
-    if (Term(column, !value.empty(), true)) values_[count_++] = value;
+    // Without a branch: the slot past the last value is written and left.
+    const bool applies = !value.empty();
+    Term(column, applies, true);
+    data_[count_] = value.data();
+    sizes_[count_] = value.size();
+    count_ += applies ? 1 : 0;
   }
   // "AND condition" when `applies`.
   void AddIf(const char* condition, bool applies) { Term(condition, applies, false); }
 
   std::size_t shape() const { return shape_; }
   std::size_t size() const { return count_; }  // the values to bind
-  std::string_view value(std::size_t i) const { return values_[i]; }
+  std::string_view value(std::size_t i) const { return {data_[i], sizes_[i]}; }
 
   // The conditions that apply, each as " AND ...".
   std::string Sql() const {
     std::string sql;
     std::size_t bound = 0;
     for (std::size_t i = 0; i < terms_; ++i) {
-      if ((shape_ & (std::size_t{1} << i)) == 0) continue;
+      if ((shape_ & (1U << i)) == 0) continue;
       sql.append(" AND ").append(text_[i]);
       if (valued_[i]) sql.append(" = :f").append(std::to_string(bound++));
     }
@@ -54,23 +64,25 @@ class Filters {
   // Binds the cluster, then the values (a cluster match precedes Sql()).
   void Bind(connection::Statement& st, std::string_view cluster) const {
     st.Text(cluster);
-    for (std::size_t i = 0; i < count_; ++i) st.Text(values_[i]);
+    for (std::size_t i = 0; i < count_; ++i) st.Text(value(i));
   }
 
  private:
-  bool Term(const char* text, bool applies, bool valued) {
+  void Term(const char* text, bool applies, bool valued) {
     if (terms_ == kMaxTerms) throw std::logic_error("more filter terms than Filters::kMaxTerms");
     text_[terms_] = text;
     valued_[terms_] = valued;
-    if (applies) shape_ |= std::size_t{1} << terms_;
+    shape_ |= static_cast<std::uint32_t>(applies) << terms_;
     ++terms_;
-    return applies;
   }
 
-  std::array<const char*, kMaxTerms> text_{};
-  std::array<bool, kMaxTerms> valued_{};
-  std::array<std::string_view, kMaxTerms> values_{};
-  std::size_t terms_ = 0, count_ = 0, shape_ = 0;
+  // 32-bit counters: a store of a pointer or size_t cannot alias them, so
+  // the compiler keeps them in registers across a run of Adds.
+  std::uint32_t terms_ = 0, count_ = 0, shape_ = 0;
+  const char* text_[kMaxTerms];
+  bool valued_[kMaxTerms];
+  const char* data_[kMaxTerms];
+  std::size_t sizes_[kMaxTerms];
 };
 
 // Statement texts indexed by a call's shape, each built on its first use

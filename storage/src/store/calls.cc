@@ -58,27 +58,35 @@ Calls::Calls(const StoreOptions& options, std::size_t pool_size)
 
 void Calls::Run(Mode mode, Route route, std::string_view entity, const repositories::Work& work,
                 const repositories::Replay& replay) {
-  // Nothing here costs the call that succeeds at once more than a branch:
-  // the clock is read and the messages are built after a failure.
-  Clock::time_point start;
+  // The call that succeeds at once costs one attempt: the retries, their
+  // clock and their messages are out of line.
+  const bool standby = route == Route::kMayLag && reads_ != nullptr;
+  std::string failure;
+  bool used_standby = false;
+  const Result first = Attempt(mode, standby, entity, work, replay, false, failure, used_standby);
+  if (first != Result::kDone)
+    Retry(mode, standby, entity, work, replay, first, failure, used_standby);
+}
+
+void Calls::Retry(Mode mode, bool standby, std::string_view entity, const repositories::Work& work,
+                  const repositories::Replay& replay, Result result, std::string failure,
+                  bool used_standby) {
+  const Clock::time_point start = Clock::now();
   milliseconds backoff = kFirstBackoff;
   bool ambiguous = false;  // an earlier run may have been applied
-  bool standby = route == Route::kMayLag && reads_ != nullptr;
   const auto what = [&] {
     return std::string(entity) + (mode == Mode::kRead ? " read" : " write");
   };
   for (int attempt = 1;; ++attempt) {
-    std::string failure;
-    bool used_standby = false;
-    const Result result =
-        Attempt(mode, standby, entity, work, replay, ambiguous, failure, used_standby);
-    if (attempt == 1 && result != Result::kDone) start = Clock::now();
+    if (attempt > 1) {
+      failure.clear();
+      used_standby = false;
+      result = Attempt(mode, standby, entity, work, replay, ambiguous, failure, used_standby);
+    }
     if (result == Result::kDone) {
-      if (attempt > 1) {
-        Log(LogLevel::kInfo, "store: the " + what() + " succeeded on a new connection after " +
-                                 std::to_string(attempt - 1) + " failover retries (" +
-                                 Seconds(Clock::now() - start) + ")");
-      }
+      Log(LogLevel::kInfo, "store: the " + what() + " succeeded on a new connection after " +
+                               std::to_string(attempt - 1) + " failover retries (" +
+                               Seconds(Clock::now() - start) + ")");
       return;
     }
     if (result == Result::kMaybeApplied) {

@@ -49,6 +49,10 @@ class Calls {
  private:
   enum class Result { kDone, kNotApplied, kMaybeApplied };
 
+  // Run's attempts after a `first` that failed over.
+  void Retry(Mode mode, bool standby, std::string_view entity, const repositories::Work& work,
+             const repositories::Replay& replay, Result first, std::string failure,
+             bool used_standby);
   Result Attempt(Mode mode, bool standby, std::string_view entity, const repositories::Work& work,
                  const repositories::Replay& replay, bool ambiguous, std::string& failure,
                  bool& used_standby);

@@ -20,6 +20,9 @@ using connection::Connection;
 using repositories::Work;
 
 constexpr const char* kTokenKeySetting = "page_token_key";
+// A read's Replay (a read is never in doubt, so it is not consulted): one
+// for all reads, not one built and destroyed per call.
+const repositories::Replay kRead;
 
 class StoreImpl : public Store, public repositories::UnitOfWork {
  public:
@@ -84,7 +87,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   using repositories::UnitOfWork::Write;
 
   void Read(std::string_view entity, const Work& work) override {
-    Run(store::Mode::kRead, store::Route::kPrimary, entity, work, {});
+    Run(store::Mode::kRead, store::Route::kPrimary, entity, work, kRead);
   }
   void Write(std::string_view entity, const Work& work,
              const repositories::Replay& replay) override {
@@ -143,7 +146,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
     ServiceRepository& services() override { return *services_; }
     TaskRepository& tasks() override { return *tasks_; }
     void Read(std::string_view entity, const Work& work) override {
-      store_.Run(store::Mode::kRead, store::Route::kMayLag, entity, work, {});
+      store_.Run(store::Mode::kRead, store::Route::kMayLag, entity, work, kRead);
     }
     void Write(std::string_view entity, const Work& work,
                const repositories::Replay& replay) override {

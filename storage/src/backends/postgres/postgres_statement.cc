@@ -1,6 +1,5 @@
 // libpq prepared statements behind backends::Prepared, and what SQLSTATEs
 // mean.
-#include <charconv>
 #include <cstdlib>
 #include <string>
 
@@ -125,7 +124,7 @@ const char* const* PostgresPrepared::Values(std::vector<Param>& params) {
 }
 
 bool PostgresPrepared::Execute(std::vector<Param>& params) {
-  Finish();
+  if (result_ != nullptr) Finish();
   const char* const* values = Values(params);
   result_ = Check(conn_,
                   PQexecPrepared(conn_, name_.c_str(), static_cast<int>(values_.size()), values,
@@ -147,10 +146,17 @@ void PostgresPrepared::Finish() {
 }
 
 std::int64_t PostgresPrepared::GetInt(std::size_t column) const {
-  const std::string_view text = GetText(column);
-  std::int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
+  // An integer's text form: an optional '-', then digits, NUL-terminated
+  // ("" for NULL, read as 0). Accumulated unsigned, so that the smallest
+  // bigint, whose magnitude no int64 holds, comes back exact.
+  const char* text = PQgetvalue(result_, row_, static_cast<int>(column));
+  const bool negative = *text == '-';
+  text += negative ? 1 : 0;
+  std::uint64_t magnitude = 0;
+  for (; *text >= '0' && *text <= '9'; ++text) {
+    magnitude = magnitude * 10 + static_cast<std::uint64_t>(*text - '0');
+  }
+  return static_cast<std::int64_t>(negative ? 0 - magnitude : magnitude);
 }
 
 std::string_view PostgresPrepared::GetText(std::size_t column) const {
