@@ -1,4 +1,4 @@
--- Clusters (DESIGN.md §2). JSON columns are `json`, not `jsonb`: validated by
+-- Clusters: ECS's cluster resource. JSON columns are `json`, not `jsonb`: validated by
 -- the server and returned byte-identical; NULL when empty.
 CREATE TABLE clusters (
   id text PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Clusters (DESIGN.md §2). Timestamps are microseconds since the Unix epoch,
+-- Clusters: ECS's cluster resource. Timestamps are microseconds since the Unix epoch,
 -- UTC; JSON columns hold the caller's text unchanged, NULL when empty.
 CREATE TABLE clusters (
   id TEXT PRIMARY KEY,

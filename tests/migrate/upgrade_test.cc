@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "environment.h"
+#include "migrate/embedded_migrations.h"
 #include "shipped_migrations.h"
 #include "strata/strata.h"
 
@@ -220,6 +221,35 @@ TEST_P(UpgradeTest, Version8DownKeepsTheDeletedRowsThatFit) {
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE name = 'web'"), 1);
   EXPECT_EQ(db().QueryInt("SELECT count(*) FROM services WHERE name = 'api'"), 1);
   ASSERT_EQ(Migrator::Open(options)->Up().current_version, kShippedVersion);
+}
+
+TEST_P(UpgradeTest, VersionOneAppliedBeforeItsCommentWasRewordedCountsAsApplied) {
+  // Version 1's first comment line was reworded on 2026-12-08: a database
+  // migrated before then holds the former text's checksum in its ledger.
+  std::string former;
+  for (const migrate::FormerChecksum& f : migrate::kFormerChecksums) {
+    if (f.backend == backend() && f.version == 1) former = f.checksum;
+  }
+  ASSERT_EQ(former.size(), 64u);
+  StoreOptions options = TestEnvironment::Get().Options(backend());
+  Migrator::Open(options)->Up();
+  db().Exec("UPDATE strata_schema_migrations SET checksum = '" + former + "' WHERE version = 1");
+
+  const SchemaStatus status = Migrator::Open(options)->Status();
+  EXPECT_TRUE(status.Ready());
+  ASSERT_FALSE(status.migrations.empty());
+  EXPECT_EQ(status.migrations[0].state, MigrationState::kApplied);
+  EXPECT_EQ(status.migrations[0].applied_checksum, former);
+  EXPECT_NE(status.migrations[0].checksum, former) << "the file's checksum is the current one";
+  options.auto_migrate = false;
+  EXPECT_NO_THROW(Store::Open(options)) << "a store opens on it";
+  EXPECT_TRUE(Migrator::Open(options)->Up().applied.empty());
+
+  // Any other checksum is an edit, as before.
+  db().Exec("UPDATE strata_schema_migrations SET checksum = '" + std::string(64, '0') +
+            "' WHERE version = 1");
+  EXPECT_EQ(Migrator::Open(options)->Status().migrations[0].state,
+            MigrationState::kChecksumMismatch);
 }
 
 STRATA_BACKEND_TEST_SUITE(UpgradeTest);

@@ -2,8 +2,11 @@
 // generates the definition from migrations/<backend>/*.sql).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
+
+#include "strata/options.h"
 
 namespace strata::migrate {
 
@@ -14,5 +17,24 @@ struct EmbeddedFile {
 };
 
 std::span<const EmbeddedFile> EmbeddedMigrationFiles();
+
+// The checksum an embedded up file had before an edit of its comments
+// alone. Applied files are never edited in their statements; a comment may
+// be reworded, and then its former checksum goes here, so that a database
+// that applied the file before the edit still counts it as applied
+// (Migration::former_checksums). A unit test rebuilds each former text
+// from the current file and checks that only comment lines differ.
+struct FormerChecksum {
+  Backend backend;
+  std::int64_t version;
+  std::string_view checksum;
+};
+
+// Version 1's first comment line named a design document outside the
+// repository until 2026-12-08.
+inline constexpr FormerChecksum kFormerChecksums[] = {
+    {Backend::kSqlite, 1, "b18c0ace323b4d91f5b1ba3145576f0fe4236bf4e1c42b3827f85436ce9f65ca"},
+    {Backend::kPostgres, 1, "0560fabfd1f4958c9458effc46c966513437c325c9bbe626c39883b2e7cceac4"},
+};
 
 }  // namespace strata::migrate

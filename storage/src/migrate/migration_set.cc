@@ -248,7 +248,16 @@ std::vector<Migration> EmbeddedMigrations(Backend backend) {
       files.push_back({std::string(file.name), std::string(file.content)});
     }
   }
-  return BuildMigrationSet(files, "embedded:migrations/" + std::string(BackendName(backend)));
+  std::vector<Migration> set =
+      BuildMigrationSet(files, "embedded:migrations/" + std::string(BackendName(backend)));
+  for (const FormerChecksum& former : kFormerChecksums) {
+    for (Migration& m : set) {
+      if (former.backend == backend && former.version == m.version) {
+        m.former_checksums.push_back(former.checksum);
+      }
+    }
+  }
+  return set;
 }
 
 std::vector<Migration> LoadMigrations(const StoreOptions& options) {

@@ -18,7 +18,11 @@ struct Migration {
   std::string name;     // [a-z0-9_]+
   std::string up_file;  // where it came from, for messages
   std::string up_sql;
-  std::string checksum;       // of the up file, CRLF normalised
+  std::string checksum;  // of the up file, CRLF normalised
+  // Checksums an embedded up file had before an edit of its comments alone
+  // (kFormerChecksums): a ledger row with one of them is applied, not
+  // edited. Empty for a directory's files.
+  std::vector<std::string_view> former_checksums;
   bool transactional = true;  // false: first line "-- strata:no-transaction"
   // A line "-- strata:lock-timeout 30s": how long each of the up file's
   // statements waits for a table lock on PostgreSQL (0: no limit), in

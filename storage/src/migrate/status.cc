@@ -157,8 +157,10 @@ class StatusMerge {
       } else if (row.state != "applied") {
         s.state = MigrationState::kFailed;
       } else {
-        s.state = row.checksum == m.checksum ? MigrationState::kApplied
-                                             : MigrationState::kChecksumMismatch;
+        const bool former = std::find(m.former_checksums.begin(), m.former_checksums.end(),
+                                      row.checksum) != m.former_checksums.end();
+        s.state = row.checksum == m.checksum || former ? MigrationState::kApplied
+                                                       : MigrationState::kChecksumMismatch;
       }
       return;
     }
