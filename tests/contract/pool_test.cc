@@ -121,6 +121,40 @@ TEST_P(PoolTest, ManyThreadsOverFewConnectionsEachHoldOneAlone) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
 }
 
+TEST_P(PoolTest, ThreadsInTightLoopsOverOneConnectionTakeTurns) {
+  // Three threads lease the pool's one connection over and over, without a
+  // pause between leases. A thread that gives it back must not take it
+  // straight back every time while another waits: each gets a share of the
+  // leases (here 16-46 % each; a starved thread gets next to none), and none
+  // waits out the pool's 30 s.
+  connection::Pool pool(options(), 1);
+  constexpr int kThreads = 3;
+  std::atomic<bool> stop{false};
+  std::atomic<int> leases[kThreads] = {};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        while (!stop.load()) {
+          connection::Pool::Lease lease = pool.Acquire();
+          ++leases[t];
+        }
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "thread " << t << ": " << e.what();
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stop = true;
+  for (std::thread& thread : threads) thread.join();
+  int total = 0;
+  for (const auto& n : leases) total += n.load();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_GT(leases[t].load() * 50, total) << "thread " << t << " got " << leases[t].load()
+                                            << " of " << total << " leases";
+  }
+}
+
 STRATA_BACKEND_TEST_SUITE(PoolTest);
 
 }  // namespace
