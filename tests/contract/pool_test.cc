@@ -150,8 +150,8 @@ TEST_P(PoolTest, ThreadsInTightLoopsOverOneConnectionTakeTurns) {
   int total = 0;
   for (const auto& n : leases) total += n.load();
   for (int t = 0; t < kThreads; ++t) {
-    EXPECT_GT(leases[t].load() * 50, total) << "thread " << t << " got " << leases[t].load()
-                                            << " of " << total << " leases";
+    EXPECT_GT(leases[t].load() * 50, total)
+        << "thread " << t << " got " << leases[t].load() << " of " << total << " leases";
   }
 }
 
