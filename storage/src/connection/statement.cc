@@ -18,6 +18,14 @@ namespace {
 
 }  // namespace
 
+void CopyIntoResized(std::string_view text, std::string& into) {
+  if (text.size() > into.capacity()) {
+    into = std::string(text);  // a new buffer either way: built, not replaced
+  } else {
+    into.assign(text.data(), text.size());
+  }
+}
+
 Statement::Statement(backends::NativeConnection& native, const std::string& sql,
                      const std::vector<Type>& params, const std::vector<Type>& columns,
                      std::vector<Statement*>* active)

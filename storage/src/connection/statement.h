@@ -28,13 +28,12 @@ enum class Type { kInt, kText };
 // instructions): a page read into the previous one (ListInto) and a
 // statement bound again with values of the same lengths mostly find them
 // unchanged.
+void CopyIntoResized(std::string_view text, std::string& into);  // the other lengths
 inline void CopyInto(std::string_view text, std::string& into) {
-  if (text.size() == into.size()) {
-    if (!text.empty()) std::memcpy(into.data(), text.data(), text.size());
-  } else if (text.size() > into.capacity()) {
-    into = std::string(text);  // a new buffer either way: built, not replaced
-  } else {
-    into.assign(text.data(), text.size());
+  if (text.size() != into.size()) {
+    CopyIntoResized(text, into);
+  } else if (!text.empty()) {
+    std::memcpy(into.data(), text.data(), text.size());
   }
 }
 
