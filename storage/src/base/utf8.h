@@ -14,8 +14,8 @@ namespace strata::base {
 std::optional<std::size_t> InvalidUtf8At(std::string_view text);
 
 // Whether every byte of `text` is ASCII other than NUL (1-127): valid UTF-8
-// without a NUL byte. Most names, ARNs and filter values are; told eight
-// bytes at a time.
+// without a NUL byte. Most names, ARNs and filter values are; told sixteen
+// bytes at a time (SSE2), else eight.
 bool IsPlainAscii(std::string_view text);
 
 }  // namespace strata::base

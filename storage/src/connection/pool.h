@@ -98,7 +98,6 @@ class Pool {
   // Whether a slot just taken may be handed out: opened in this
   // generation, and fresh or still connected.
   bool Current(Slot& slot, std::int64_t now);
-  Lease Handed(Slot& slot);
   // Acquire's search under the lock, when this thread's last slot is not
   // idle (or it never had one): the order above, else waits.
   Lease AcquireSlowly();

@@ -48,7 +48,7 @@ void CheckText(std::string_view what, std::string_view text) {
     throw InvalidArgumentError(std::string(what) + " is longer than " +
                                std::to_string(kMaxTextBytes) + " bytes: shorten it");
   }
-  if (base::IsPlainAscii(text)) return;  // names and ARNs: one pass, eight bytes at a time
+  if (base::IsPlainAscii(text)) return;  // names and ARNs: one pass over the bytes
   // PostgreSQL refuses both; SQLite would store them, and every JSON reader
   // of the row would then fail on it.
   if (const auto at = base::InvalidUtf8At(text)) {

@@ -29,8 +29,11 @@ class Filters {
   static constexpr std::size_t kShapes = std::size_t{1} << kMaxTerms;
 
   // Left uninitialised: only the terms added are read. A count is the
-  // hottest read path, and this object is built for every call.
+  // hottest read path, and this object is built for every call. Not
+  // copied, so no uninitialised slot is ever read.
   Filters() {}  // NOLINT: not = default, which would zero the arrays
+  Filters(const Filters&) = delete;
+  Filters& operator=(const Filters&) = delete;
 
   // "AND column = :fN" when `value` is not empty. `value` is bound, not
   // copied: it must outlive the filter.

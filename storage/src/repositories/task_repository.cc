@@ -168,7 +168,8 @@ class TaskRepositoryImpl : public TaskRepository {
       CheckReference("cluster", cluster);
       CheckPage(page);
       const std::string group = TaskGroup(filter);
-      const Filters filters = MakeFilters(filter, group);
+      Filters filters;
+      AddFilters(filter, group, filters);
       ListInCluster(unit_, table_, "task", "tasks", cluster, filters,
                     WhereInCluster(where_, cluster, filters), FilterKey(filters), page, into);
     });
@@ -177,7 +178,8 @@ class TaskRepositoryImpl : public TaskRepository {
   std::int64_t Count(std::string_view cluster, const TaskFilter& filter) override {
     CheckReference("cluster", cluster);
     const std::string group = TaskGroup(filter);
-    const Filters filters = MakeFilters(filter, group);
+    Filters filters;
+    AddFilters(filter, group, filters);
     const std::string& sql = count_.Get(CallShape(cluster, filters), [&] {
       return "SELECT count(*) FROM tasks WHERE " + WhereInCluster(where_, cluster, filters);
     });
@@ -321,8 +323,9 @@ class TaskRepositoryImpl : public TaskRepository {
     return f.service_name.empty() ? std::string() : "service:" + f.service_name;
   }
 
-  // `group` is TaskGroup(f), which the filter binds.
-  static Filters MakeFilters(const TaskFilter& f, const std::string& group) {
+  // Checks the filter, then adds its terms to `filters` (in place: a Filters
+  // is not copied). `group` is TaskGroup(f), which the filter binds.
+  static void AddFilters(const TaskFilter& f, const std::string& group, Filters& filters) {
     for (const std::string* text : {&f.service_name, &f.family, &f.started_by}) {
       CheckText("task filter", *text);
     }
@@ -330,7 +333,6 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckFilter("last status filter", kLastStatus, f.last_status);
     CheckFilter("launch type filter", kLaunchType, f.launch_type);
     CheckFilter("container instance filter", kContainerInstanceArn, f.container_instance_arn);
-    Filters filters;
     filters.Add("task_group", group);
     filters.Add("family", f.family);
     filters.Add("desired_status", f.desired_status);
@@ -338,7 +340,6 @@ class TaskRepositoryImpl : public TaskRepository {
     filters.Add("launch_type", f.launch_type);
     filters.Add("started_by", f.started_by);
     filters.Add("container_instance_arn", f.container_instance_arn);
-    return filters;
   }
 
   // What a page token is bound to: the filter's conditions and values.
