@@ -22,8 +22,10 @@ std::span<const EmbeddedFile> EmbeddedMigrationFiles();
 // alone. Applied files are never edited in their statements; a comment may
 // be reworded, and then its former checksum goes here, so that a database
 // that applied the file before the edit still counts it as applied
-// (Migration::former_checksums). A unit test rebuilds each former text
-// from the current file and checks that only comment lines differ.
+// (Migration::former_checksums). An entry comes with the commit that edits
+// the file, whose diff changes comment lines alone (ADR 0027);
+// tests/migrate/upgrade_test.cc checks that a ledger row holding one is
+// applied.
 struct FormerChecksum {
   Backend backend;
   std::int64_t version;

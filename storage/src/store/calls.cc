@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "connection/errors.h"
 #include "strata/error.h"
@@ -65,7 +66,7 @@ void Calls::Run(Mode mode, Route route, std::string_view entity, const repositor
   bool used_standby = false;
   const Result first = Attempt(mode, standby, entity, work, replay, false, failure, used_standby);
   if (first != Result::kDone)
-    Retry(mode, standby, entity, work, replay, first, failure, used_standby);
+    Retry(mode, standby, entity, work, replay, first, std::move(failure), used_standby);
 }
 
 void Calls::Retry(Mode mode, bool standby, std::string_view entity, const repositories::Work& work,
