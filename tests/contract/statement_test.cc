@@ -95,6 +95,26 @@ TEST_P(StatementTest, ColumnsOfOtherTypesReadAsTheirText) {
   }
 }
 
+TEST_P(StatementTest, AKeptTextFindsItsStatementByIdAndSharesItWithTheText) {
+  const connection::StatementText doubled("SELECT 2 * CAST(:n AS bigint)");
+  const connection::StatementText tripled("SELECT 3 * CAST(:n AS bigint)");
+  connection::Statement& by_text = conn_->Prepare(doubled.sql(), {Type::kInt}, {Type::kInt});
+  connection::Statement& by_id = conn_->Prepare(doubled, {Type::kInt}, {Type::kInt});
+  EXPECT_EQ(&by_id, &by_text) << "one preparation per SQL text, however it is asked for";
+  EXPECT_EQ(&conn_->Prepare(doubled, {Type::kInt}, {Type::kInt}), &by_id);
+  // Another id is another text: its own statement, never the first one's.
+  connection::Statement& other = conn_->Prepare(tripled, {Type::kInt}, {Type::kInt});
+  ASSERT_NE(&other, &by_id);
+  for (const std::int64_t n : {std::int64_t{7}, std::int64_t{-5}}) {
+    ASSERT_TRUE(by_id.Int(n).Execute());
+    EXPECT_EQ(by_id.GetInt(0), 2 * n);
+    by_id.Finish();
+    ASSERT_TRUE(other.Int(n).Execute());
+    EXPECT_EQ(other.GetInt(0), 3 * n);
+    other.Finish();
+  }
+}
+
 // A bulk transaction (NativeConnection::SetBulkTransaction) writes and
 // commits, or rolls back, as any other; on SQLite its statement journals
 // stay in memory while it runs, and only then.

@@ -68,11 +68,15 @@ TEST(FiltersTest, MoreTermsThanItHoldsIsAProgrammingError) {
 TEST(SqlVariantsTest, EachTextIsBuiltOnceAndKept) {
   SqlVariants variants(4);
   int builds = 0;
-  const std::string& first = variants.Get(2, [&] { return std::to_string(++builds); });
-  const std::string& again = variants.Get(2, [&] { return std::to_string(++builds); });
+  const connection::StatementText& first =
+      variants.Get(2, [&] { return std::to_string(++builds); });
+  const connection::StatementText& again =
+      variants.Get(2, [&] { return std::to_string(++builds); });
   EXPECT_EQ(&first, &again);
-  EXPECT_EQ(first, "1");
-  EXPECT_EQ(variants.Get(3, [&] { return std::string("other"); }), "other");
+  EXPECT_EQ(first.sql(), "1");
+  const connection::StatementText& other = variants.Get(3, [&] { return std::string("1"); });
+  EXPECT_EQ(other.sql(), "1");
+  EXPECT_NE(other.id(), first.id()) << "each text has an id of its own, even for equal SQL";
   EXPECT_THROW(variants.Get(4, [] { return std::string(); }), std::out_of_range);
 }
 
@@ -80,7 +84,7 @@ TEST(SqlVariantsTest, ThreadsRacingForOneTextAllGetTheSameOne) {
   for (int round = 0; round < 20; ++round) {
     SqlVariants variants(1);
     std::atomic<int> ready{0};
-    std::vector<const std::string*> got(8);
+    std::vector<const connection::StatementText*> got(8);
     std::vector<std::thread> threads;
     for (std::size_t t = 0; t < got.size(); ++t) {
       threads.emplace_back([&, t] {
@@ -91,8 +95,8 @@ TEST(SqlVariantsTest, ThreadsRacingForOneTextAllGetTheSameOne) {
       });
     }
     for (std::thread& thread : threads) thread.join();
-    for (const std::string* sql : got) EXPECT_EQ(sql, got[0]);
-    EXPECT_EQ(got[0]->rfind("built by ", 0), 0U);
+    for (const connection::StatementText* text : got) EXPECT_EQ(text, got[0]);
+    EXPECT_EQ(got[0]->sql().rfind("built by ", 0), 0U);
   }
 }
 

@@ -4,7 +4,10 @@ namespace strata::connection {
 
 Connection::Connection(backends::Session session) : session_(std::move(session)) {}
 
-Connection::~Connection() { statements_.clear(); }
+Connection::~Connection() {
+  by_id_.clear();
+  statements_.clear();
+}
 
 Statement& Connection::Prepare(const std::string& sql, const std::vector<Type>& params,
                                const std::vector<Type>& columns) {
@@ -18,6 +21,13 @@ Statement& Connection::Prepare(const std::string& sql, const std::vector<Type>& 
              .first;
   }
   return *it->second;
+}
+
+Statement& Connection::PrepareText(const StatementText& text, const std::vector<Type>& params,
+                                   const std::vector<Type>& columns) {
+  Statement& statement = Prepare(text.sql(), params, columns);
+  by_id_.emplace(text.id(), &statement);
+  return statement;
 }
 
 void Connection::EndBulkWrite() noexcept {

@@ -5,12 +5,7 @@
 namespace strata::connection {
 namespace {
 
-// Out of line, so that the binding and executing paths build no strings.
-[[noreturn, gnu::noinline, gnu::cold]] void ThrowWrongParam(std::size_t position) {
-  throw std::logic_error("statement parameter " + std::to_string(position) +
-                         " bound with the wrong type or count");
-}
-
+// Out of line, so that the executing path builds no strings.
 [[noreturn, gnu::noinline, gnu::cold]] void ThrowUnbound(std::size_t bound, std::size_t params) {
   throw std::logic_error("statement executed with " + std::to_string(bound) + " of " +
                          std::to_string(params) + " parameters bound");
@@ -38,23 +33,9 @@ Statement::Statement(backends::NativeConnection& native, const std::string& sql,
   }
 }
 
-backends::Param& Statement::NextParam(Type type) {
-  if (next_param_ >= params_.size() || params_[next_param_].integer != (type == Type::kInt)) {
-    ThrowWrongParam(next_param_ + 1);
-  }
-  backends::Param& param = params_[next_param_++];
-  param.null = false;
-  return param;
-}
-
-Statement& Statement::Int(std::int64_t value) {
-  NextParam(Type::kInt).number = value;
-  return *this;
-}
-
-Statement& Statement::Text(std::string_view value) {
-  CopyInto(value, NextParam(Type::kText).text);
-  return *this;
+void Statement::ThrowWrongParam() const {
+  throw std::logic_error("statement parameter " + std::to_string(next_param_ + 1) +
+                         " bound with the wrong type or count");
 }
 
 Statement& Statement::Null() {
@@ -83,7 +64,11 @@ bool Statement::Next() { return prepared_->Next(); }
 
 long long Statement::AffectedRows() { return prepared_->AffectedRows(); }
 
-void Statement::Finish() { prepared_->Finish(); }
+void Statement::Finish() {
+  prepared_->Finish();
+  // Finished: FinishActive need not again (the last executed, mostly).
+  if (active_ != nullptr && !active_->empty() && active_->back() == this) active_->pop_back();
+}
 
 void Statement::ThrowColumn(std::size_t column) const {
   throw std::out_of_range("statement column " + std::to_string(column) + " of " +

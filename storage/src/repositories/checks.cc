@@ -42,8 +42,7 @@ void CheckArn(std::string_view what, std::string_view arn) {
   CheckText(what, arn);
 }
 
-void CheckText(std::string_view what, std::string_view text) {
-  if (text.empty()) return;  // most filters' values: nothing to check
+void CheckTextBytes(std::string_view what, std::string_view text) {
   if (text.size() > kMaxTextBytes) {
     throw InvalidArgumentError(std::string(what) + " is longer than " +
                                std::to_string(kMaxTextBytes) + " bytes: shorten it");

@@ -24,7 +24,11 @@ void CheckId(std::string_view what, std::string_view id);
 // A caller-given ARN: starts with "arn:".
 void CheckArn(std::string_view what, std::string_view arn);
 // Any other text field: at most kMaxTextBytes of valid UTF-8, no NUL byte.
-void CheckText(std::string_view what, std::string_view text);
+// Inline for "", which most filter values are: nothing to check.
+void CheckTextBytes(std::string_view what, std::string_view text);  // not ""
+inline void CheckText(std::string_view what, std::string_view text) {
+  if (!text.empty()) CheckTextBytes(what, text);
+}
 // "" or a JSON document (RFC 8259) of at most kMaxJsonBytes.
 void CheckJson(std::string_view what, std::string_view json);
 void CheckPage(const PageRequest& page);

@@ -32,9 +32,10 @@ inline std::size_t CallShape(std::string_view cluster, const Filters& filters) {
 // binds the cluster, then the filter's values.
 inline const std::string& WhereInCluster(const SqlVariants& variants, std::string_view cluster,
                                          const Filters& filters) {
-  return variants.Get(CallShape(cluster, filters), [&] {
-    return ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.Sql();
-  });
+  return variants
+      .Get(CallShape(cluster, filters),
+           [&] { return ClusterMatch(cluster, "cluster_arn", ":cluster") + filters.Sql(); })
+      .sql();
 }
 
 // The cluster's rows matching `filters` (`where`: WhereInCluster), one

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "connection/connection.h"
 #include "connection/statement.h"
 
 namespace strata::repositories {
@@ -90,7 +91,9 @@ class Filters {
 
 // Statement texts indexed by a call's shape, each built on its first use
 // and then read by every thread without a lock (a second thread that
-// builds the same one at the same time keeps the first's).
+// builds the same one at the same time keeps the first's). Each keeps its
+// id (connection::StatementText): a statement prepared from it is found
+// by the id.
 class SqlVariants {
  public:
   explicit SqlVariants(std::size_t size) : slots_(size) {}
@@ -102,19 +105,19 @@ class SqlVariants {
 
   // The text at `index`, built by `build()` the first time.
   template <class Build>
-  const std::string& Get(std::size_t index, const Build& build) const {
-    std::atomic<const std::string*>& slot = slots_.at(index);
-    const std::string* sql = slot.load(std::memory_order_acquire);
-    if (sql != nullptr) return *sql;
-    auto made = std::make_unique<const std::string>(build());
-    if (slot.compare_exchange_strong(sql, made.get(), std::memory_order_acq_rel)) {
+  const connection::StatementText& Get(std::size_t index, const Build& build) const {
+    std::atomic<const connection::StatementText*>& slot = slots_.at(index);
+    const connection::StatementText* text = slot.load(std::memory_order_acquire);
+    if (text != nullptr) return *text;
+    auto made = std::make_unique<const connection::StatementText>(build());
+    if (slot.compare_exchange_strong(text, made.get(), std::memory_order_acq_rel)) {
       return *made.release();
     }
-    return *sql;  // another thread's, stored first
+    return *text;  // another thread's, stored first
   }
 
  private:
-  mutable std::vector<std::atomic<const std::string*>> slots_;
+  mutable std::vector<std::atomic<const connection::StatementText*>> slots_;
 };
 
 // `n` text parameters: the types of a statement that binds a cluster and

@@ -180,7 +180,7 @@ class TaskRepositoryImpl : public TaskRepository {
     const std::string group = TaskGroup(filter);
     Filters filters;
     AddFilters(filter, group, filters);
-    const std::string& sql = count_.Get(CallShape(cluster, filters), [&] {
+    const connection::StatementText& sql = count_.Get(CallShape(cluster, filters), [&] {
       return "SELECT count(*) FROM tasks WHERE " + WhereInCluster(where_, cluster, filters);
     });
     std::int64_t count = 0;

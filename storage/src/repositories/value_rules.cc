@@ -208,8 +208,7 @@ int LifecycleRank(std::string_view last_status) {
              : static_cast<int>(it - kTaskStatuses.begin());
 }
 
-void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value) {
-  if (value.empty()) return;
+void CheckFilterValue(std::string_view what, const ValueRule& rule, std::string_view value) {
   // One of an enumeration's values is valid text: membership is the check.
   if (rule.values.empty()) CheckText(what, value);
   CheckRule(what, rule, value);

@@ -59,7 +59,11 @@ void CheckRule(std::string_view what, const ValueRule& rule, std::string_view va
 
 // A list filter on a ruled column: "" (any) or a value the column can hold
 // (a filter no row can match is a mistake, not an empty list).
-void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value);
+// Inline for "", which most filter values are.
+void CheckFilterValue(std::string_view what, const ValueRule& rule, std::string_view value);
+inline void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value) {
+  if (!value.empty()) CheckFilterValue(what, rule, value);
+}
 
 // The position of a task state (kLastStatus) in ECS's lifecycle order,
 // PROVISIONING 0 to DELETED 8; -1 for anything else.
