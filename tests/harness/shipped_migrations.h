@@ -6,6 +6,6 @@
 
 namespace strata::testing {
 
-inline constexpr std::int64_t kShippedVersion = 9;
+inline constexpr std::int64_t kShippedVersion = 10;
 
 }  // namespace strata::testing

@@ -1,0 +1,1 @@
+-- Reverts 0010: nothing to revert on SQLite (see the up file).
