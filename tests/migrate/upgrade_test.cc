@@ -267,7 +267,7 @@ TEST_P(UpgradeTest, Version10DownCountsInsertsAsVersion9Did) {
         .value_or("");
   };
   StoreOptions options = TestEnvironment::Get().Options(backend());
-  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 10);
+  ASSERT_EQ(Migrator::Open(options)->Up(10).current_version, 10);
   const std::string at10 = schema();
   ASSERT_EQ(Migrator::Open(options)->DownTo(9).current_version, 9);
   const std::string at9 = schema();
@@ -280,7 +280,7 @@ TEST_P(UpgradeTest, Version10DownCountsInsertsAsVersion9Did) {
   } else {
     EXPECT_EQ(at9, at10);
   }
-  ASSERT_EQ(Migrator::Open(options)->Up().current_version, 10);
+  ASSERT_EQ(Migrator::Open(options)->Up(10).current_version, 10);
   EXPECT_EQ(schema(), at10);
 }
 
