@@ -19,14 +19,18 @@ namespace {
 
 // Literals: a filter binds its values without copying them. A Filters is
 // not copied, so the tests build theirs in place, as the repositories do.
+constexpr FilterTerm kTermList[] = {
+    {"family", true}, {"desired_status", true}, {"status <> 'INACTIVE'", false}};
+constexpr FilterTerms kTerms(kTermList);
+
 struct TaskLike {
   TaskLike(const char* family, const char* status, bool live) {
-    f.Add("family", family);
-    f.Add("desired_status", status);
-    f.AddIf("status <> 'INACTIVE'", live);
+    f.Set(0, family);
+    f.Set(1, status);
+    f.SetIf(2, live);
   }
   std::string Sql() const { return f.Sql(); }
-  Filters f;
+  Filters f{kTerms};
 };
 
 TEST(FiltersTest, OnlyTheConditionsThatApplyAreInTheSqlNumberedInOrder) {
@@ -40,6 +44,21 @@ TEST(FiltersTest, OnlyTheConditionsThatApplyAreInTheSqlNumberedInOrder) {
   ASSERT_EQ(f.size(), 2U);
   EXPECT_EQ(f.value(0), "web");
   EXPECT_EQ(f.value(1), "RUNNING");
+  EXPECT_THROW(f.value(2), std::out_of_range);
+  const TaskLike second_only("", "STOPPED", true);
+  ASSERT_EQ(second_only.f.size(), 1U);
+  EXPECT_EQ(second_only.f.value(0), "STOPPED") << "values follow the terms that apply";
+}
+
+TEST(FiltersTest, TheTableNotTheOrderOfTheCallsOrdersTheSqlAndTheValues) {
+  Filters f(kTerms);
+  f.SetIf(2, true);
+  f.Set(1, "RUNNING");
+  f.Set(0, "web");
+  EXPECT_EQ(f.Sql(), TaskLike("web", "RUNNING", true).Sql());
+  EXPECT_EQ(f.shape(), TaskLike("web", "RUNNING", true).f.shape());
+  EXPECT_EQ(f.value(0), "web");
+  EXPECT_EQ(f.value(1), "RUNNING");
 }
 
 TEST(FiltersTest, TheShapeTellsApartEveryCombinationAndOnlyThat) {
@@ -50,6 +69,7 @@ TEST(FiltersTest, TheShapeTellsApartEveryCombinationAndOnlyThat) {
         const TaskLike built(family, status, live);
         const Filters& f = built.f;
         shapes.insert(f.shape());
+        EXPECT_LT(f.shape(), Filters::kShapes);
         // Same shape, same SQL: what lets a repository keep one per shape.
         EXPECT_EQ(f.Sql(), TaskLike(*family ? "x" : "", *status ? "y" : "", live).Sql());
       }
@@ -58,11 +78,13 @@ TEST(FiltersTest, TheShapeTellsApartEveryCombinationAndOnlyThat) {
   EXPECT_EQ(shapes.size(), 8U);  // 2 x 2 x 2: the values themselves do not count
 }
 
-TEST(FiltersTest, MoreTermsThanItHoldsIsAProgrammingError) {
-  Filters f;
-  for (std::size_t i = 0; i < Filters::kMaxTerms; ++i) f.Add("c", "v");
-  EXPECT_EQ(f.shape(), Filters::kShapes - 1);
-  EXPECT_THROW(f.Add("c", "v"), std::logic_error);
+TEST(FiltersTest, ATermOutsideTheTableOrOfTheOtherKindIsAProgrammingError) {
+  EXPECT_EQ(kTerms.valued(), 0b011U);
+  // Asserted: the tests run a debug build.
+  EXPECT_DEBUG_DEATH(Filters(kTerms).Set(3, "v"), "index < terms_.size");
+  EXPECT_DEBUG_DEATH(Filters(kTerms).SetIf(3, true), "index < terms_.size");
+  EXPECT_DEBUG_DEATH(Filters(kTerms).Set(2, "v"), "valued");     // term 2 takes no value
+  EXPECT_DEBUG_DEATH(Filters(kTerms).SetIf(0, true), "valued");  // term 0 takes one
 }
 
 TEST(SqlVariantsTest, EachTextIsBuiltOnceAndKept) {

@@ -26,7 +26,7 @@ void CheckName(std::string_view what, std::string_view name) {
   CheckText(what, name);
 }
 
-void CheckReference(std::string_view what, std::string_view value) {
+void CheckReferenceSlowly(std::string_view what, std::string_view value) {
   if (value.empty())
     throw InvalidArgumentError(std::string(what) + " is empty: give a name or ARN");
   CheckText(what, value);

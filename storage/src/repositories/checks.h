@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/utf8.h"
 #include "strata/entities.h"
 
 namespace strata::repositories {
@@ -17,8 +18,13 @@ inline constexpr std::size_t kMaxJsonBytes = 1024 * 1024;
 // (it would break the ARN), not starting with "arn:" (so that name-or-ARN
 // arguments are never ambiguous). Quotes, spaces, % and _ are fine.
 void CheckName(std::string_view what, std::string_view name);
-// A name-or-ARN argument: non-empty and at most kMaxTextBytes.
-void CheckReference(std::string_view what, std::string_view value);
+// A name-or-ARN argument: non-empty and at most kMaxTextBytes. Inline for
+// plain ASCII, which names and ARNs are: every call on a cluster checks one.
+void CheckReferenceSlowly(std::string_view what, std::string_view value);
+inline void CheckReference(std::string_view what, std::string_view value) {
+  if (!value.empty() && value.size() <= kMaxTextBytes && base::IsPlainAscii(value)) return;
+  CheckReferenceSlowly(what, value);
+}
 // A caller-given id (task id): as a name.
 void CheckId(std::string_view what, std::string_view id);
 // A caller-given ARN: starts with "arn:".

@@ -14,6 +14,11 @@ using connection::Type;
 // The services that hold their name and ARN: all but the deleted ones.
 constexpr const char* kLive = "status <> 'INACTIVE'";
 
+// The conditions a service list may have, in the order of their SQL.
+enum ServiceTerm : std::size_t { kLaunchTypeTerm, kStatusTerm, kLiveTerm };
+constexpr FilterTerm kServiceTermList[] = {{"launch_type", true}, {"status", true}, {kLive, false}};
+constexpr FilterTerms kServiceTerms(kServiceTermList);
+
 class ServiceRepositoryImpl : public ServiceRepository {
  public:
   explicit ServiceRepositoryImpl(UnitOfWork& unit)
@@ -77,11 +82,11 @@ class ServiceRepositoryImpl : public ServiceRepository {
       CheckFilter("launch type filter", kLaunchType, filter.launch_type);
       CheckFilter("status filter", kServiceStatus, filter.status);
       CheckPage(page);
-      Filters filters;
-      filters.Add("launch_type", filter.launch_type);
-      filters.Add("status", filter.status);
+      Filters filters(kServiceTerms);
+      filters.Set(kLaunchTypeTerm, filter.launch_type);
+      filters.Set(kStatusTerm, filter.status);
       const bool inactive = filter.include_inactive || filter.status == "INACTIVE";
-      filters.AddIf(kLive, !inactive);
+      filters.SetIf(kLiveTerm, !inactive);
       ListInCluster(unit_, table_, "service", "services", cluster, filters,
                     WhereInCluster(where_, cluster, filters),
                     QueryKey({filter.launch_type, filter.status, inactive ? "all" : ""}), page,

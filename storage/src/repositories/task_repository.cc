@@ -13,6 +13,27 @@ namespace {
 
 using connection::Type;
 
+// The conditions a task list or count may have, in the order of their SQL.
+enum TaskTerm : std::size_t {
+  kGroupTerm,
+  kFamilyTerm,
+  kDesiredStatusTerm,
+  kLastStatusTerm,
+  kLaunchTypeTerm,
+  kStartedByTerm,
+  kContainerInstanceTerm,
+};
+constexpr FilterTerm kTaskTermList[] = {
+    {"task_group", true},
+    {"family", true},
+    {"desired_status", true},
+    {"last_status", true},
+    {"launch_type", true},
+    {"started_by", true},
+    {"container_instance_arn", true},
+};
+constexpr FilterTerms kTaskTerms(kTaskTermList);
+
 class TaskRepositoryImpl : public TaskRepository {
  public:
   explicit TaskRepositoryImpl(UnitOfWork& unit)
@@ -168,7 +189,7 @@ class TaskRepositoryImpl : public TaskRepository {
       CheckReference("cluster", cluster);
       CheckPage(page);
       const std::string group = TaskGroup(filter);
-      Filters filters;
+      Filters filters(kTaskTerms);
       AddFilters(filter, group, filters);
       ListInCluster(unit_, table_, "task", "tasks", cluster, filters,
                     WhereInCluster(where_, cluster, filters), FilterKey(filters), page, into);
@@ -178,7 +199,7 @@ class TaskRepositoryImpl : public TaskRepository {
   std::int64_t Count(std::string_view cluster, const TaskFilter& filter) override {
     CheckReference("cluster", cluster);
     const std::string group = TaskGroup(filter);
-    Filters filters;
+    Filters filters(kTaskTerms);
     AddFilters(filter, group, filters);
     const connection::StatementText& sql = count_.Get(CallShape(cluster, filters), [&] {
       return "SELECT count(*) FROM tasks WHERE " + WhereInCluster(where_, cluster, filters);
@@ -333,13 +354,13 @@ class TaskRepositoryImpl : public TaskRepository {
     CheckFilter("last status filter", kLastStatus, f.last_status);
     CheckFilter("launch type filter", kLaunchType, f.launch_type);
     CheckFilter("container instance filter", kContainerInstanceArn, f.container_instance_arn);
-    filters.Add("task_group", group);
-    filters.Add("family", f.family);
-    filters.Add("desired_status", f.desired_status);
-    filters.Add("last_status", f.last_status);
-    filters.Add("launch_type", f.launch_type);
-    filters.Add("started_by", f.started_by);
-    filters.Add("container_instance_arn", f.container_instance_arn);
+    filters.Set(kGroupTerm, group);
+    filters.Set(kFamilyTerm, f.family);
+    filters.Set(kDesiredStatusTerm, f.desired_status);
+    filters.Set(kLastStatusTerm, f.last_status);
+    filters.Set(kLaunchTypeTerm, f.launch_type);
+    filters.Set(kStartedByTerm, f.started_by);
+    filters.Set(kContainerInstanceTerm, f.container_instance_arn);
   }
 
   // What a page token is bound to: the filter's conditions and values.

@@ -126,9 +126,9 @@ void Calls::Retry(Mode mode, bool standby, std::string_view entity, const reposi
   }
 }
 
-Calls::Result Calls::Attempt(Mode mode, bool standby, std::string_view entity,
-                             const repositories::Work& work, const repositories::Replay& replay,
-                             bool ambiguous, std::string& failure, bool& used_standby) {
+[[gnu::always_inline]] inline Calls::Result Calls::Attempt(
+    Mode mode, bool standby, std::string_view entity, const repositories::Work& work,
+    const repositories::Replay& replay, bool ambiguous, std::string& failure, bool& used_standby) {
   std::optional<connection::Pool::Lease> lease;
   try {
     used_standby = standby;

@@ -181,6 +181,7 @@ class StoreImpl : public Store, public repositories::UnitOfWork {
   }
   Transaction* Current() const {
     auto& open = Transactions();
+    if (open.empty()) return nullptr;  // most calls: no hash, no division
     auto it = open.find(this);
     return it == open.end() ? nullptr : it->second;
   }

@@ -72,6 +72,27 @@ std::string NumberPlaceholders(const std::string& sql, std::size_t& count) {
 // An integer parameter's text, out of line: most statements bind text alone.
 [[gnu::noinline]] void FormatInteger(Param& p) { p.text = std::to_string(p.number); }
 
+// PQexecPrepared without its start, which looks for the results of an
+// earlier query left unread (a statement here always reads them all) and
+// clears the error state that PQsendQueryPrepared clears again: about 60
+// instructions of a count's call. Then PQexecPrepared's end: the last
+// result, read until there is none (a query's results end with it).
+PGresult* ExecPrepared(PGconn* conn, const char* name, int count, const char* const* values) {
+  if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF) {
+    // Left in pipeline mode by a batch that failed: PQexecPrepared refuses
+    // with its own message, where a send would queue the query unsynced.
+    return PQexecPrepared(conn, name, count, values, nullptr, nullptr, 0);
+  }
+  if (PQsendQueryPrepared(conn, name, count, values, nullptr, nullptr, 0) != 1) return nullptr;
+  PGresult* last = nullptr;
+  while (PGresult* result = PQgetResult(conn)) {
+    if (last != nullptr) PQclear(last);
+    last = result;
+    if (PQstatus(conn) == CONNECTION_BAD) break;
+  }
+  return last;
+}
+
 }  // namespace
 
 DatabaseError ResultError(PGconn* conn, const PGresult* result) {
@@ -129,10 +150,9 @@ const char* const* PostgresPrepared::Values(std::vector<Param>& params) {
 bool PostgresPrepared::Execute(std::vector<Param>& params) {
   if (result_ != nullptr) Finish();
   const char* const* values = Values(params);
-  result_ = Check(conn_,
-                  PQexecPrepared(conn_, name_.c_str(), static_cast<int>(values_.size()), values,
-                                 nullptr, nullptr, 0),
-                  /*keep=*/true);
+  result_ =
+      Check(conn_, ExecPrepared(conn_, name_.c_str(), static_cast<int>(values_.size()), values),
+            /*keep=*/true);
   row_ = 0;
   rows_ = PQntuples(result_);
   return rows_ > 0;
@@ -156,8 +176,10 @@ std::int64_t PostgresPrepared::GetInt(std::size_t column) const {
   const bool negative = *text == '-';
   text += negative ? 1 : 0;
   std::uint64_t magnitude = 0;
-  for (; *text >= '0' && *text <= '9'; ++text) {
-    magnitude = magnitude * 10 + static_cast<std::uint64_t>(*text - '0');
+  // One comparison a digit: below '0' wraps around to a large unsigned.
+  for (unsigned digit = 0; (digit = static_cast<unsigned char>(*text) - unsigned{'0'}) < 10;
+       ++text) {
+    magnitude = magnitude * 10 + digit;
   }
   return static_cast<std::int64_t>(negative ? 0 - magnitude : magnitude);
 }
