@@ -37,7 +37,7 @@ void Connection::EndBulkWrite() noexcept {
   }
 }
 
-void Connection::FinishActive() {
+void Connection::FinishEachActive() {
   for (Statement* statement : active_) statement->Finish();
   active_.clear();
 }

@@ -72,13 +72,17 @@ class Connection {
   // A PostgreSQL connection whose server went away.
   bool Broken() const { return session_.native->IsBroken(); }
   // Finishes the statements executed since the last call (Statement::Finish);
-  // run after every repository call, also when it threw.
-  void FinishActive();
+  // run after every repository call, also when it threw. Inline for none,
+  // the common case: a statement finished takes itself off the list.
+  void FinishActive() {
+    if (!active_.empty()) FinishEachActive();
+  }
 
  private:
   backends::Session session_;
   Statement& PrepareText(const StatementText& text, const std::vector<Type>& params,
                          const std::vector<Type>& columns);
+  void FinishEachActive();
 
   std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
   std::unordered_map<std::uint64_t, Statement*> by_id_;  // into statements_

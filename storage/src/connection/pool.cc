@@ -1,7 +1,5 @@
 #include "connection/pool.h"
 
-#include <time.h>
-
 #include <stdexcept>
 #include <string>
 
@@ -11,22 +9,6 @@ namespace strata::connection {
 namespace {
 
 std::atomic<std::uint64_t> next_pool_id{1};
-
-// The slot this thread last gave back, per pool target (a store has one
-// pool of each): a pool's id, never reused, tells whether it is this pool's.
-struct LastSlot {
-  std::uint64_t pool = 0;
-  void* slot = nullptr;
-};
-thread_local LastSlot last_slot[2];
-
-// CLOCK_MONOTONIC in nanoseconds, as steady_clock, without libstdc++'s call
-// around it: two of these are on every lease.
-std::int64_t MonotonicNanos() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
-}
 
 }  // namespace
 
@@ -51,23 +33,11 @@ std::unique_ptr<Connection> Pool::Open() {
                                           : backends::ConnectForReads(options_));
 }
 
-bool Pool::Current(Slot& slot, std::int64_t now) {
-  if (slot.generation != generation_.load(std::memory_order_acquire)) return false;
-  constexpr std::int64_t kFreshNanos = std::chrono::nanoseconds(kFresh).count();
-  return now - slot.returned.load(std::memory_order_relaxed) < kFreshNanos ||
-         slot.connection->native().Usable();
-}
-
-Pool::Lease Pool::Acquire() {
-  const LastSlot& last = last_slot[static_cast<int>(target_)];
-  if (last.pool == id_) {
-    Slot& slot = *static_cast<Slot*>(last.slot);
-    if (Take(slot)) {
-      if (Current(slot, MonotonicNanos())) return Lease(this, &slot);
-      std::unique_ptr<Connection> closing;
-      std::lock_guard lock(mutex_);
-      closing = Close(slot);
-    }
+Pool::Lease Pool::AcquireInstead(Slot& taken) {
+  {
+    std::unique_ptr<Connection> closing;  // closed after the lock is let go
+    std::lock_guard lock(mutex_);
+    closing = Close(taken);
   }
   return AcquireSlowly();
 }
@@ -157,19 +127,13 @@ void Pool::Discard() {
   available_.notify_all();
 }
 
-void Pool::Release(Slot& slot) {
-  if (slot.connection->Broken() || slot.generation != generation_.load(std::memory_order_acquire)) {
-    // A broken or stale one is closed; the next Acquire opens a new one.
-    std::unique_ptr<Connection> closing;
-    std::lock_guard lock(mutex_);
-    closing = Close(slot);
-    return;
-  }
-  slot.user.store(std::this_thread::get_id(), std::memory_order_relaxed);
-  slot.returned.store(MonotonicNanos(), std::memory_order_relaxed);
-  last_slot[static_cast<int>(target_)] = {id_, &slot};
-  slot.idle.store(true);
-  if (searching_.load() == 0) return;
+void Pool::CloseReleased(Slot& slot) {
+  std::unique_ptr<Connection> closing;  // closed after the lock is let go
+  std::lock_guard lock(mutex_);
+  closing = Close(slot);
+}
+
+void Pool::WakeSearcher() {
   std::lock_guard lock(mutex_);
   available_.notify_one();
 }

@@ -346,7 +346,8 @@ class TaskRepositoryImpl : public TaskRepository {
 
   // Checks the filter, then adds its terms to `filters` (in place: a Filters
   // is not copied). `group` is TaskGroup(f), which the filter binds.
-  static void AddFilters(const TaskFilter& f, const std::string& group, Filters& filters) {
+  [[gnu::always_inline]] static void AddFilters(const TaskFilter& f, const std::string& group,
+                                                Filters& filters) {
     for (const std::string* text : {&f.service_name, &f.family, &f.started_by}) {
       CheckText("task filter", *text);
     }

@@ -5,6 +5,7 @@
 // migrations' CHECKs (version 6) list the same values.
 #pragma once
 
+#include <cstring>
 #include <span>
 #include <string_view>
 
@@ -60,9 +61,25 @@ void CheckRule(std::string_view what, const ValueRule& rule, std::string_view va
 // A list filter on a ruled column: "" (any) or a value the column can hold
 // (a filter no row can match is a mistake, not an empty list).
 // Inline for "", which most filter values are.
+// Whether `value` is one of `values`. The length and first byte tell most
+// values apart before a memcmp.
+inline bool IsOneOf(std::span<const std::string_view> values, std::string_view value) {
+  for (const std::string_view allowed : values) {
+    if (allowed.size() == value.size() &&
+        (allowed.empty() || (allowed[0] == value[0] &&
+                             std::memcmp(allowed.data(), value.data(), value.size()) == 0))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void CheckFilterValue(std::string_view what, const ValueRule& rule, std::string_view value);
+// Inline for "" and for a value of an enumeration: a count checks its
+// filter on every call.
 inline void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value) {
-  if (!value.empty()) CheckFilterValue(what, rule, value);
+  if (value.empty() || (!rule.values.empty() && IsOneOf(rule.values, value))) return;
+  CheckFilterValue(what, rule, value);
 }
 
 // The position of a task state (kLastStatus) in ECS's lifecycle order,
