@@ -18,9 +18,21 @@ namespace strata::backends::postgres {
 // nothing, for the connection's last error), classified by SQLSTATE.
 DatabaseError ResultError(PGconn* conn, const PGresult* result);
 
+// Frees `result` and throws its ResultError.
+[[noreturn, gnu::cold]] void ThrowResultError(PGconn* conn, PGresult* result);
+
 // Throws ResultError for a failed command; returns the result when `keep`
-// (the caller frees it), else frees it and returns null.
-PGresult* Check(PGconn* conn, PGresult* result, bool keep = false);
+// (the caller frees it), else frees it and returns null. Inline: every
+// statement's result goes through it.
+inline PGresult* Check(PGconn* conn, PGresult* result, bool keep = false) {
+  const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+    ThrowResultError(conn, result);
+  }
+  if (keep) return result;
+  PQclear(result);
+  return nullptr;
+}
 
 class PostgresPrepared : public Prepared {
  public:

@@ -115,13 +115,7 @@ DatabaseError ResultError(PGconn* conn, const PGresult* result) {
                        position);
 }
 
-PGresult* Check(PGconn* conn, PGresult* result, bool keep) {
-  const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
-    if (keep) return result;
-    PQclear(result);
-    return nullptr;
-  }
+void ThrowResultError(PGconn* conn, PGresult* result) {
   DatabaseError error = ResultError(conn, result);
   PQclear(result);
   throw error;
