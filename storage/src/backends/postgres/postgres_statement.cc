@@ -74,8 +74,8 @@ std::string NumberPlaceholders(const std::string& sql, std::size_t& count) {
 
 // PQexecPrepared without its start, which looks for the results of an
 // earlier query left unread (a statement here always reads them all) and
-// clears the error state that PQsendQueryPrepared clears again: about 60
-// instructions of a count's call. Then PQexecPrepared's end: the last
+// clears the error state that PQsendQueryPrepared clears again: about 120
+// instructions a statement (ADR 0030). Then PQexecPrepared's end: the last
 // result, read until there is none (a query's results end with it).
 PGresult* ExecPrepared(PGconn* conn, const char* name, int count, const char* const* values) {
   if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF) {
