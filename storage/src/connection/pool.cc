@@ -34,11 +34,7 @@ std::unique_ptr<Connection> Pool::Open() {
 }
 
 Pool::Lease Pool::AcquireInstead(Slot& taken) {
-  {
-    std::unique_ptr<Connection> closing;  // closed after the lock is let go
-    std::lock_guard lock(mutex_);
-    closing = Close(taken);
-  }
+  CloseHeld(taken);
   return AcquireSlowly();
 }
 
@@ -127,7 +123,7 @@ void Pool::Discard() {
   available_.notify_all();
 }
 
-void Pool::CloseReleased(Slot& slot) {
+void Pool::CloseHeld(Slot& slot) {
   std::unique_ptr<Connection> closing;  // closed after the lock is let go
   std::lock_guard lock(mutex_);
   closing = Close(slot);

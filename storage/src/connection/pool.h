@@ -142,7 +142,7 @@ class Pool {
   void Release(Slot& slot) {
     if (slot.connection->Broken() ||
         slot.generation != generation_.load(std::memory_order_acquire)) {
-      CloseReleased(slot);  // the next Acquire opens a new one
+      CloseHeld(slot);  // the next Acquire opens a new one
       return;
     }
     slot.user.store(std::this_thread::get_id(), std::memory_order_relaxed);
@@ -151,9 +151,11 @@ class Pool {
     slot.idle.store(true);
     if (searching_.load() != 0) WakeSearcher();
   }
-  // Release's cases out of line: a broken or stale connection is closed; a
-  // thread in AcquireSlowly is woken.
-  void CloseReleased(Slot& slot);
+  // Closes the connection of a slot this thread holds (Close, under the
+  // lock; the connection itself after the lock is let go): a broken or
+  // stale one given back, or this thread's last one found closed.
+  void CloseHeld(Slot& slot);
+  // Release's other case out of line: a thread in AcquireSlowly is woken.
   void WakeSearcher();
 
   StoreOptions options_;

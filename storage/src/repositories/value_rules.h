@@ -58,9 +58,6 @@ extern const ValueRule kRoleArn;               // iam role/...
 // character, without parsing it again).
 void CheckRule(std::string_view what, const ValueRule& rule, std::string_view value);
 
-// A list filter on a ruled column: "" (any) or a value the column can hold
-// (a filter no row can match is a mistake, not an empty list).
-// Inline for "", which most filter values are.
 // Whether `value` is one of `values`. The length and first byte tell most
 // values apart before a memcmp.
 inline bool IsOneOf(std::span<const std::string_view> values, std::string_view value) {
@@ -74,9 +71,11 @@ inline bool IsOneOf(std::span<const std::string_view> values, std::string_view v
   return false;
 }
 
+// A list filter on a ruled column: "" (any) or a value the column can hold
+// (a filter no row can match is a mistake, not an empty list). Inline for ""
+// and for a value of an enumeration: a count checks its filter on every
+// call; CheckFilterValue does the rest.
 void CheckFilterValue(std::string_view what, const ValueRule& rule, std::string_view value);
-// Inline for "" and for a value of an enumeration: a count checks its
-// filter on every call.
 inline void CheckFilter(std::string_view what, const ValueRule& rule, std::string_view value) {
   if (value.empty() || (!rule.values.empty() && IsOneOf(rule.values, value))) return;
   CheckFilterValue(what, rule, value);
